@@ -1,0 +1,108 @@
+package kb
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+)
+
+//go:embed data/kb.json data/sources
+var embedded embed.FS
+
+// DefaultFile is the name under which the embedded knowledge base reports problems.
+const DefaultFile = "kb/data/kb.json"
+
+// Source is a document the knowledge base quotes: one news article.
+type Source struct {
+	ID        string `json:"id"`
+	Title     string `json:"title"`
+	Outlet    string `json:"outlet"`
+	URL       string `json:"url"`
+	Published string `json:"published"` // YYYY-MM-DD
+	Text      string `json:"text,omitempty"`
+}
+
+// Citation ties an entry to a verbatim quote from one source.
+type Citation struct {
+	SourceID string `json:"source_id"`
+	Quote    string `json:"quote"`
+}
+
+// Entry is one curated answer.
+type Entry struct {
+	ID           string     `json:"id"`
+	Topic        string     `json:"topic"`
+	Question     string     `json:"question"`
+	Aliases      []string   `json:"aliases,omitempty"`
+	Answer       string     `json:"answer"`
+	Citations    []Citation `json:"citations"`
+	AsOf         string     `json:"as_of"` // YYYY-MM-DD
+	AttributedTo string     `json:"attributed_to,omitempty"`
+	Related      []string   `json:"related,omitempty"`
+}
+
+// KB is a validated knowledge base: its sources and its entries.
+// A KB is not modified after Parse returns it; it is safe for concurrent readers.
+type KB struct {
+	Sources []Source `json:"sources"`
+	Entries []Entry  `json:"entries"`
+}
+
+// Source returns the source with the given id.
+func (k *KB) Source(id string) (Source, bool) {
+	for _, s := range k.Sources {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return Source{}, false
+}
+
+// Default returns the knowledge base embedded in the binary.
+func Default() (*KB, error) {
+	sources, err := EmbeddedSources()
+	if err != nil {
+		return nil, err
+	}
+	data, err := embedded.ReadFile("data/kb.json")
+	if err != nil {
+		return nil, fmt.Errorf("read embedded knowledge base: %w", err)
+	}
+	return Parse(DefaultFile, data, sources)
+}
+
+// EmbeddedSources returns the source documents shipped in the binary, each with
+// its full text.
+func EmbeddedSources() ([]Source, error) {
+	metas, err := fs.Glob(embedded, "data/sources/*.meta.json")
+	if err != nil {
+		return nil, fmt.Errorf("list embedded sources: %w", err)
+	}
+	var out []Source
+	for _, m := range metas {
+		raw, err := embedded.ReadFile(m)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", m, err)
+		}
+		var meta struct {
+			Source
+			TextFile string `json:"text_file"`
+		}
+		if err := json.Unmarshal(raw, &meta); err != nil {
+			return nil, fmt.Errorf("parse %s: %w", m, err)
+		}
+		text, err := embedded.ReadFile(path.Join("data/sources", meta.TextFile))
+		if err != nil {
+			return nil, fmt.Errorf("read text of source %s: %w", meta.ID, err)
+		}
+		meta.Source.Text = strings.TrimSpace(string(text))
+		out = append(out, meta.Source)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no embedded sources")
+	}
+	return out, nil
+}
