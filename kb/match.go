@@ -1,0 +1,215 @@
+package kb
+
+import (
+	"math"
+	"sort"
+	"unicode/utf8"
+)
+
+// Result is the matcher's verdict on one question.
+type Result struct {
+	Question    string       // the question as cleaned for matching
+	Answered    bool         // an entry was confident enough to be the answer
+	Confidence  float64      // 0..1: the best entry's score
+	Entry       *Entry       // the answer; nil when declined
+	Suggestions []Suggestion // when declined: the closest entries, best first
+}
+
+// Suggestion is an entry offered instead of an answer.
+type Suggestion struct {
+	ID       string  `json:"id"`
+	Question string  `json:"question"`
+	Score    float64 `json:"-"`
+}
+
+type scratch struct {
+	acc     []float32
+	touched []int32
+}
+
+type queryTerm struct {
+	id     int32 // -1 when unknown
+	weight float32
+	conf   float32
+}
+
+type scored struct {
+	entry int32
+	score float64
+}
+
+// Ask matches a question. It returns ErrEmptyQuestion or ErrQuestionTooLong
+// for unusable input; otherwise a Result, answered or declined. Safe for
+// concurrent use.
+func (ix *Index) Ask(question string) (Result, error) {
+	q := CleanQuestion(question)
+	if q == "" {
+		return Result{}, ErrEmptyQuestion
+	}
+	if utf8.RuneCountInString(q) > MaxQuestionRunes {
+		return Result{Question: q}, ErrQuestionTooLong
+	}
+	res := Result{Question: q}
+	ranked := ix.rank(ix.queryTerms(q), 8)
+	if len(ranked) == 0 {
+		return res, nil
+	}
+	res.Confidence = ranked[0].score
+	second := 0.0
+	if len(ranked) > 1 {
+		second = ranked[1].score
+	}
+	if ranked[0].score >= ix.opts.Threshold && ranked[0].score-second >= ix.opts.Margin {
+		res.Answered = true
+		res.Entry = &ix.kb.Entries[ranked[0].entry]
+		return res, nil
+	}
+	for _, r := range ranked {
+		if len(res.Suggestions) == ix.opts.Suggestions || r.score < 0.15 {
+			break
+		}
+		e := &ix.kb.Entries[r.entry]
+		res.Suggestions = append(res.Suggestions, Suggestion{ID: e.ID, Question: e.Question, Score: r.score})
+	}
+	return res, nil
+}
+
+// queryTerms analyses a question into weighted terms, correcting typos.
+func (ix *Index) queryTerms(q string) []queryTerm {
+	var out []queryTerm
+	seen := map[int32]bool{}
+	unknown := map[string]bool{}
+	for _, t := range analyze(q) {
+		id, ok := ix.terms[t.text]
+		conf := float32(1)
+		if !ok {
+			fixed := ix.spell.correct(t.surface)
+			if fixed != "" && stopWords[fixed] {
+				if isTransposition([]rune(t.surface), []rune(fixed)) {
+					continue // "waht" is "what"
+				}
+				fixed = "" // "tanks" is not "thanks"
+			}
+			if fixed != "" {
+				id, ok = ix.terms[canonical(fixed)]
+				conf = weightCorrected
+			}
+		}
+		if !ok {
+			if !unknown[t.text] {
+				unknown[t.text] = true
+				out = append(out, queryTerm{id: -1, weight: ix.unknown})
+			}
+			continue
+		}
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		out = append(out, queryTerm{id: id, weight: ix.idf[id], conf: conf})
+	}
+	return out
+}
+
+// rank scores every entry that shares a term with the query and returns the
+// best k, best first.
+func (ix *Index) rank(qt []queryTerm, k int) []scored {
+	var total float32
+	for _, t := range qt {
+		total += t.weight
+	}
+	if total == 0 {
+		return nil
+	}
+	sc := ix.scratch.Get().(*scratch)
+	defer ix.scratch.Put(sc)
+	for _, t := range qt {
+		if t.id < 0 {
+			continue
+		}
+		w := t.weight * t.conf
+		for _, p := range ix.postings[t.id] {
+			if sc.acc[p.entry] == 0 {
+				sc.touched = append(sc.touched, p.entry)
+			}
+			sc.acc[p.entry] += w * p.weight
+		}
+	}
+	// Keep the best few by query coverage, then refine with phrasing coverage.
+	const pool = 16
+	top := make([]scored, 0, pool+1)
+	for _, e := range sc.touched {
+		cov := math.Pow(float64(sc.acc[e]/total), ix.tune.power)
+		sc.acc[e] = 0
+		if len(top) == pool && cov <= top[pool-1].score {
+			continue
+		}
+		i := sort.Search(len(top), func(i int) bool { return top[i].score < cov })
+		top = append(top, scored{})
+		copy(top[i+1:], top[i:])
+		top[i] = scored{entry: e, score: cov}
+		if len(top) > pool {
+			top = top[:pool]
+		}
+	}
+	sc.touched = sc.touched[:0]
+	for i := range top {
+		top[i].score *= 1 - ix.tune.phrase + ix.tune.phrase*ix.phrasingCoverage(top[i].entry, qt)
+	}
+	sort.SliceStable(top, func(a, b int) bool { return top[a].score > top[b].score })
+	if len(top) > k {
+		top = top[:k]
+	}
+	return top
+}
+
+// phrasingCoverage is how much of the entry's closest question or alias the
+// query covers, weighted by idf. A phrasing that names an actor (a country or
+// bloc) the query does not, while the query names one, counts for less: "Who
+// is the Ukrainian president?" is not "Who is the Russian president?".
+func (ix *Index) phrasingCoverage(e int32, qt []queryTerm) float64 {
+	queryActor := false
+	for _, q := range qt {
+		queryActor = queryActor || ix.isActor[q.id]
+	}
+	best := 0.0
+	for _, p := range ix.phrasings[e] {
+		if p.mass == 0 {
+			continue
+		}
+		var got float32
+		for _, t := range p.terms {
+			for _, q := range qt {
+				if q.id == t {
+					got += q.weight * q.conf
+					break
+				}
+			}
+		}
+		c := float64(got / p.mass)
+		if queryActor && ix.namesOtherActor(p, qt) {
+			c *= ix.tune.clash
+		}
+		if c > best {
+			best = c
+		}
+	}
+	return best
+}
+
+// namesOtherActor reports whether the phrasing names an actor the query does not.
+func (ix *Index) namesOtherActor(p phrasing, qt []queryTerm) bool {
+	for _, a := range p.actors {
+		found := false
+		for _, q := range qt {
+			if q.id == a {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return true
+		}
+	}
+	return false
+}
