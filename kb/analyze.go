@@ -3,24 +3,30 @@ package kb
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // term is one analysed query or document word.
 type term struct {
 	text    string // canonical form: synonym-folded and stemmed
 	surface string // the word as written (lower case), for typo correction
+	phrase  bool   // folded from two words
 }
 
 // analyze splits s into canonical terms, dropping stop words. It is pure and
 // safe for concurrent use.
-func analyze(s string) []term {
+func analyze(s string) []term { return analyzeWith(s, canonical) }
+
+// analyzeWith is analyze with a given canonical-form function, so bulk
+// indexing can memoise it.
+func analyzeWith(s string, canon func(string) string) []term {
 	words := splitWords(s)
 	out := make([]term, 0, len(words))
 	for i := 0; i < len(words); i++ {
 		w := words[i]
 		if i+1 < len(words) {
 			if c, ok := phrases[w+" "+words[i+1]]; ok {
-				out = append(out, term{text: c, surface: w + words[i+1]})
+				out = append(out, term{text: c, surface: w + words[i+1], phrase: true})
 				i++
 				continue
 			}
@@ -28,7 +34,7 @@ func analyze(s string) []term {
 		if stopWords[w] {
 			continue
 		}
-		out = append(out, term{text: canonical(w), surface: w})
+		out = append(out, term{text: canon(w), surface: w})
 	}
 	return out
 }
@@ -49,51 +55,79 @@ func canonical(w string) string {
 // It keeps numbers whole ("100,000" and "100k" are "100000"), joins dotted
 // abbreviations ("U.S." is "us") and drops possessive "'s".
 func splitWords(s string) []string {
-	rs := []rune(strings.ToLower(s))
-	var words []string
-	var cur []rune
+	words := make([]string, 0, 8)
+	buf := make([]byte, 0, 32)
+	runes := 0 // runes in buf
+	var last rune
 	flush := func() {
-		if len(cur) > 0 {
-			words = append(words, string(cur))
-			cur = cur[:0]
+		if len(buf) > 0 {
+			w := string(buf)
+			if n := len(w); n > 1 && w[n-1] == 'k' && allDigits(w[:n-1]) {
+				w = w[:n-1] + "000"
+			}
+			words = append(words, w)
+			buf, runes = buf[:0], 0
 		}
 	}
-	isWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
-	for i := 0; i < len(rs); i++ {
-		r := foldPunct(rs[i])
+	peek := func(i int) (rune, int) {
+		if i >= len(s) {
+			return 0, 0
+		}
+		if c := s[i]; c < utf8.RuneSelf {
+			return unicode.ToLower(rune(c)), 1
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		return unicode.ToLower(r), n
+	}
+	for i := 0; i < len(s); {
+		r, n := peek(i)
+		r = foldPunct(r)
+		i += n
 		switch {
-		case isWord(r):
-			cur = append(cur, r)
+		case isWordRune(r):
+			buf = utf8.AppendRune(buf, r)
+			runes++
+			last = r
 			continue
 		case isInvisible(r):
 			continue
-		case (r == ',' || r == '.') && len(cur) > 0 && unicode.IsDigit(cur[len(cur)-1]) &&
-			i+1 < len(rs) && unicode.IsDigit(rs[i+1]):
-			if r == ',' {
-				continue // thousands separator
+		case (r == ',' || r == '.') && runes > 0 && unicode.IsDigit(last):
+			if next, _ := peek(i); unicode.IsDigit(next) {
+				if r == ',' {
+					continue // thousands separator
+				}
+				buf = append(buf, '.')
+				continue
 			}
-		case r == '.' && len(cur) == 1 && unicode.IsLetter(cur[0]) && i+1 < len(rs) && unicode.IsLetter(rs[i+1]) &&
-			(i+2 >= len(rs) || !unicode.IsLetter(rs[i+2])):
-			continue // "u.s." -> "us"
-		case r == '\'' && len(cur) > 0:
-			if i+1 < len(rs) && rs[i+1] == 's' && (i+2 >= len(rs) || !isWord(rs[i+2])) {
-				i++ // possessive
+		case r == '.' && runes == 1 && unicode.IsLetter(last):
+			next, nn := peek(i)
+			after, _ := peek(i + nn)
+			if unicode.IsLetter(next) && !unicode.IsLetter(after) {
+				continue // "u.s." -> "us"
+			}
+		case r == '\'' && runes > 0:
+			next, nn := peek(i)
+			after, _ := peek(i + nn)
+			if next == 's' && !isWordRune(after) {
+				i += nn // possessive
 				flush()
 				continue
 			}
-			if i+1 < len(rs) && unicode.IsLetter(rs[i+1]) {
+			if unicode.IsLetter(next) {
 				continue // "don't" -> "dont"
 			}
 		}
 		flush()
 	}
 	flush()
-	for i, w := range words {
-		if n := len(w); n > 1 && w[n-1] == 'k' && allDigits(w[:n-1]) {
-			words[i] = w[:n-1] + "000"
-		}
-	}
 	return words
+}
+
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || 'A' <= r && r <= 'Z'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
 func allDigits(s string) bool {

@@ -66,19 +66,20 @@ type phrasing struct {
 // and safe for concurrent use; to change the knowledge base, build a new Index
 // and swap it in (see Live).
 type Index struct {
-	kb        *KB
-	opts      Options
-	tune      tuning
-	byID      map[string]int32
-	terms     map[string]int32
-	idf       []float32
-	postings  [][]posting
-	phrasings [][]phrasing
-	unknown   float32
-	isActor   map[int32]bool
-	spell     *spelling
-	complete  completer
-	scratch   sync.Pool // *scratch
+	kb         *KB
+	opts       Options
+	tune       tuning
+	byID       map[string]int32
+	terms      map[string]int32
+	idf        []float32
+	postings   [][]posting
+	entryTerms [][]posting // per entry, its terms (in posting.entry) and weights, sorted by term
+	phrasings  [][]phrasing
+	unknown    float32
+	isActor    map[int32]bool
+	spell      *spelling
+	complete   completer
+	scratch    sync.Pool // *scratch
 }
 
 // NewIndex builds an index over k. k must not be modified afterwards.
@@ -96,30 +97,40 @@ func newIndex(k *KB, opts Options, tune tuning) *Index {
 		phrasings: make([][]phrasing, len(k.Entries)),
 		isActor:   map[int32]bool{},
 	}
-	vocab := map[string]bool{}
-	for w := range stopWords {
-		vocab[w] = true
+	surfaceTerm := map[string]int32{} // every surface word of the entries -> its term
+	var weights []float32             // per term id: its weight in the current entry
+	var touched []int32
+	memo := map[string]string{}
+	canon := func(w string) string {
+		c, ok := memo[w]
+		if !ok {
+			c = canonical(w)
+			memo[w] = c
+		}
+		return c
 	}
-	for w := range synonyms {
-		vocab[w] = true
-	}
-	dfSurface := map[string]int{}
+	ix.entryTerms = make([][]posting, len(k.Entries))
 	for i := range k.Entries {
 		e := &k.Entries[i]
 		ix.byID[e.ID] = int32(i)
-		weights := map[int32]float32{}
 		addText := func(s string, w float32) []int32 {
 			var ids []int32
-			for _, t := range analyze(s) {
-				id := ix.termID(t.text)
-				if weights[id] < w {
-					weights[id] = w
+			for _, t := range analyzeWith(s, canon) {
+				id, ok := surfaceTerm[t.surface]
+				if !ok || t.phrase {
+					id = ix.termID(t.text)
+					if !t.phrase {
+						surfaceTerm[t.surface] = id
+					}
 				}
+				for int(id) >= len(weights) {
+					weights = append(weights, 0)
+				}
+				if weights[id] == 0 {
+					touched = append(touched, id)
+				}
+				weights[id] = max(weights[id], w)
 				ids = append(ids, id)
-				if !vocab[t.surface] {
-					vocab[t.surface] = true
-				}
-				dfSurface[t.surface]++
 			}
 			return ids
 		}
@@ -131,9 +142,15 @@ func newIndex(k *KB, opts Options, tune tuning) *Index {
 		addText(e.Answer, weightSecondary)
 		addText(e.Topic, weightSecondary)
 		addText(e.AttributedTo, weightSecondary)
-		for id, w := range weights {
-			ix.postings[id] = append(ix.postings[id], posting{entry: int32(i), weight: w})
+		sort.Slice(touched, func(a, b int) bool { return touched[a] < touched[b] })
+		own := make([]posting, len(touched))
+		for j, id := range touched {
+			ix.postings[id] = append(ix.postings[id], posting{entry: int32(i), weight: weights[id]})
+			own[j] = posting{entry: id, weight: weights[id]}
+			weights[id] = 0
 		}
+		touched = touched[:0]
+		ix.entryTerms[i] = own
 		for _, p := range phr {
 			ix.phrasings[i] = append(ix.phrasings[i], phrasing{terms: dedupe(p)})
 		}
@@ -168,8 +185,23 @@ func newIndex(k *KB, opts Options, tune tuning) *Index {
 			}
 		}
 	}
-	ix.spell = newSpelling(vocab, func(w string) int { return dfSurface[w] })
-	ix.complete = newCompleter(ix)
+	vocab := make(map[string]bool, len(surfaceTerm)+len(stopWords)+len(synonyms))
+	for w := range stopWords {
+		vocab[w] = true
+	}
+	for w := range synonyms {
+		vocab[w] = true
+	}
+	for w := range surfaceTerm {
+		vocab[w] = true
+	}
+	ix.spell = newSpelling(vocab, func(w string) int {
+		if id, ok := surfaceTerm[w]; ok {
+			return len(ix.postings[id])
+		}
+		return 0
+	})
+	ix.complete = newCompleter(ix, surfaceTerm)
 	size := len(k.Entries)
 	ix.scratch.New = func() any { return &scratch{acc: make([]float32, size)} }
 	return ix

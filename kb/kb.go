@@ -106,3 +106,38 @@ func EmbeddedSources() ([]Source, error) {
 	}
 	return out, nil
 }
+
+// SourcedQuote is a citation joined with its source's details.
+type SourcedQuote struct {
+	SourceID  string `json:"source_id"`
+	Title     string `json:"title"`
+	Outlet    string `json:"outlet"`
+	URL       string `json:"url"`
+	Published string `json:"published"`
+	Quote     string `json:"quote"`
+}
+
+// Quotes returns e's citations with their sources' details. A citation whose
+// source is unknown keeps its quote and has empty details.
+func (k *KB) Quotes(e *Entry) []SourcedQuote {
+	out := make([]SourcedQuote, len(e.Citations))
+	for i, c := range e.Citations {
+		s, _ := k.Source(c.SourceID)
+		out[i] = SourcedQuote{SourceID: c.SourceID, Title: s.Title, Outlet: s.Outlet, URL: s.URL, Published: s.Published, Quote: c.Quote}
+	}
+	return out
+}
+
+// CitationCount returns how many entries cite the source with the given id.
+func (k *KB) CitationCount(sourceID string) int {
+	n := 0
+	for _, e := range k.Entries {
+		for _, c := range e.Citations {
+			if c.SourceID == sourceID {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}

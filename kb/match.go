@@ -33,6 +33,9 @@ type queryTerm struct {
 	conf   float32
 }
 
+// maxQueryTerms bounds the work one question can cause.
+const maxQueryTerms = 64
+
 type scored struct {
 	entry int32
 	score float64
@@ -80,6 +83,9 @@ func (ix *Index) queryTerms(q string) []queryTerm {
 	seen := map[int32]bool{}
 	unknown := map[string]bool{}
 	for _, t := range analyze(q) {
+		if len(out) == maxQueryTerms {
+			break
+		}
 		id, ok := ix.terms[t.text]
 		conf := float32(1)
 		if !ok {
@@ -123,8 +129,17 @@ func (ix *Index) rank(qt []queryTerm, k int) []scored {
 	}
 	sc := ix.scratch.Get().(*scratch)
 	defer ix.scratch.Put(sc)
+	// Rare terms walk their postings. Common terms, when a rare one is
+	// present, only add to entries the rare ones found: an entry that shares
+	// nothing but common words with the question cannot win. This keeps a
+	// question's cost near-constant as the knowledge base grows.
+	common := max(256, len(ix.kb.Entries)/32)
+	anyRare := false
 	for _, t := range qt {
-		if t.id < 0 {
+		anyRare = anyRare || (t.id >= 0 && len(ix.postings[t.id]) <= common)
+	}
+	for _, t := range qt {
+		if t.id < 0 || (anyRare && len(ix.postings[t.id]) > common) {
 			continue
 		}
 		w := t.weight * t.conf
@@ -133,6 +148,19 @@ func (ix *Index) rank(qt []queryTerm, k int) []scored {
 				sc.touched = append(sc.touched, p.entry)
 			}
 			sc.acc[p.entry] += w * p.weight
+		}
+	}
+	if anyRare {
+		for _, t := range qt {
+			if t.id < 0 || len(ix.postings[t.id]) <= common {
+				continue
+			}
+			w := t.weight * t.conf
+			for _, e := range sc.touched {
+				if pw, ok := ix.entryWeight(e, t.id); ok {
+					sc.acc[e] += w * pw
+				}
+			}
 		}
 	}
 	// Keep the best few by query coverage, then refine with phrasing coverage.
@@ -212,4 +240,14 @@ func (ix *Index) namesOtherActor(p phrasing, qt []queryTerm) bool {
 		}
 	}
 	return false
+}
+
+// entryWeight returns how term occurs in entry e, by binary search.
+func (ix *Index) entryWeight(e, term int32) (float32, bool) {
+	ts := ix.entryTerms[e]
+	i := sort.Search(len(ts), func(i int) bool { return ts[i].entry >= term })
+	if i < len(ts) && ts[i].entry == term {
+		return ts[i].weight, true
+	}
+	return 0, false
 }

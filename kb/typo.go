@@ -10,7 +10,13 @@ type spelling struct {
 	df      func(string) int // how common a vocabulary word is, for ties
 }
 
-const minCorrectable = 4 // shorter words are too ambiguous to correct
+// Words shorter than minCorrectable are too ambiguous to correct; longer than
+// maxCorrectable they are not words, and correcting them would cost
+// quadratic work.
+const (
+	minCorrectable = 4
+	maxCorrectable = 24
+)
 
 func newSpelling(vocab map[string]bool, df func(string) int) *spelling {
 	s := &spelling{deletes: make(map[string][]string, len(vocab)*6), df: df}
@@ -29,7 +35,7 @@ func newSpelling(vocab map[string]bool, df func(string) int) *spelling {
 // maxEdits is how many edits a word of n letters may need.
 func maxEdits(n int) int {
 	switch {
-	case n < minCorrectable:
+	case n < minCorrectable, n > maxCorrectable:
 		return 0
 	case n < 8:
 		return 1

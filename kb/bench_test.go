@@ -1,0 +1,96 @@
+package kb_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/sahilm/fuzzy"
+
+	"crisisbot/internal/synth"
+	"crisisbot/kb"
+)
+
+// BenchmarkIndex_Ask answers the labelled questions on the shipped knowledge base.
+func BenchmarkIndex_Ask(b *testing.B) {
+	ix := defaultIndex(b)
+	set := loadLabelled(b, "eval.tsv")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := ix.Ask(set[i%len(set)].Question); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+var sizes = []int{1_000, 10_000, 100_000}
+
+func synthetic(b *testing.B, n int) (*kb.KB, []string) {
+	b.Helper()
+	g := synth.New(42, n/2+2000)
+	k := g.KB(n)
+	return k, g.Questions(k, 512)
+}
+
+// BenchmarkIndex_AskSynthetic answers typo-laden questions on generated
+// knowledge bases; compare with BenchmarkFuzzyScan, the plain scan.
+func BenchmarkIndex_AskSynthetic(b *testing.B) {
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
+			k, qs := synthetic(b, n)
+			ix := kb.NewIndex(k, kb.Options{})
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := ix.Ask(qs[i%len(qs)]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkFuzzyScan is the baseline: fuzzy.Find over every question.
+func BenchmarkFuzzyScan(b *testing.B) {
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
+			k, qs := synthetic(b, n)
+			questions := make([]string, len(k.Entries))
+			for i, e := range k.Entries {
+				questions[i] = e.Question
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				fuzzy.Find(qs[i%len(qs)], questions)
+			}
+		})
+	}
+}
+
+// BenchmarkNewIndex builds the index for 10,000 entries.
+func BenchmarkNewIndex(b *testing.B) {
+	k, _ := synthetic(b, 10_000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		kb.NewIndex(k, kb.Options{})
+	}
+}
+
+// BenchmarkIndex_Complete autocompletes partial questions at 10,000 entries.
+func BenchmarkIndex_Complete(b *testing.B) {
+	k, qs := synthetic(b, 10_000)
+	ix := kb.NewIndex(k, kb.Options{})
+	partial := make([]string, len(qs))
+	for i, q := range qs {
+		partial[i] = q[:len(q)*2/3]
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if got := ix.Complete(partial[i%len(partial)], 25); len(got) > 25 {
+			b.Fatal(len(got))
+		}
+	}
+}
