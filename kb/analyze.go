@@ -15,28 +15,49 @@ type term struct {
 
 // analyze splits s into canonical terms, dropping stop words. It is pure and
 // safe for concurrent use.
-func analyze(s string) []term { return analyzeWith(s, canonical) }
-
-// analyzeWith is analyze with a given canonical-form function, so bulk
-// indexing can memoise it.
-func analyzeWith(s string, canon func(string) string) []term {
-	words := splitWords(s)
-	out := make([]term, 0, len(words))
-	for i := 0; i < len(words); i++ {
-		w := words[i]
-		if i+1 < len(words) {
-			if c, ok := phrases[w+" "+words[i+1]]; ok {
-				out = append(out, term{text: c, surface: w + words[i+1], phrase: true})
-				i++
-				continue
-			}
+func analyze(s string) []term {
+	var out []term
+	walkTerms(s, func(surface []byte, phrase string) {
+		if phrase != "" {
+			out = append(out, term{text: phrase, surface: string(surface), phrase: true})
+			return
 		}
-		if stopWords[w] {
-			continue
-		}
-		out = append(out, term{text: canon(w), surface: w})
-	}
+		w := string(surface)
+		out = append(out, term{text: canonical(w), surface: w})
+	})
 	return out
+}
+
+// walkTerms calls f for each word of s that is not a stop word, and once for
+// each two-word phrase with the phrase's canonical term. surface is only valid
+// during the call.
+func walkTerms(s string, f func(surface []byte, phrase string)) {
+	var pending []byte // a phrase's possible first word, held back
+	var joined []byte
+	scanWords(s, func(w []byte) {
+		if pending != nil {
+			joined = append(append(append(joined[:0], pending...), ' '), w...)
+			if c, ok := phrases[string(joined)]; ok {
+				f(append(pending, w...), c)
+				pending = nil
+				return
+			}
+			if !stopWords[string(pending)] {
+				f(pending, "")
+			}
+			pending = nil
+		}
+		if phraseFirst[string(w)] {
+			pending = append([]byte(nil), w...)
+			return
+		}
+		if !stopWords[string(w)] {
+			f(w, "")
+		}
+	})
+	if pending != nil && !stopWords[string(pending)] {
+		f(pending, "")
+	}
 }
 
 // canonical maps one lower-case word to its index form.
@@ -51,21 +72,27 @@ func canonical(w string) string {
 	return st
 }
 
-// splitWords lower-cases s and splits it into words of letters and digits.
-// It keeps numbers whole ("100,000" and "100k" are "100000"), joins dotted
-// abbreviations ("U.S." is "us") and drops possessive "'s".
+// splitWords lower-cases s and splits it into words; see scanWords.
 func splitWords(s string) []string {
 	words := make([]string, 0, 8)
+	scanWords(s, func(w []byte) { words = append(words, string(w)) })
+	return words
+}
+
+// scanWords lower-cases s and calls f with each word of letters and digits,
+// in a buffer valid only during the call. It keeps numbers whole ("100,000"
+// and "100k" are "100000"), joins dotted abbreviations ("U.S." is "us") and
+// drops possessive "'s".
+func scanWords(s string, f func(w []byte)) {
 	buf := make([]byte, 0, 32)
 	runes := 0 // runes in buf
 	var last rune
 	flush := func() {
 		if len(buf) > 0 {
-			w := string(buf)
-			if n := len(w); n > 1 && w[n-1] == 'k' && allDigits(w[:n-1]) {
-				w = w[:n-1] + "000"
+			if n := len(buf); n > 1 && buf[n-1] == 'k' && allDigits(string(buf[:n-1])) {
+				buf = append(buf[:n-1], "000"...)
 			}
-			words = append(words, w)
+			f(buf)
 			buf, runes = buf[:0], 0
 		}
 	}
@@ -120,7 +147,6 @@ func splitWords(s string) []string {
 		flush()
 	}
 	flush()
-	return words
 }
 
 func isWordRune(r rune) bool {

@@ -2,6 +2,7 @@ package kb_test
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/sahilm/fuzzy"
@@ -25,11 +26,35 @@ func BenchmarkIndex_Ask(b *testing.B) {
 
 var sizes = []int{1_000, 10_000, 100_000}
 
-func synthetic(b *testing.B, n int) (*kb.KB, []string) {
+type fixture struct {
+	kb        *kb.KB
+	ix        *kb.Index
+	questions []string
+	texts     []string // every question, for the fuzzy baseline
+}
+
+// fixtures caches generated knowledge bases: the testing package calls a
+// benchmark function several times while it calibrates b.N.
+var fixtures = struct {
+	sync.Mutex
+	m map[int]*fixture
+}{m: map[int]*fixture{}}
+
+func synthetic(b *testing.B, n int) *fixture {
 	b.Helper()
+	fixtures.Lock()
+	defer fixtures.Unlock()
+	if f, ok := fixtures.m[n]; ok {
+		return f
+	}
 	g := synth.New(42, n/2+2000)
 	k := g.KB(n)
-	return k, g.Questions(k, 512)
+	f := &fixture{kb: k, ix: kb.NewIndex(k, kb.Options{}), questions: g.Questions(k, 512)}
+	for _, e := range k.Entries {
+		f.texts = append(f.texts, e.Question)
+	}
+	fixtures.m[n] = f
+	return f
 }
 
 // BenchmarkIndex_AskSynthetic answers typo-laden questions on generated
@@ -37,8 +62,8 @@ func synthetic(b *testing.B, n int) (*kb.KB, []string) {
 func BenchmarkIndex_AskSynthetic(b *testing.B) {
 	for _, n := range sizes {
 		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
-			k, qs := synthetic(b, n)
-			ix := kb.NewIndex(k, kb.Options{})
+			f := synthetic(b, n)
+			ix, qs := f.ix, f.questions
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
@@ -54,11 +79,8 @@ func BenchmarkIndex_AskSynthetic(b *testing.B) {
 func BenchmarkFuzzyScan(b *testing.B) {
 	for _, n := range sizes {
 		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
-			k, qs := synthetic(b, n)
-			questions := make([]string, len(k.Entries))
-			for i, e := range k.Entries {
-				questions[i] = e.Question
-			}
+			f := synthetic(b, n)
+			qs, questions := f.questions, f.texts
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
@@ -70,7 +92,7 @@ func BenchmarkFuzzyScan(b *testing.B) {
 
 // BenchmarkNewIndex builds the index for 10,000 entries.
 func BenchmarkNewIndex(b *testing.B) {
-	k, _ := synthetic(b, 10_000)
+	k := synthetic(b, 10_000).kb
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -80,8 +102,8 @@ func BenchmarkNewIndex(b *testing.B) {
 
 // BenchmarkIndex_Complete autocompletes partial questions at 10,000 entries.
 func BenchmarkIndex_Complete(b *testing.B) {
-	k, qs := synthetic(b, 10_000)
-	ix := kb.NewIndex(k, kb.Options{})
+	f := synthetic(b, 10_000)
+	ix, qs := f.ix, f.questions
 	partial := make([]string, len(qs))
 	for i, q := range qs {
 		partial[i] = q[:len(q)*2/3]

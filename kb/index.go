@@ -100,28 +100,21 @@ func newIndex(k *KB, opts Options, tune tuning) *Index {
 	surfaceTerm := map[string]int32{} // every surface word of the entries -> its term
 	var weights []float32             // per term id: its weight in the current entry
 	var touched []int32
-	memo := map[string]string{}
-	canon := func(w string) string {
-		c, ok := memo[w]
-		if !ok {
-			c = canonical(w)
-			memo[w] = c
-		}
-		return c
-	}
 	ix.entryTerms = make([][]posting, len(k.Entries))
 	for i := range k.Entries {
 		e := &k.Entries[i]
 		ix.byID[e.ID] = int32(i)
 		addText := func(s string, w float32) []int32 {
 			var ids []int32
-			for _, t := range analyzeWith(s, canon) {
-				id, ok := surfaceTerm[t.surface]
-				if !ok || t.phrase {
-					id = ix.termID(t.text)
-					if !t.phrase {
-						surfaceTerm[t.surface] = id
-					}
+			walkTerms(s, func(surface []byte, phrase string) {
+				id, ok := surfaceTerm[string(surface)]
+				switch {
+				case phrase != "":
+					id = ix.termID(phrase)
+				case !ok:
+					w := string(surface)
+					id = ix.termID(canonical(w))
+					surfaceTerm[w] = id
 				}
 				for int(id) >= len(weights) {
 					weights = append(weights, 0)
@@ -131,7 +124,7 @@ func newIndex(k *KB, opts Options, tune tuning) *Index {
 				}
 				weights[id] = max(weights[id], w)
 				ids = append(ids, id)
-			}
+			})
 			return ids
 		}
 		var phr [][]int32

@@ -98,6 +98,17 @@ var phrases = map[string]string{
 	"kick off":        "start",
 }
 
+// phraseFirst holds the first words of phrases, so most words skip the
+// phrase lookup.
+var phraseFirst = func() map[string]bool {
+	m := map[string]bool{}
+	for p := range phrases {
+		first, _, _ := strings.Cut(p, " ")
+		m[first] = true
+	}
+	return m
+}()
+
 // stopWords carry no topic: question words, function words and chat filler.
 var stopWords = setOf(`a an the and or but if then than so as of in on at to for from by with about into onto
 over under up down out off per via vs versus around between against

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything the operator sets, read once from the environment
+// (and .env). Every key is listed, with a comment, in .env.example.
+type Config struct {
+	Token          string        // DISCORD_TOKEN
+	GuildID        string        // DISCORD_GUILD_ID
+	APIBaseURL     *url.URL      // DISCORD_API_BASE_URL
+	LogLevel       slog.Level    // LOG_LEVEL
+	LogFormat      string        // LOG_FORMAT: text or json
+	AskChannelIDs  []string      // ASK_CHANNEL_IDS
+	RateQuestions  int           // RATE_LIMIT_QUESTIONS
+	RateWindow     time.Duration // RATE_LIMIT_WINDOW
+	RepeatWindow   time.Duration // REPEAT_WINDOW
+	ShutdownTimout time.Duration // SHUTDOWN_TIMEOUT
+}
+
+// configKeys are the keys Config reads, in .env.example order.
+var configKeys = []string{
+	"DISCORD_TOKEN", "DISCORD_GUILD_ID", "DISCORD_API_BASE_URL", "LOG_LEVEL", "LOG_FORMAT",
+	"ASK_CHANNEL_IDS", "RATE_LIMIT_QUESTIONS", "RATE_LIMIT_WINDOW", "REPEAT_WINDOW", "SHUTDOWN_TIMEOUT",
+}
+
+// LoadConfig reads and validates the configuration. The error names every
+// missing or malformed key and how to fix it; it never contains the token.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	var problems []string
+	bad := func(key, format string, a ...any) {
+		problems = append(problems, key+": "+fmt.Sprintf(format, a...))
+	}
+	get := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{Token: strings.TrimSpace(getenv("DISCORD_TOKEN"))}
+	c.Token = strings.TrimPrefix(c.Token, "Bot ")
+	switch {
+	case c.Token == "":
+		bad("DISCORD_TOKEN", "is not set; copy the bot token from the Developer Portal (Bot > Reset Token) into .env")
+	case strings.ContainsAny(c.Token, " \t\r\n"):
+		bad("DISCORD_TOKEN", "contains white space; paste the token alone")
+	}
+	c.GuildID = get("DISCORD_GUILD_ID", "")
+	if c.GuildID != "" && !isSnowflake(c.GuildID) {
+		bad("DISCORD_GUILD_ID", "%q is not a server id; enable Developer Mode, right-click the server, Copy Server ID", c.GuildID)
+	}
+	raw := get("DISCORD_API_BASE_URL", "https://discord.com")
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+		bad("DISCORD_API_BASE_URL", "%q is not a base URL like https://discord.com (scheme and host only)", raw)
+	} else {
+		c.APIBaseURL = u
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL", "info"))); err != nil {
+		bad("LOG_LEVEL", "%q is not one of debug, info, warn, error", get("LOG_LEVEL", ""))
+	}
+	c.LogFormat = strings.ToLower(get("LOG_FORMAT", "text"))
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("LOG_FORMAT", "%q is not text or json", c.LogFormat)
+	}
+	for _, id := range strings.Split(get("ASK_CHANNEL_IDS", ""), ",") {
+		if id = strings.TrimSpace(id); id == "" {
+			continue
+		}
+		if !isSnowflake(id) {
+			bad("ASK_CHANNEL_IDS", "%q is not a channel id; list ids separated by commas", id)
+			continue
+		}
+		c.AskChannelIDs = append(c.AskChannelIDs, id)
+	}
+	c.RateQuestions, err = strconv.Atoi(get("RATE_LIMIT_QUESTIONS", "5"))
+	if err != nil || c.RateQuestions < 1 || c.RateQuestions > 1000 {
+		bad("RATE_LIMIT_QUESTIONS", "%q is not a whole number from 1 to 1000", get("RATE_LIMIT_QUESTIONS", ""))
+	}
+	c.RateWindow = duration(get, bad, "RATE_LIMIT_WINDOW", "30s")
+	c.RepeatWindow = duration(get, bad, "REPEAT_WINDOW", "2m")
+	c.ShutdownTimout = duration(get, bad, "SHUTDOWN_TIMEOUT", "10s")
+	if len(problems) > 0 {
+		return c, errors.New("configuration:\n  " + strings.Join(problems, "\n  "))
+	}
+	return c, nil
+}
+
+func duration(get func(string, string) string, bad func(string, string, ...any), key, def string) time.Duration {
+	v := get(key, def)
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 || d > 24*time.Hour {
+		bad(key, "%q is not a duration like 30s or 2m (at most 24h)", v)
+		return 0
+	}
+	return d
+}
+
+func isSnowflake(s string) bool {
+	if len(s) < 5 || len(s) > 20 {
+		return false
+	}
+	_, err := strconv.ParseUint(s, 10, 64)
+	return err == nil
+}

@@ -1,0 +1,243 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the program in a temporary directory (so no .env is read) with
+// the given environment.
+func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	t.Chdir(t.TempDir())
+	var out, errOut bytes.Buffer
+	getenv := func(k string) string { return env[k] }
+	err := run(context.Background(), args, getenv, strings.NewReader(stdin), &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+func TestRun_AskJSON(t *testing.T) {
+	t.Run("Answered", func(t *testing.T) {
+		out, _, err := runCLI(t, nil, "", "ask", "--json", "How many Russian troops are near the Ukrainian border?")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Count(strings.TrimSpace(out), "\n") != 0 {
+			t.Fatalf("not exactly one JSON line: %q", out)
+		}
+		var v map[string]any
+		if err := json.Unmarshal([]byte(out), &v); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"question", "answered", "confidence", "entry", "suggestions"} {
+			if _, ok := v[k]; !ok {
+				t.Errorf("missing %q in %s", k, out)
+			}
+		}
+		e := v["entry"].(map[string]any)
+		for _, k := range []string{"id", "topic", "question", "answer", "as_of", "attributed_to", "citations"} {
+			if _, ok := e[k]; !ok {
+				t.Errorf("entry lacks %q", k)
+			}
+		}
+		c := e["citations"].([]any)[0].(map[string]any)
+		var keys []string
+		for k := range c {
+			keys = append(keys, k)
+		}
+		want := []string{"outlet", "published", "quote", "source_id", "title", "url"}
+		if !sameSet(keys, want) {
+			t.Errorf("citation keys %v, want %v", keys, want)
+		}
+		if v["answered"] != true || e["id"] != "russian-troop-numbers" {
+			t.Errorf("wrong answer: %s", out)
+		}
+	})
+	t.Run("Declined", func(t *testing.T) {
+		out, _, err := runCLI(t, nil, "", "ask", "--json", "What sanctions has the EU imposed on Russia?")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v map[string]any
+		if err := json.Unmarshal([]byte(out), &v); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := v["entry"]; ok || v["answered"] != false {
+			t.Fatalf("declined answer has an entry: %s", out)
+		}
+		if _, ok := v["suggestions"].([]any); !ok {
+			t.Fatalf("suggestions is not an array: %s", out)
+		}
+	})
+}
+
+func sameSet(a, b []string) bool {
+	m := map[string]int{}
+	for _, x := range a {
+		m[x]++
+	}
+	for _, x := range b {
+		m[x]--
+	}
+	for _, n := range m {
+		if n != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func TestRun_AskText(t *testing.T) {
+	out, _, err := runCLI(t, nil, "", "ask", "who", "is", "peskov")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Dmitry Peskov is the Kremlin spokesman", "Sources", "[1]", "10 January 2022", "https://www.hngn.com/"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestRun_UsageErrors(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"NoQuestion", []string{"ask"}, "no question"},
+		{"BlankQuestion", []string{"ask", "  \u200b "}, "no question"},
+		{"TooLong", []string{"ask", strings.Repeat("x", 1001)}, "longer than 1000"},
+		{"BadFlag", []string{"ask", "--yaml", "q"}, "usage"},
+		{"UnknownCommand", []string{"frobnicate"}, "unknown command"},
+		{"NoToken", nil, "DISCORD_TOKEN is not set"},
+		{"KBUsage", []string{"kb"}, "usage"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, _, err := runCLI(t, nil, "", c.args...)
+			var ue usageError
+			if !errors.As(err, &ue) || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want a usage error mentioning %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestRun_Chat(t *testing.T) {
+	in := "who is peskov\n\n" + strings.Repeat("y", 1200) + "\nwhat sanctions did the eu impose\nquit\nwho is sherman\n"
+	out, _, err := runCLI(t, nil, in, "chat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "Dmitry Peskov is the Kremlin spokesman") {
+		t.Errorf("first question not answered:\n%s", out)
+	}
+	if !strings.Contains(out, "longer than 1000 characters") {
+		t.Errorf("long line not refused:\n%s", out)
+	}
+	if !strings.Contains(out, "I don't have a sourced answer") {
+		t.Errorf("out-of-scope question not declined:\n%s", out)
+	}
+	if strings.Contains(out, "Wendy Sherman is") {
+		t.Errorf("kept going after quit:\n%s", out)
+	}
+}
+
+func TestRun_KBExportCheck(t *testing.T) {
+	out, _, err := runCLI(t, nil, "", "kb", "export")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Sources []map[string]any `json:"sources"`
+		Entries []map[string]any `json:"entries"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Sources) != 1 || len(doc.Entries) < 25 || doc.Sources[0]["text"] == "" {
+		t.Fatalf("export has %d sources, %d entries", len(doc.Sources), len(doc.Entries))
+	}
+	dir := t.TempDir()
+	good := filepath.Join(dir, "kb.json")
+	os.WriteFile(good, []byte(out), 0o644)
+	check, _, err := runCLI(t, nil, "", "kb", "check", good)
+	if err != nil || !strings.Contains(check, "ok:") {
+		t.Fatalf("export does not pass check: %v\n%s", err, check)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(strings.Replace(out, "Nearly 100,000 Russian troops", "Nearly 200,000 Russian troops", 1)), 0o644)
+	check, _, err = runCLI(t, nil, "", "kb", "check", bad)
+	if err == nil || !strings.Contains(check, "russian-troop-numbers: citations[0].quote: not found verbatim") {
+		t.Fatalf("tampered file passed: %v\n%s", err, check)
+	}
+	_, _, err = runCLI(t, nil, "", "kb", "check", filepath.Join(dir, "missing.json"))
+	if err == nil || !strings.Contains(err.Error(), "missing.json") {
+		t.Fatalf("missing file: %v", err)
+	}
+}
+
+func TestLoadConfig(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		c, err := LoadConfig(func(k string) string {
+			return map[string]string{"DISCORD_TOKEN": "Bot abc.def", "ASK_CHANNEL_IDS": "123456789012345678, 223456789012345678"}[k]
+		})
+		if err != nil || c.Token != "abc.def" || len(c.AskChannelIDs) != 2 || c.RateQuestions != 5 || c.APIBaseURL.String() != "https://discord.com" {
+			t.Fatalf("%+v %v", c, err)
+		}
+	})
+	t.Run("EveryProblemNamed", func(t *testing.T) {
+		secret := "s3cr3t-token with space"
+		_, err := LoadConfig(func(k string) string {
+			return map[string]string{
+				"DISCORD_TOKEN": secret, "DISCORD_GUILD_ID": "abc", "DISCORD_API_BASE_URL": "ftp://x",
+				"LOG_LEVEL": "loud", "LOG_FORMAT": "xml", "ASK_CHANNEL_IDS": "1,x", "RATE_LIMIT_QUESTIONS": "0",
+				"RATE_LIMIT_WINDOW": "soon", "REPEAT_WINDOW": "-1s", "SHUTDOWN_TIMEOUT": "forever",
+			}[k]
+		})
+		if err == nil {
+			t.Fatal("accepted")
+		}
+		for _, k := range configKeys {
+			if !strings.Contains(err.Error(), k+":") {
+				t.Errorf("%s not named in:\n%v", k, err)
+			}
+		}
+		if strings.Contains(err.Error(), "s3cr3t") {
+			t.Errorf("the token leaked into the error: %v", err)
+		}
+	})
+}
+
+// TestEnvExample keeps .env.example and Config's keys the same.
+func TestEnvExample(t *testing.T) {
+	f, err := os.Open(".env.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var keys []string
+	sc := bufio.NewScanner(f)
+	prevComment := false
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if k, _, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
+			if !prevComment {
+				t.Errorf("%s has no comment above it", k)
+			}
+			keys = append(keys, k)
+		}
+		prevComment = strings.HasPrefix(line, "#")
+	}
+	if !reflect.DeepEqual(keys, configKeys) {
+		t.Fatalf(".env.example has %v\nConfig reads   %v", keys, configKeys)
+	}
+}
