@@ -24,7 +24,11 @@ type completer struct {
 }
 
 func newCompleter(ix *Index, surfaceTerm map[string]int32) completer {
-	c := completer{ix: ix}
+	n := 0
+	for i := range ix.kb.Entries {
+		n += 2 + len(ix.kb.Entries[i].Aliases)
+	}
+	c := completer{ix: ix, texts: make([]string, 0, n), textOf: make([]int32, 0, n)}
 	for i := range ix.kb.Entries {
 		e := &ix.kb.Entries[i]
 		c.texts = append(c.texts, e.Question, e.Topic)
@@ -38,6 +42,7 @@ func newCompleter(ix *Index, surfaceTerm map[string]int32) completer {
 		c.textStart[c.textOf[i]] = int32(i)
 	}
 	c.textStart[len(ix.kb.Entries)] = int32(len(c.texts))
+	c.words = make([]string, 0, len(surfaceTerm))
 	for w := range surfaceTerm {
 		if !stopWords[w] {
 			c.words = append(c.words, w)

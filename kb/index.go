@@ -2,6 +2,7 @@ package kb
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -100,6 +101,7 @@ func newIndex(k *KB, opts Options, tune tuning) *Index {
 	surfaceTerm := map[string]int32{} // every surface word of the entries -> its term
 	var weights []float32             // per term id: its weight in the current entry
 	var touched []int32
+	var df []int32 // per term id: entries containing it
 	ix.entryTerms = make([][]posting, len(k.Entries))
 	for i := range k.Entries {
 		e := &k.Entries[i]
@@ -118,6 +120,7 @@ func newIndex(k *KB, opts Options, tune tuning) *Index {
 				}
 				for int(id) >= len(weights) {
 					weights = append(weights, 0)
+					df = append(df, 0)
 				}
 				if weights[id] == 0 {
 					touched = append(touched, id)
@@ -127,7 +130,7 @@ func newIndex(k *KB, opts Options, tune tuning) *Index {
 			})
 			return ids
 		}
-		var phr [][]int32
+		phr := make([][]int32, 0, len(e.Aliases)+1)
 		phr = append(phr, addText(e.Question, weightPhrasing))
 		for _, a := range e.Aliases {
 			phr = append(phr, addText(a, weightPhrasing))
@@ -135,17 +138,27 @@ func newIndex(k *KB, opts Options, tune tuning) *Index {
 		addText(e.Answer, weightSecondary)
 		addText(e.Topic, weightSecondary)
 		addText(e.AttributedTo, weightSecondary)
-		sort.Slice(touched, func(a, b int) bool { return touched[a] < touched[b] })
+		slices.Sort(touched)
 		own := make([]posting, len(touched))
 		for j, id := range touched {
-			ix.postings[id] = append(ix.postings[id], posting{entry: int32(i), weight: weights[id]})
 			own[j] = posting{entry: id, weight: weights[id]}
 			weights[id] = 0
+			df[id]++
 		}
 		touched = touched[:0]
 		ix.entryTerms[i] = own
-		for _, p := range phr {
-			ix.phrasings[i] = append(ix.phrasings[i], phrasing{terms: dedupe(p)})
+		ix.phrasings[i] = make([]phrasing, len(phr))
+		for j, p := range phr {
+			ix.phrasings[i][j] = phrasing{terms: dedupe(p)}
+		}
+	}
+	// Postings are filled in a second pass so each list is allocated once.
+	for id := range ix.postings {
+		ix.postings[id] = make([]posting, 0, df[id])
+	}
+	for i, own := range ix.entryTerms {
+		for _, t := range own {
+			ix.postings[t.entry] = append(ix.postings[t.entry], posting{entry: int32(i), weight: t.weight})
 		}
 	}
 	n := float64(len(k.Entries))
