@@ -1,0 +1,48 @@
+package bot
+
+import "github.com/bwmarrin/discordgo"
+
+// safeResponder is the single place where outgoing payloads are made safe:
+// every message and edit gets empty allowed mentions, and everything is
+// trimmed to Discord's limits.
+type safeResponder struct {
+	next Responder
+	z    sanitizer
+}
+
+func (s safeResponder) InteractionRespond(i *discordgo.Interaction, resp *discordgo.InteractionResponse, options ...discordgo.RequestOption) error {
+	c := *resp
+	switch c.Type {
+	case discordgo.InteractionResponseDeferredChannelMessageWithSource, discordgo.InteractionResponseDeferredMessageUpdate, discordgo.InteractionResponsePong:
+	default:
+		c.Data = s.z.responseData(c.Type, c.Data)
+	}
+	return s.next.InteractionRespond(i, &c, options...)
+}
+
+func (s safeResponder) InteractionResponseEdit(i *discordgo.Interaction, edit *discordgo.WebhookEdit, options ...discordgo.RequestOption) (*discordgo.Message, error) {
+	c := *edit
+	if c.Content != nil {
+		t := s.z.text("content", *c.Content, MaxContent)
+		c.Content = &t
+	}
+	if c.Embeds != nil {
+		e := s.z.embeds(*c.Embeds)
+		c.Embeds = &e
+	}
+	if c.Components != nil {
+		comps := s.z.components(*c.Components)
+		c.Components = &comps
+	}
+	c.AllowedMentions = NoMentions()
+	return s.next.InteractionResponseEdit(i, &c, options...)
+}
+
+func (s safeResponder) ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error) {
+	c := *data
+	c.Content = s.z.text("content", c.Content, MaxContent)
+	c.Embeds = s.z.embeds(c.Embeds)
+	c.Components = s.z.components(c.Components)
+	c.AllowedMentions = NoMentions()
+	return s.next.ChannelMessageSendComplex(channelID, &c, options...)
+}

@@ -1,0 +1,342 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Responder is the part of *discordgo.Session that handlers' replies go
+// through. Tests use a recording fake.
+type Responder interface {
+	InteractionRespond(i *discordgo.Interaction, resp *discordgo.InteractionResponse, options ...discordgo.RequestOption) error
+	InteractionResponseEdit(i *discordgo.Interaction, edit *discordgo.WebhookEdit, options ...discordgo.RequestOption) (*discordgo.Message, error)
+	ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error)
+}
+
+// HandlerFunc handles one request. It returns the reply to send, nil to send
+// nothing, or an error (a *UserError is shown as it is).
+type HandlerFunc func(ctx context.Context, req *Request) (*Reply, error)
+
+type kind int
+
+const (
+	kindCommand kind = iota
+	kindAutocomplete
+	kindComponent
+)
+
+type route struct {
+	pattern string
+	h       HandlerFunc
+}
+
+// Router routes interactions by type and command name or custom-ID path, and
+// messages addressed to the bot to one message handler. Handlers run under
+// recover. Routes are added before the router serves; after that it is safe
+// for concurrent use.
+type Router struct {
+	log        *slog.Logger
+	commands   map[string]HandlerFunc
+	complete   map[string]HandlerFunc
+	components map[string][]route // by first path segment
+	message    HandlerFunc
+	askChannel map[string]bool
+
+	// SlowAfter is how long a command may take before the router defers the
+	// response (Discord allows 3 s for the first response). Default 1.5 s.
+	SlowAfter time.Duration
+	// AutocompleteBudget is how long autocomplete may take; later results are
+	// dropped for an empty list, since autocomplete cannot be deferred.
+	// Default 2 s.
+	AutocompleteBudget time.Duration
+}
+
+// NewRouter returns an empty router. Messages in askChannels are questions
+// even without a mention.
+func NewRouter(log *slog.Logger, askChannels []string) *Router {
+	r := &Router{
+		log: log, commands: map[string]HandlerFunc{}, complete: map[string]HandlerFunc{},
+		components: map[string][]route{}, askChannel: map[string]bool{},
+		SlowAfter: 1500 * time.Millisecond, AutocompleteBudget: 2 * time.Second,
+	}
+	for _, c := range askChannels {
+		r.askChannel[c] = true
+	}
+	return r
+}
+
+// Command routes a slash or context-menu command by its name.
+func (r *Router) Command(name string, h HandlerFunc) { r.commands[name] = h }
+
+// Autocomplete routes autocomplete for a command.
+func (r *Router) Autocomplete(name string, h HandlerFunc) { r.complete[name] = h }
+
+// Component routes clicks and selections whose custom ID matches pattern,
+// e.g. "/fb/{entry}/{vote}".
+func (r *Router) Component(pattern string, h HandlerFunc) {
+	first := strings.SplitN(strings.TrimPrefix(pattern, "/"), "/", 2)[0]
+	r.components[first] = append(r.components[first], route{pattern, h})
+}
+
+// Message sets the handler for messages addressed to the bot: DMs, messages
+// mentioning it (the mention removed from Request.Text) and messages in ask
+// channels.
+func (r *Router) Message(h HandlerFunc) { r.message = h }
+
+// HasAskChannels reports whether any ask channel is configured (they need the
+// message-content intent).
+func (r *Router) HasAskChannels() bool { return len(r.askChannel) > 0 }
+
+// errorReply is what a user sees for an error.
+func (r *Router) errorReply(err error, req *Request) *Reply {
+	var ue *UserError
+	if errors.As(err, &ue) {
+		return &Reply{Ephemeral: true, Content: ue.Msg}
+	}
+	r.log.Error("handler failed", "err", err, "user", req.UserID, "guild", req.GuildID)
+	return &Reply{Ephemeral: true, Content: "Sorry, something went wrong on my side. It has been logged; please try again."}
+}
+
+// call runs h under recover.
+func (r *Router) call(ctx context.Context, h HandlerFunc, req *Request) (rep *Reply, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.log.Error("handler panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			rep, err = nil, fmt.Errorf("handler panicked: %v", p)
+		}
+	}()
+	return h(ctx, req)
+}
+
+// HandleInteraction answers one interaction through resp. It never panics.
+func (r *Router) HandleInteraction(ctx context.Context, resp Responder, i *discordgo.Interaction) {
+	resp = safeResponder{next: resp, z: sanitizer{log: r.log}}
+	defer func() {
+		if p := recover(); p != nil {
+			r.log.Error("interaction routing panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		}
+	}()
+	if i == nil || i.Data == nil {
+		return // PING, or a payload discordgo could not decode
+	}
+	req := &Request{Interaction: i, UserID: userOf(i), GuildID: i.GuildID, ChannelID: i.ChannelID}
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		d, ok := i.Data.(discordgo.ApplicationCommandInteractionData)
+		if !ok {
+			return
+		}
+		req.options = flatten(d.Options)
+		if d.CommandType == discordgo.MessageApplicationCommand && d.Resolved != nil {
+			req.Message = d.Resolved.Messages[d.TargetID]
+		}
+		h := r.commands[d.Name]
+		r.respond(ctx, resp, i, req, h, req.Bool("private"))
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		d, ok := i.Data.(discordgo.ApplicationCommandInteractionData)
+		if !ok {
+			return
+		}
+		req.options = flatten(d.Options)
+		for name, o := range req.options {
+			if o.Focused {
+				req.focused = name
+			}
+		}
+		r.autocomplete(ctx, resp, i, req, r.complete[d.Name])
+	case discordgo.InteractionMessageComponent:
+		d, ok := i.Data.(discordgo.MessageComponentInteractionData)
+		if !ok {
+			return
+		}
+		req.Values = d.Values
+		var h HandlerFunc
+		first := strings.SplitN(strings.TrimPrefix(d.CustomID, "/"), "/", 2)[0]
+		for _, rt := range r.components[first] {
+			if vars, ok := matchCustomID(rt.pattern, d.CustomID); ok {
+				h, req.Params = rt.h, vars
+				break
+			}
+		}
+		r.respond(ctx, resp, i, req, h, true)
+	}
+}
+
+func flatten(opts []*discordgo.ApplicationCommandInteractionDataOption) map[string]*discordgo.ApplicationCommandInteractionDataOption {
+	m := map[string]*discordgo.ApplicationCommandInteractionDataOption{}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		m[o.Name] = o
+		for k, v := range flatten(o.Options) {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+type result struct {
+	rep *Reply
+	err error
+}
+
+// respond runs h and answers within Discord's 3 seconds: at once when h is
+// quick, otherwise it defers first (ephemeral when deferEphemeral) and edits
+// the original when h is done.
+func (r *Router) respond(ctx context.Context, resp Responder, i *discordgo.Interaction, req *Request, h HandlerFunc, deferEphemeral bool) {
+	if h == nil {
+		r.send(resp, i, &Reply{Ephemeral: true, Content: "I don't know that command or button any more; it may be from an older version of me. Try /help."})
+		return
+	}
+	done := make(chan result, 1)
+	go func() {
+		rep, err := r.call(ctx, h, req)
+		done <- result{rep, err}
+	}()
+	timer := time.NewTimer(r.SlowAfter)
+	defer timer.Stop()
+	select {
+	case res := <-done:
+		if res.err != nil {
+			res.rep = r.errorReply(res.err, req)
+		}
+		r.send(resp, i, res.rep)
+		return
+	case <-timer.C:
+	}
+	deferred := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
+	if deferEphemeral {
+		deferred.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
+	}
+	if err := resp.InteractionRespond(i, deferred); err != nil {
+		r.log.Warn("defer failed", "err", err)
+		return
+	}
+	res := <-done
+	if res.err != nil {
+		res.rep = r.errorReply(res.err, req)
+	}
+	if res.rep == nil {
+		res.rep = &Reply{Content: "Done."}
+	}
+	content := res.rep.Content
+	embeds, comps := res.rep.Embeds, res.rep.Components
+	if embeds == nil {
+		embeds = []*discordgo.MessageEmbed{}
+	}
+	if comps == nil {
+		comps = []discordgo.MessageComponent{}
+	}
+	if _, err := resp.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, Components: &comps}); err != nil {
+		r.log.Warn("edit after defer failed", "err", err)
+	}
+}
+
+// send answers an interaction at once.
+func (r *Router) send(resp Responder, i *discordgo.Interaction, rep *Reply) {
+	if rep == nil {
+		rep = &Reply{Ephemeral: true, Content: "Done."}
+	}
+	t := discordgo.InteractionResponseChannelMessageWithSource
+	if rep.Update && i.Type == discordgo.InteractionMessageComponent {
+		t = discordgo.InteractionResponseUpdateMessage
+	}
+	data := &discordgo.InteractionResponseData{Content: rep.Content, Embeds: rep.Embeds, Components: rep.Components}
+	if rep.Ephemeral && t == discordgo.InteractionResponseChannelMessageWithSource {
+		data.Flags = discordgo.MessageFlagsEphemeral
+	}
+	if err := resp.InteractionRespond(i, &discordgo.InteractionResponse{Type: t, Data: data}); err != nil {
+		r.log.Warn("interaction response failed", "err", err, "interaction", i.ID)
+	}
+}
+
+// autocomplete answers within the budget, with no choices rather than late.
+func (r *Router) autocomplete(ctx context.Context, resp Responder, i *discordgo.Interaction, req *Request, h HandlerFunc) {
+	var choices []*discordgo.ApplicationCommandOptionChoice
+	if h != nil {
+		done := make(chan result, 1)
+		go func() {
+			rep, err := r.call(ctx, h, req)
+			done <- result{rep, err}
+		}()
+		timer := time.NewTimer(r.AutocompleteBudget)
+		select {
+		case res := <-done:
+			if res.err != nil {
+				r.log.Warn("autocomplete failed", "err", res.err)
+			} else if res.rep != nil {
+				choices = res.rep.Choices
+			}
+		case <-timer.C:
+			r.log.Warn("autocomplete too slow; sent no choices", "budget", r.AutocompleteBudget)
+		}
+		timer.Stop()
+	}
+	err := resp.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: &discordgo.InteractionResponseData{Choices: choices},
+	})
+	if err != nil {
+		r.log.Warn("autocomplete response failed", "err", err)
+	}
+}
+
+// HandleMessage answers a message if it is addressed to the bot (a DM, a
+// mention of botID, or an ask channel) and not from a bot. It never panics.
+func (r *Router) HandleMessage(ctx context.Context, resp Responder, m *discordgo.Message, botID string) {
+	resp = safeResponder{next: resp, z: sanitizer{log: r.log}}
+	defer func() {
+		if p := recover(); p != nil {
+			r.log.Error("message routing panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		}
+	}()
+	if m == nil || m.Author == nil || m.Author.Bot || m.Author.ID == botID || r.message == nil {
+		return
+	}
+	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
+		return
+	}
+	mentioned := false
+	for _, u := range m.Mentions {
+		if u != nil && u.ID == botID {
+			mentioned = true
+		}
+	}
+	if m.GuildID != "" && !mentioned && !r.askChannel[m.ChannelID] {
+		return
+	}
+	req := &Request{Message: m, UserID: m.Author.ID, GuildID: m.GuildID, ChannelID: m.ChannelID, Text: StripMention(m.Content, botID)}
+	rep, err := r.call(ctx, r.message, req)
+	if err != nil {
+		rep = r.errorReply(err, req)
+	}
+	if rep == nil {
+		return
+	}
+	sent, err := resp.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{
+		Content: rep.Content, Embeds: rep.Embeds, Components: rep.Components,
+		Reference: &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID},
+	})
+	if err != nil {
+		r.log.Warn("message reply failed", "err", err, "channel", m.ChannelID)
+		return
+	}
+	if rep.OnSent != nil && sent != nil {
+		rep.OnSent(sent)
+	}
+}
+
+// StripMention removes mentions of botID (<@id> and <@!id>) from s.
+func StripMention(s, botID string) string {
+	s = strings.ReplaceAll(s, "<@"+botID+">", " ")
+	s = strings.ReplaceAll(s, "<@!"+botID+">", " ")
+	return strings.TrimSpace(s)
+}

@@ -1,0 +1,144 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"crisisbot/bot"
+	"crisisbot/kb"
+)
+
+// pickPrefix marks an autocomplete choice: its value is the entry id, so
+// picking a suggestion answers that entry exactly.
+const pickPrefix = "kb:"
+
+func (s *Service) askCommand() command {
+	min1 := 1
+	return command{
+		def: &discordgo.ApplicationCommand{
+			Name:        "ask",
+			Description: "Ask about the US-Russia talks over Ukraine (January 2022); answers quote their source.",
+			Contexts:    everywhere(),
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionString, Name: "question", Description: "Your question, or pick a suggestion",
+					Required: true, Autocomplete: true, MinLength: &min1, MaxLength: kb.MaxQuestionRunes},
+				{Type: discordgo.ApplicationCommandOptionBoolean, Name: "private", Description: "Only you see the answer"},
+			},
+		},
+		routes: func(r *bot.Router) {
+			r.Command("ask", s.handleAsk)
+			r.Autocomplete("ask", s.completeAsk)
+		},
+	}
+}
+
+func (s *Service) handleAsk(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	q := req.String("question")
+	private := req.Bool("private")
+	if id, ok := strings.CutPrefix(q, pickPrefix); ok {
+		ix := s.live.Load()
+		if e, found := ix.Entry(id); found {
+			if err := s.throttle(req.UserID); err != nil {
+				return nil, err
+			}
+			return s.withRepeat(req.ChannelID, private, answerReply(ix.KB(), e, ""), e.ID), nil
+		}
+	}
+	rep, err := s.answer(req.UserID, q)
+	if err != nil {
+		return nil, err
+	}
+	rep.Ephemeral = rep.Ephemeral || private
+	if rep.entryID != "" {
+		return s.withRepeat(req.ChannelID, private, rep.Reply, rep.entryID), nil
+	}
+	return rep.Reply, nil
+}
+
+func (s *Service) completeAsk(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	q := req.String("question")
+	if strings.HasPrefix(q, pickPrefix) {
+		q = ""
+	}
+	var choices []*discordgo.ApplicationCommandOptionChoice
+	for _, sg := range s.live.Load().Complete(q, bot.MaxChoices) {
+		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: sg.Question, Value: pickPrefix + sg.ID})
+	}
+	return &bot.Reply{Choices: choices}, nil
+}
+
+// answered is a reply and the entry it answers ("" when declined).
+type answered struct {
+	*bot.Reply
+	entryID string
+}
+
+// answer runs a free-text question through the rate limit and the matcher.
+func (s *Service) answer(user, text string) (answered, error) {
+	if err := s.throttle(user); err != nil {
+		return answered{}, err
+	}
+	q := stripDiscordMarkup(text)
+	ix := s.live.Load()
+	res, err := ix.Ask(q)
+	switch {
+	case errors.Is(err, kb.ErrEmptyQuestion):
+		return answered{Reply: helpReply(true)}, nil
+	case errors.Is(err, kb.ErrQuestionTooLong):
+		return answered{}, bot.Userf("Your question is longer than %d characters. Please ask it in fewer words.", kb.MaxQuestionRunes)
+	case err != nil:
+		return answered{}, err
+	}
+	if !res.Answered {
+		s.log.Info("declined a question", "confidence", res.Confidence)
+		return answered{Reply: declineReply(res.Question, res.Suggestions)}, nil
+	}
+	return answered{Reply: answerReply(ix.KB(), res.Entry, res.Question), entryID: res.Entry.ID}, nil
+}
+
+func (s *Service) throttle(user string) error {
+	if ok, wait := s.limiter.allow(user); !ok {
+		return bot.Userf("You're asking quickly. Please try again in %d seconds.", int(wait/time.Second))
+	}
+	return nil
+}
+
+// withRepeat turns a repeat of the same entry in the same channel, within the
+// window, into a private copy with a pointer, instead of a public duplicate.
+func (s *Service) withRepeat(channel string, private bool, rep *bot.Reply, entry string) *bot.Reply {
+	if private || channel == "" {
+		return rep
+	}
+	if a, ok := s.recent.lookup(channel, entry); ok {
+		note := fmt.Sprintf("This was answered in this channel %s ago", ago(s.opts.Now().Sub(a.at)))
+		if a.link != "" {
+			note += ": " + a.link
+		}
+		rep.Content = note + ". Here it is again, just for you."
+		rep.Ephemeral = true
+		return rep
+	}
+	s.recent.record(channel, entry, "")
+	return rep
+}
+
+func ago(d time.Duration) string {
+	if d < time.Minute {
+		return fmt.Sprintf("%d seconds", int(d.Seconds()))
+	}
+	return fmt.Sprintf("%d minutes", int(d.Minutes()))
+}
+
+var discordMarkup = regexp.MustCompile(`<[@#][!&]?\d+>|@everyone|@here|<a?:\w+:\d+>`)
+
+// stripDiscordMarkup removes mentions and custom emoji from a question before
+// matching; they are not words.
+func stripDiscordMarkup(s string) string {
+	return discordMarkup.ReplaceAllString(s, " ")
+}

@@ -1,0 +1,77 @@
+package commands
+
+import (
+	"context"
+
+	"github.com/bwmarrin/discordgo"
+
+	"crisisbot/bot"
+	"crisisbot/kb"
+)
+
+// entryRoutes are the buttons every answer and suggestion carries.
+func (s *Service) entryRoutes(r *bot.Router) {
+	r.Component("/open/{entry}", s.handleOpen)
+	r.Component("/related/{entry}", s.handleRelated)
+	r.Component("/fb/{entry}/{vote}", s.handleFeedback)
+}
+
+func (s *Service) entry(id string) (*kb.Index, *kb.Entry, error) {
+	ix := s.live.Load()
+	e, ok := ix.Entry(id)
+	if !ok {
+		return nil, nil, bot.Userf("That answer is no longer in my knowledge base. Try `/topics`.")
+	}
+	return ix, e, nil
+}
+
+// handleOpen shows one entry, to the clicker only.
+func (s *Service) handleOpen(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	ix, e, err := s.entry(req.Params["entry"])
+	if err != nil {
+		return nil, err
+	}
+	rep := answerReply(ix.KB(), e, "")
+	rep.Ephemeral = true
+	return rep, nil
+}
+
+// handleRelated lists an entry's related entries as buttons.
+func (s *Service) handleRelated(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	ix, e, err := s.entry(req.Params["entry"])
+	if err != nil {
+		return nil, err
+	}
+	var sugg []kb.Suggestion
+	for _, id := range e.Related {
+		if r, ok := ix.Entry(id); ok {
+			sugg = append(sugg, kb.Suggestion{ID: r.ID, Question: r.Question})
+		}
+	}
+	if len(sugg) == 0 {
+		return &bot.Reply{Ephemeral: true, Content: "Nothing related to that one yet."}, nil
+	}
+	return &bot.Reply{
+		Ephemeral:  true,
+		Content:    "Related to *" + bot.Escape(e.Question) + "*:",
+		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: entryButtons(sugg)}},
+	}, nil
+}
+
+// handleFeedback records one 👍/👎 per user per entry.
+func (s *Service) handleFeedback(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	_, e, err := s.entry(req.Params["entry"])
+	if err != nil {
+		return nil, err
+	}
+	vote := req.Params["vote"]
+	if vote != "up" && vote != "down" {
+		return nil, bot.Userf("I didn't understand that button.")
+	}
+	s.feedback.Vote(req.UserID, e.ID, vote == "up")
+	msg := "Thanks, noted as helpful."
+	if vote == "down" {
+		msg = "Thanks, noted as not helpful. Moderators review these."
+	}
+	return &bot.Reply{Ephemeral: true, Content: msg}, nil
+}

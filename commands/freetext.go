@@ -1,0 +1,55 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/bwmarrin/discordgo"
+
+	"crisisbot/bot"
+)
+
+// askMessageName is the message context-menu command.
+const askMessageName = "Ask CrisisBot"
+
+func (s *Service) askMessageCommand() command {
+	return command{
+		def: &discordgo.ApplicationCommand{Name: askMessageName, Type: discordgo.MessageApplicationCommand, Contexts: everywhere()},
+		routes: func(r *bot.Router) {
+			r.Command(askMessageName, s.handleAskMessage)
+		},
+	}
+}
+
+// handleAskMessage answers the question in the targeted message.
+func (s *Service) handleAskMessage(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	if req.Message == nil {
+		return nil, bot.Userf("I couldn't read that message.")
+	}
+	rep, err := s.answer(req.UserID, req.Message.Content)
+	if err != nil {
+		return nil, err
+	}
+	if rep.entryID != "" {
+		return s.withRepeat(req.ChannelID, false, rep.Reply, rep.entryID), nil
+	}
+	return rep.Reply, nil
+}
+
+// handleMessage answers a DM, a mention or a message in an ask channel, as a
+// reply that does not ping its author. A repeat in a channel within the
+// window gets a short pointer to the earlier answer.
+func (s *Service) handleMessage(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	rep, err := s.answer(req.UserID, req.Text)
+	if err != nil || rep.entryID == "" || req.GuildID == "" {
+		return rep.Reply, err
+	}
+	if a, ok := s.recent.lookup(req.ChannelID, rep.entryID); ok && a.link != "" {
+		return &bot.Reply{Content: fmt.Sprintf("I answered that here %s ago: %s", ago(s.opts.Now().Sub(a.at)), a.link)}, nil
+	}
+	channel, guild, entry := req.ChannelID, req.GuildID, rep.entryID
+	rep.OnSent = func(m *discordgo.Message) {
+		s.recent.record(channel, entry, fmt.Sprintf("https://discord.com/channels/%s/%s/%s", guild, channel, m.ID))
+	}
+	return rep.Reply, nil
+}

@@ -1,0 +1,96 @@
+package commands
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"crisisbot/bot"
+	"crisisbot/kb"
+)
+
+// Options configure the Discord commands. Zero values mean defaults.
+type Options struct {
+	RateQuestions int           // questions per user per RateWindow; default 5
+	RateWindow    time.Duration // default 30 s
+	RepeatWindow  time.Duration // default 2 min
+	Logger        *slog.Logger
+	Now           func() time.Time // default time.Now; tests set a clock
+}
+
+// Service holds what the Discord commands share: the live knowledge base, the
+// rate limiter, recent answers per channel and feedback. Safe for concurrent use.
+type Service struct {
+	live     *kb.Live
+	opts     Options
+	log      *slog.Logger
+	limiter  *limiter
+	recent   *recent
+	feedback *Feedback
+}
+
+// NewService returns the commands over live.
+func NewService(live *kb.Live, opts Options) *Service {
+	if opts.RateQuestions == 0 {
+		opts.RateQuestions = 5
+	}
+	if opts.RateWindow == 0 {
+		opts.RateWindow = 30 * time.Second
+	}
+	if opts.RepeatWindow == 0 {
+		opts.RepeatWindow = 2 * time.Minute
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{
+		live: live, opts: opts, log: opts.Logger,
+		limiter:  newLimiter(opts.RateQuestions, opts.RateWindow, opts.Now),
+		recent:   newRecent(opts.RepeatWindow, opts.Now),
+		feedback: NewFeedback(),
+	}
+}
+
+// command is one Discord command: its definition and its routes, together.
+type command struct {
+	def    *discordgo.ApplicationCommand
+	routes func(r *bot.Router)
+}
+
+// commands is the one list that feeds both registration and routing.
+func (s *Service) commands() []command {
+	return []command{s.askCommand(), s.askMessageCommand(), s.topicsCommand(), s.sourceCommand(), s.helpCommand()}
+}
+
+// Definitions returns the commands to register with Discord.
+func (s *Service) Definitions() []*discordgo.ApplicationCommand {
+	var out []*discordgo.ApplicationCommand
+	for _, c := range s.commands() {
+		out = append(out, c.def)
+	}
+	return out
+}
+
+// Routes adds every command's handlers, the shared buttons and the message
+// handler to r.
+func (s *Service) Routes(r *bot.Router) {
+	for _, c := range s.commands() {
+		c.routes(r)
+	}
+	s.entryRoutes(r)
+	r.Message(s.handleMessage)
+}
+
+// Feedback returns the feedback recorded so far.
+func (s *Service) Feedback() *Feedback { return s.feedback }
+
+// everywhere lets a global command run in servers, the bot's DMs and group DMs.
+func everywhere() *[]discordgo.InteractionContextType {
+	return &[]discordgo.InteractionContextType{
+		discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM, discordgo.InteractionContextPrivateChannel,
+	}
+}

@@ -1,0 +1,142 @@
+package commands
+
+import (
+	"math"
+	"sync"
+	"time"
+)
+
+// limiter is a per-user token bucket: capacity n, refilled at n per window.
+// Safe for concurrent use.
+type limiter struct {
+	mu      sync.Mutex
+	n       float64
+	per     time.Duration
+	now     func() time.Time
+	buckets map[string]*bucket
+}
+
+type bucket struct {
+	tokens float64
+	at     time.Time
+}
+
+func newLimiter(n int, per time.Duration, now func() time.Time) *limiter {
+	return &limiter{n: float64(n), per: per, now: now, buckets: map[string]*bucket{}}
+}
+
+// allow takes a token for user, or says how long until one is free.
+func (l *limiter) allow(user string) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	rate := l.n / l.per.Seconds() // tokens per second
+	b, ok := l.buckets[user]
+	if !ok {
+		if len(l.buckets) > 100_000 {
+			l.prune(now, rate)
+		}
+		b = &bucket{tokens: l.n, at: now}
+		l.buckets[user] = b
+	}
+	b.tokens = math.Min(l.n, b.tokens+now.Sub(b.at).Seconds()*rate)
+	b.at = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return true, 0
+	}
+	wait := time.Duration((1 - b.tokens) / rate * float64(time.Second))
+	return false, wait.Round(time.Second) + time.Second
+}
+
+// prune forgets users whose buckets are full again.
+func (l *limiter) prune(now time.Time, rate float64) {
+	for u, b := range l.buckets {
+		if b.tokens+now.Sub(b.at).Seconds()*rate >= l.n {
+			delete(l.buckets, u)
+		}
+	}
+}
+
+// recent remembers which entry was answered in which channel, and when, so a
+// repeat within the window gets a pointer instead of a duplicate. Safe for
+// concurrent use.
+type recent struct {
+	mu     sync.Mutex
+	window time.Duration
+	now    func() time.Time
+	seen   map[[2]string]lastAnswer
+}
+
+type lastAnswer struct {
+	at   time.Time
+	link string // jump link to the answer, when known
+}
+
+func newRecent(window time.Duration, now func() time.Time) *recent {
+	return &recent{window: window, now: now, seen: map[[2]string]lastAnswer{}}
+}
+
+// lookup returns the earlier answer of entry in channel, if within the window.
+func (r *recent) lookup(channel, entry string) (lastAnswer, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	a, ok := r.seen[[2]string{channel, entry}]
+	if !ok || r.now().Sub(a.at) > r.window {
+		return lastAnswer{}, false
+	}
+	return a, true
+}
+
+// record notes an answer.
+func (r *recent) record(channel, entry, link string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := r.now()
+	if len(r.seen) > 10_000 {
+		for k, a := range r.seen {
+			if now.Sub(a.at) > r.window {
+				delete(r.seen, k)
+			}
+		}
+	}
+	r.seen[[2]string{channel, entry}] = lastAnswer{at: now, link: link}
+}
+
+// Feedback counts 👍/👎 per entry, one vote per user per entry (a new vote
+// replaces the old). In memory only for now. Safe for concurrent use.
+type Feedback struct {
+	mu    sync.Mutex
+	votes map[[2]string]int // (user, entry) -> +1 or -1
+}
+
+// NewFeedback returns an empty tally.
+func NewFeedback() *Feedback { return &Feedback{votes: map[[2]string]int{}} }
+
+// Vote records user's vote on entry.
+func (f *Feedback) Vote(user, entry string, up bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	v := -1
+	if up {
+		v = 1
+	}
+	f.votes[[2]string{user, entry}] = v
+}
+
+// Count returns the votes for entry.
+func (f *Feedback) Count(entry string) (up, down int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for k, v := range f.votes {
+		if k[1] != entry {
+			continue
+		}
+		if v > 0 {
+			up++
+		} else {
+			down++
+		}
+	}
+	return up, down
+}

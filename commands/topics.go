@@ -1,0 +1,116 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"crisisbot/bot"
+	"crisisbot/kb"
+)
+
+const topicPage = 5 // questions per page: one row of buttons
+
+func (s *Service) topicsCommand() command {
+	return command{
+		def: &discordgo.ApplicationCommand{Name: "topics", Description: "Browse everything CrisisBot can answer, by topic.", Contexts: everywhere()},
+		routes: func(r *bot.Router) {
+			r.Command("topics", func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+				rep := s.topicMenu()
+				rep.Ephemeral = true
+				return rep, nil
+			})
+			r.Component("/topics/pick", s.handleTopicPick)
+			r.Component("/topics/{topic}/{page}", s.handleTopicPage)
+			r.Component("/topics/home", func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+				rep := s.topicMenu()
+				rep.Update = true
+				return rep, nil
+			})
+		},
+	}
+}
+
+// topics lists the knowledge base's topics in order of first appearance,
+// with their entries.
+func topics(k *kb.KB) ([]string, map[string][]*kb.Entry) {
+	var names []string
+	by := map[string][]*kb.Entry{}
+	for i := range k.Entries {
+		e := &k.Entries[i]
+		if _, ok := by[e.Topic]; !ok {
+			names = append(names, e.Topic)
+		}
+		by[e.Topic] = append(by[e.Topic], e)
+	}
+	return names, by
+}
+
+func (s *Service) topicMenu() *bot.Reply {
+	names, by := topics(s.live.Load().KB())
+	var opts []discordgo.SelectMenuOption
+	for i, n := range names {
+		if i == bot.MaxSelectOptions {
+			break
+		}
+		opts = append(opts, discordgo.SelectMenuOption{Label: n, Value: strconv.Itoa(i), Description: fmt.Sprintf("%d questions", len(by[n]))})
+	}
+	return &bot.Reply{
+		Content: "Pick a topic to see the questions I can answer with sources.",
+		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			discordgo.SelectMenu{MenuType: discordgo.StringSelectMenu, CustomID: "/topics/pick", Placeholder: "Choose a topic", Options: opts},
+		}}},
+	}
+}
+
+func (s *Service) handleTopicPick(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	if len(req.Values) != 1 {
+		return nil, bot.Userf("Pick one topic.")
+	}
+	return s.topicPage(req.Values[0], "0")
+}
+
+func (s *Service) handleTopicPage(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	return s.topicPage(req.Params["topic"], req.Params["page"])
+}
+
+// topicPage shows one page of a topic's questions, each with a button that
+// opens it, and buttons to page.
+func (s *Service) topicPage(topicArg, pageArg string) (*bot.Reply, error) {
+	names, by := topics(s.live.Load().KB())
+	t, err1 := strconv.Atoi(topicArg)
+	page, err2 := strconv.Atoi(pageArg)
+	if err1 != nil || err2 != nil || t < 0 || t >= len(names) {
+		return nil, bot.Userf("That topic list is out of date. Run `/topics` again.")
+	}
+	entries := by[names[t]]
+	pages := (len(entries) + topicPage - 1) / topicPage
+	page = min(max(page, 0), pages-1)
+	var lines []string
+	var sugg []kb.Suggestion
+	for i, e := range entries[page*topicPage : min(len(entries), (page+1)*topicPage)] {
+		lines = append(lines, fmt.Sprintf("%d. %s", page*topicPage+i+1, bot.Escape(e.Question)))
+		sugg = append(sugg, kb.Suggestion{ID: e.ID, Question: e.Question})
+	}
+	nav := []discordgo.MessageComponent{
+		discordgo.Button{Label: "◀ Previous", Style: discordgo.SecondaryButton, Disabled: page == 0, CustomID: bot.MustCustomID("topics", strconv.Itoa(t), strconv.Itoa(max(page-1, 0)))},
+		discordgo.Button{Label: "Next ▶", Style: discordgo.SecondaryButton, Disabled: page >= pages-1, CustomID: bot.MustCustomID("topics", strconv.Itoa(t), strconv.Itoa(min(page+1, pages-1)))},
+		discordgo.Button{Label: "All topics", Style: discordgo.SecondaryButton, CustomID: "/topics/home"},
+	}
+	return &bot.Reply{
+		Update: true,
+		Embeds: []*discordgo.MessageEmbed{{
+			Title:       bot.Escape(names[t]),
+			Description: strings.Join(lines, "\n") + "\n\nPress a question to see its sourced answer.",
+			Footer:      &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Page %d of %d", page+1, pages)},
+			Color:       colorAnswer,
+		}},
+		Components: []discordgo.MessageComponent{
+			discordgo.ActionsRow{Components: entryButtons(sugg)},
+			discordgo.ActionsRow{Components: nav},
+		},
+	}, nil
+}

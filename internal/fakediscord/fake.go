@@ -1,0 +1,302 @@
+// Package fakediscord is a fake Discord for tests: a gateway websocket and the
+// REST routes CrisisBot uses, on 127.0.0.1, driven through the real discordgo
+// client. It records every REST request, can validate each body, and can
+// inject the failures the bot must survive: a rejected token, 429s, slow
+// responses, a dropped connection, INVALID_SESSION.
+package fakediscord
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// IDs the fake uses.
+const (
+	AppID     = "900000000000000001"
+	BotUserID = "900000000000000001"
+	SessionID = "fake-session-1"
+)
+
+// Request is one recorded REST request.
+type Request struct {
+	Method, Path, Query string
+	Body                []byte
+	Auth                string
+	Status              int
+}
+
+// JSON decodes the body into a map.
+func (r Request) JSON() map[string]any {
+	var m map[string]any
+	json.Unmarshal(r.Body, &m)
+	return m
+}
+
+// Server is a running fake. Safe for concurrent use.
+type Server struct {
+	URL   string // http://127.0.0.1:PORT, the DISCORD_API_BASE_URL for the bot
+	Token string // the accepted token, without "Bot "
+
+	// Validate, when set, checks every REST body; failures are kept and
+	// reported by Invalid.
+	Validate func(method, path string, body []byte) error
+
+	srv        *httptest.Server
+	mu         sync.Mutex
+	reqs       []Request
+	invalid    []string
+	changed    chan struct{}
+	rejectAuth bool
+	limits     map[string][]float64 // path substring -> queued retry_after seconds
+	delays     map[string]time.Duration
+	commands   map[string]json.RawMessage // scope -> registered commands
+	conn       *gwConn
+	seq        atomic.Int64
+	msgID      atomic.Int64
+	identifies atomic.Int64
+	resumes    atomic.Int64
+}
+
+// New starts a fake that accepts token.
+func New(tb testing.TB, token string) *Server {
+	tb.Helper()
+	s := &Server{Token: token, changed: make(chan struct{}), limits: map[string][]float64{},
+		delays: map[string]time.Duration{}, commands: map[string]json.RawMessage{}}
+	s.msgID.Store(1_000_000_000_000_000)
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.URL = s.srv.URL
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// Close stops the fake.
+func (s *Server) Close() {
+	s.mu.Lock()
+	c := s.conn
+	s.mu.Unlock()
+	if c != nil {
+		c.ws.Close()
+	}
+	s.srv.CloseClientConnections()
+	s.srv.Close()
+}
+
+// RejectToken makes every authenticated call answer 401 and IDENTIFY fail.
+func (s *Server) RejectToken() { s.mu.Lock(); s.rejectAuth = true; s.mu.Unlock() }
+
+// RateLimit makes the next len(retryAfter) requests whose path contains
+// pathPart answer 429 with those retry_after values (seconds).
+func (s *Server) RateLimit(pathPart string, retryAfter ...float64) {
+	s.mu.Lock()
+	s.limits[pathPart] = append(s.limits[pathPart], retryAfter...)
+	s.mu.Unlock()
+}
+
+// Delay makes requests whose path contains pathPart wait d before answering.
+func (s *Server) Delay(pathPart string, d time.Duration) {
+	s.mu.Lock()
+	s.delays[pathPart] = d
+	s.mu.Unlock()
+}
+
+// Identifies and Resumes count gateway handshakes.
+func (s *Server) Identifies() int64 { return s.identifies.Load() }
+func (s *Server) Resumes() int64    { return s.resumes.Load() }
+
+// Requests returns the REST requests so far.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.reqs...)
+}
+
+// Invalid returns every validation failure so far.
+func (s *Server) Invalid() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.invalid...)
+}
+
+// Wait returns the first request (from index from on) that match accepts,
+// waiting up to timeout for it.
+func (s *Server) Wait(tb testing.TB, from int, timeout time.Duration, match func(Request) bool) (Request, int) {
+	tb.Helper()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		s.mu.Lock()
+		for i := from; i < len(s.reqs); i++ {
+			if match(s.reqs[i]) {
+				r := s.reqs[i]
+				s.mu.Unlock()
+				return r, i
+			}
+		}
+		changed := s.changed
+		s.mu.Unlock()
+		select {
+		case <-changed:
+		case <-deadline.C:
+			tb.Fatalf("no matching request within %v; got %d requests", timeout, len(s.Requests()))
+		}
+	}
+}
+
+// Path matches requests by method and path substring.
+func Path(method, part string) func(Request) bool {
+	return func(r Request) bool { return r.Method == method && strings.Contains(r.Path, part) && r.Status < 300 }
+}
+
+func (s *Server) record(r Request) {
+	s.mu.Lock()
+	s.reqs = append(s.reqs, r)
+	close(s.changed)
+	s.changed = make(chan struct{})
+	s.mu.Unlock()
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if websocket.IsWebSocketUpgrade(r) {
+		s.serveGateway(w, r)
+		return
+	}
+	body, _ := io.ReadAll(r.Body)
+	req := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: body, Auth: r.Header.Get("Authorization")}
+	status, out := s.route(&req)
+	req.Status = status
+	if status < 300 && len(body) > 0 && s.Validate != nil && strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		if err := s.Validate(r.Method, r.URL.Path, body); err != nil {
+			s.mu.Lock()
+			s.invalid = append(s.invalid, err.Error())
+			s.mu.Unlock()
+		}
+	}
+	s.record(req)
+	if status == http.StatusNoContent {
+		w.WriteHeader(status)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(out)
+}
+
+func jsonBytes(v any) []byte { b, _ := json.Marshal(v); return b }
+
+func (s *Server) route(r *Request) (int, []byte) {
+	path := strings.TrimPrefix(r.Path, "/api/v9")
+	s.mu.Lock()
+	reject := s.rejectAuth
+	var delay time.Duration
+	for part, d := range s.delays {
+		if strings.Contains(path, part) {
+			delay = d
+		}
+	}
+	var retry float64 = -1
+	for part, q := range s.limits {
+		if strings.Contains(path, part) && len(q) > 0 {
+			retry, s.limits[part] = q[0], q[1:]
+			break
+		}
+	}
+	s.mu.Unlock()
+	if delay > 0 {
+		time.Sleep(delay)
+	}
+	if retry >= 0 {
+		return http.StatusTooManyRequests, jsonBytes(map[string]any{"message": "You are being rate limited.", "retry_after": retry, "global": false})
+	}
+	isCallback := strings.HasPrefix(path, "/interactions/")
+	if !isCallback && !strings.HasPrefix(path, "/webhooks/") && (reject || r.Auth != "Bot "+s.Token) {
+		return http.StatusUnauthorized, jsonBytes(map[string]any{"message": "401: Unauthorized", "code": 0})
+	}
+	seg := strings.Split(strings.Trim(path, "/"), "/")
+	switch {
+	case r.Method == "GET" && path == "/gateway":
+		return 200, jsonBytes(map[string]string{"url": "ws" + strings.TrimPrefix(s.URL, "http")})
+	case r.Method == "GET" && path == "/oauth2/applications/@me":
+		return 200, jsonBytes(map[string]any{"id": AppID, "name": "CrisisBot", "description": "", "bot_public": true, "flags": 0})
+	case r.Method == "GET" && path == "/users/@me":
+		return 200, jsonBytes(map[string]any{"id": BotUserID, "username": "CrisisBot", "bot": true})
+	case seg[0] == "applications" && seg[len(seg)-1] == "commands":
+		scope := strings.Join(seg[:len(seg)-1], "/")
+		if r.Method == "PUT" {
+			var cmds []map[string]any
+			if err := json.Unmarshal(r.Body, &cmds); err != nil {
+				return 400, jsonBytes(map[string]any{"message": "Invalid Form Body", "code": 50035})
+			}
+			for i, c := range cmds {
+				c["id"] = strconv.Itoa(800 + i)
+				c["application_id"] = AppID
+				c["version"] = "1"
+			}
+			raw := jsonBytes(cmds)
+			s.mu.Lock()
+			s.commands[scope] = raw
+			s.mu.Unlock()
+			return 200, raw
+		}
+		s.mu.Lock()
+		raw, ok := s.commands[scope]
+		s.mu.Unlock()
+		if !ok {
+			raw = []byte("[]")
+		}
+		return 200, raw
+	case r.Method == "POST" && isCallback && len(seg) == 4 && seg[3] == "callback":
+		return http.StatusNoContent, nil
+	case seg[0] == "webhooks" && (r.Method == "PATCH" || r.Method == "POST"):
+		return 200, s.message("0", r.Body)
+	case r.Method == "POST" && len(seg) == 3 && seg[0] == "channels" && seg[2] == "messages":
+		return 200, s.message(seg[1], r.Body)
+	}
+	return 404, jsonBytes(map[string]any{"message": "404: Not Found", "code": 0})
+}
+
+// message echoes a sent message back as Discord would, with a new id.
+func (s *Server) message(channel string, body []byte) []byte {
+	var m map[string]any
+	json.Unmarshal(body, &m)
+	if m == nil {
+		m = map[string]any{}
+	}
+	m["id"] = strconv.FormatInt(s.msgID.Add(1), 10)
+	m["channel_id"] = channel
+	m["author"] = map[string]any{"id": BotUserID, "username": "CrisisBot", "bot": true}
+	m["timestamp"] = time.Now().UTC().Format(time.RFC3339)
+	m["type"] = 0
+	delete(m, "allowed_mentions")
+	delete(m, "message_reference")
+	return jsonBytes(m)
+}
+
+// WaitConnected waits until a gateway session is ready.
+func (s *Server) WaitConnected(tb testing.TB, timeout time.Duration) {
+	tb.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		s.mu.Lock()
+		c := s.conn
+		s.mu.Unlock()
+		if c != nil && c.ready.Load() {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	tb.Fatalf("no gateway session within %v", timeout)
+}
+
+// errorf formats a test-helper message.
+func errorf(format string, a ...any) error { return fmt.Errorf(format, a...) }
