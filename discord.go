@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"time"
-
-	"github.com/bwmarrin/discordgo"
 
 	"crisisbot/bot"
 	"crisisbot/commands"
@@ -26,16 +23,6 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 // registerOnly it registers the commands and returns.
 func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Writer) error {
 	log := newLogger(cfg, stderr)
-	discordgo.Logger = func(level, _ int, format string, a ...any) {
-		l := slog.LevelDebug
-		switch level {
-		case discordgo.LogError:
-			l = slog.LevelError
-		case discordgo.LogWarning:
-			l = slog.LevelWarn
-		}
-		log.Log(context.Background(), l, "discordgo: "+fmt.Sprintf(format, a...))
-	}
 	live, err := openLive()
 	if err != nil {
 		return err

@@ -81,7 +81,7 @@ func New(opts Options, router *Router) (*Bot, error) {
 	s.AddHandler(b.onReady)
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(b.onMessage)
-	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { b.log.Warn("gateway disconnected; discordgo reconnects") })
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { b.log.Warn("gateway disconnected") })
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { b.log.Info("gateway session resumed") })
 	s.AddHandler(func(_ *discordgo.Session, rl *discordgo.RateLimit) {
 		b.log.Warn("rate limited by Discord", "url", rl.URL, "retry_after", rl.RetryAfter)

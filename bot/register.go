@@ -87,7 +87,8 @@ func sameCommands(have, want []*discordgo.ApplicationCommand) bool {
 	}
 	index := map[string]commandShape{}
 	for _, c := range have {
-		index[fmt.Sprint(c.Type, "/", c.Name)] = shape(c)
+		s := shape(c)
+		index[fmt.Sprint(s.Type, "/", s.Name)] = s
 	}
 	for _, c := range want {
 		s := shape(c)

@@ -44,12 +44,17 @@ func (s *Service) handleMessage(ctx context.Context, req *bot.Request) (*bot.Rep
 	if err != nil || rep.entryID == "" || req.GuildID == "" {
 		return rep.Reply, err
 	}
-	if a, ok := s.recent.lookup(req.ChannelID, rep.entryID); ok && a.link != "" {
-		return &bot.Reply{Content: fmt.Sprintf("I answered that here %s ago: %s", ago(s.opts.Now().Sub(a.at)), a.link)}, nil
+	if a, ok := s.recent.lookup(req.ChannelID, rep.entryID); ok {
+		where := "just above"
+		if a.link != "" {
+			where = a.link
+		}
+		return &bot.Reply{Content: fmt.Sprintf("I answered that here %s ago: %s", ago(s.opts.Now().Sub(a.at)), where)}, nil
 	}
 	channel, guild, entry := req.ChannelID, req.GuildID, rep.entryID
+	s.recent.record(channel, entry, "")
 	rep.OnSent = func(m *discordgo.Message) {
-		s.recent.record(channel, entry, fmt.Sprintf("https://discord.com/channels/%s/%s/%s", guild, channel, m.ID))
+		s.recent.setLink(channel, entry, fmt.Sprintf("https://discord.com/channels/%s/%s/%s", guild, channel, m.ID))
 	}
 	return rep.Reply, nil
 }

@@ -103,6 +103,17 @@ func (r *recent) record(channel, entry, link string) {
 	r.seen[[2]string{channel, entry}] = lastAnswer{at: now, link: link}
 }
 
+// setLink adds the jump link to an answer recorded before it was sent.
+func (r *recent) setLink(channel, entry, link string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	k := [2]string{channel, entry}
+	if a, ok := r.seen[k]; ok {
+		a.link = link
+		r.seen[k] = a
+	}
+}
+
 // Feedback counts 👍/👎 per entry, one vote per user per entry (a new vote
 // replaces the old). In memory only for now. Safe for concurrent use.
 type Feedback struct {

@@ -64,6 +64,7 @@ type Server struct {
 	conn       *gwConn
 	seq        atomic.Int64
 	msgID      atomic.Int64
+	inflight   atomic.Int64
 	identifies atomic.Int64
 	resumes    atomic.Int64
 }
@@ -113,6 +114,9 @@ func (s *Server) Delay(pathPart string, d time.Duration) {
 // Identifies and Resumes count gateway handshakes.
 func (s *Server) Identifies() int64 { return s.identifies.Load() }
 func (s *Server) Resumes() int64    { return s.resumes.Load() }
+
+// InFlight is how many REST requests are being answered right now.
+func (s *Server) InFlight() int64 { return s.inflight.Load() }
 
 // Requests returns the REST requests so far.
 func (s *Server) Requests() []Request {
@@ -171,6 +175,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.serveGateway(w, r)
 		return
 	}
+	s.inflight.Add(1)
+	defer s.inflight.Add(-1)
 	body, _ := io.ReadAll(r.Body)
 	req := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: body, Auth: r.Header.Get("Authorization")}
 	status, out := s.route(&req)

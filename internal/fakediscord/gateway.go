@@ -43,7 +43,15 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	if old != nil && old != c {
 		old.ws.Close()
 	}
-	defer ws.Close()
+	defer func() {
+		ws.Close()
+		c.ready.Store(false)
+		s.mu.Lock()
+		if s.conn == c {
+			s.conn = nil
+		}
+		s.mu.Unlock()
+	}()
 	// HELLO must be the first frame; a long interval keeps heartbeats rare.
 	if c.send(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": 41250}}) != nil {
 		return
