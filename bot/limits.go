@@ -115,18 +115,34 @@ func (z sanitizer) embeds(in []*discordgo.MessageEmbed) []*discordgo.MessageEmbe
 	return out
 }
 
-// shrinkOne shortens the longest description or field value by over
-// characters (at least) and reports whether anything could shrink.
+// shrinkOne shortens the longest text of the embeds (descriptions and field
+// values first, as they carry the least structure) by over characters, and
+// reports whether anything could shrink.
 func shrinkOne(es []*discordgo.MessageEmbed, over int) bool {
 	var target *string
 	longest := 0
-	for _, e := range es {
-		if n := utf8.RuneCountInString(e.Description); n > longest {
-			longest, target = n, &e.Description
+	consider := func(s *string) {
+		if n := utf8.RuneCountInString(*s); n > longest {
+			longest, target = n, s
 		}
+	}
+	for _, e := range es {
+		consider(&e.Description)
 		for _, f := range e.Fields {
-			if n := utf8.RuneCountInString(f.Value); n > longest {
-				longest, target = n, &f.Value
+			consider(&f.Value)
+		}
+	}
+	if longest <= 1 {
+		for _, e := range es {
+			consider(&e.Title)
+			for _, f := range e.Fields {
+				consider(&f.Name)
+			}
+			if e.Footer != nil {
+				consider(&e.Footer.Text)
+			}
+			if e.Author != nil {
+				consider(&e.Author.Name)
 			}
 		}
 	}

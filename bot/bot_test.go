@@ -1,0 +1,321 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// recorder is a hand-written Responder that records what it is sent.
+type recorder struct {
+	mu        sync.Mutex
+	responses []*discordgo.InteractionResponse
+	edits     []*discordgo.WebhookEdit
+	messages  []*discordgo.MessageSend
+	got       chan struct{}
+}
+
+func newRecorder() *recorder { return &recorder{got: make(chan struct{}, 16)} }
+
+func (r *recorder) InteractionRespond(i *discordgo.Interaction, resp *discordgo.InteractionResponse, _ ...discordgo.RequestOption) error {
+	r.mu.Lock()
+	r.responses = append(r.responses, resp)
+	r.mu.Unlock()
+	r.got <- struct{}{}
+	return nil
+}
+
+func (r *recorder) InteractionResponseEdit(i *discordgo.Interaction, e *discordgo.WebhookEdit, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
+	r.mu.Lock()
+	r.edits = append(r.edits, e)
+	r.mu.Unlock()
+	r.got <- struct{}{}
+	return &discordgo.Message{ID: "1"}, nil
+}
+
+func (r *recorder) ChannelMessageSendComplex(ch string, m *discordgo.MessageSend, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
+	r.mu.Lock()
+	r.messages = append(r.messages, m)
+	r.mu.Unlock()
+	r.got <- struct{}{}
+	return &discordgo.Message{ID: "2", ChannelID: ch}, nil
+}
+
+func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+func command(name string) *discordgo.Interaction {
+	return &discordgo.Interaction{ID: "1", Token: "t", Type: discordgo.InteractionApplicationCommand,
+		Member: &discordgo.Member{User: &discordgo.User{ID: "5"}},
+		Data:   discordgo.ApplicationCommandInteractionData{Name: name}}
+}
+
+func TestRouter_HandleInteraction(t *testing.T) {
+	reply := func(rep *Reply, err error) HandlerFunc {
+		return func(context.Context, *Request) (*Reply, error) { return rep, err }
+	}
+	for _, c := range []struct {
+		name    string
+		h       HandlerFunc
+		call    string
+		content string
+		flags   discordgo.MessageFlags
+	}{
+		{"OK", reply(&Reply{Content: "hi"}, nil), "x", "hi", 0},
+		{"UserError", reply(nil, Userf("Slow down.")), "x", "Slow down.", discordgo.MessageFlagsEphemeral},
+		{"InternalErrorHidden", reply(nil, errors.New("db: disk full at /var/secret")), "x", "Sorry, something went wrong", discordgo.MessageFlagsEphemeral},
+		{"Panic", func(context.Context, *Request) (*Reply, error) { panic("boom") }, "x", "Sorry, something went wrong", discordgo.MessageFlagsEphemeral},
+		{"UnknownRoute", reply(&Reply{Content: "never"}, nil), "y", "older version", discordgo.MessageFlagsEphemeral},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := NewRouter(quiet(), nil)
+			r.Command("x", c.h)
+			rec := newRecorder()
+			r.HandleInteraction(context.Background(), rec, command(c.call))
+			if len(rec.responses) != 1 {
+				t.Fatalf("%d responses", len(rec.responses))
+			}
+			d := rec.responses[0].Data
+			if !strings.Contains(d.Content, c.content) || d.Flags != c.flags {
+				t.Fatalf("content %q flags %v", d.Content, d.Flags)
+			}
+			if strings.Contains(d.Content, "secret") {
+				t.Fatal("an internal error reached the user")
+			}
+			if d.AllowedMentions == nil || d.AllowedMentions.Parse == nil || len(d.AllowedMentions.Parse) != 0 {
+				t.Fatalf("allowed mentions %+v", d.AllowedMentions)
+			}
+		})
+	}
+	t.Run("NilData", func(t *testing.T) {
+		r := NewRouter(quiet(), nil)
+		rec := newRecorder()
+		r.HandleInteraction(context.Background(), rec, &discordgo.Interaction{Type: discordgo.InteractionModalSubmit})
+		r.HandleInteraction(context.Background(), rec, nil)
+		if len(rec.responses) != 0 {
+			t.Fatal("answered a payload without data")
+		}
+	})
+}
+
+func TestRouter_DefersSlowWork(t *testing.T) {
+	r := NewRouter(quiet(), nil)
+	r.SlowAfter = 20 * time.Millisecond
+	release := make(chan struct{})
+	r.Command("slow", func(ctx context.Context, req *Request) (*Reply, error) {
+		<-release
+		return &Reply{Content: "done"}, nil
+	})
+	rec := newRecorder()
+	done := make(chan struct{})
+	go func() { r.HandleInteraction(context.Background(), rec, command("slow")); close(done) }()
+	<-rec.got // the deferral, sent while the handler is still blocked
+	rec.mu.Lock()
+	if len(rec.responses) != 1 || rec.responses[0].Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+		t.Fatalf("first response %+v", rec.responses)
+	}
+	rec.mu.Unlock()
+	close(release)
+	<-done
+	if len(rec.edits) != 1 || *rec.edits[0].Content != "done" || rec.edits[0].AllowedMentions == nil {
+		t.Fatalf("edit %+v", rec.edits)
+	}
+}
+
+func TestRouter_AutocompleteNeverLate(t *testing.T) {
+	r := NewRouter(quiet(), nil)
+	r.AutocompleteBudget = 20 * time.Millisecond
+	release := make(chan struct{})
+	defer close(release)
+	r.Autocomplete("ask", func(ctx context.Context, req *Request) (*Reply, error) {
+		<-release
+		return &Reply{Choices: []*discordgo.ApplicationCommandOptionChoice{{Name: "late", Value: "late"}}}, nil
+	})
+	rec := newRecorder()
+	i := command("ask")
+	i.Type = discordgo.InteractionApplicationCommandAutocomplete
+	r.HandleInteraction(context.Background(), rec, i)
+	if len(rec.responses) != 1 || rec.responses[0].Type != discordgo.InteractionApplicationCommandAutocompleteResult || len(rec.responses[0].Data.Choices) != 0 {
+		t.Fatalf("responses %+v", rec.responses)
+	}
+}
+
+func TestRouter_Components(t *testing.T) {
+	r := NewRouter(quiet(), nil)
+	var got map[string]string
+	r.Component("/fb/{entry}/{vote}", func(ctx context.Context, req *Request) (*Reply, error) {
+		got = req.Params
+		return &Reply{Update: true, Content: "ok"}, nil
+	})
+	rec := newRecorder()
+	r.HandleInteraction(context.Background(), rec, &discordgo.Interaction{Type: discordgo.InteractionMessageComponent,
+		User: &discordgo.User{ID: "5"}, Data: discordgo.MessageComponentInteractionData{CustomID: "/fb/troops/up"}})
+	if got["entry"] != "troops" || got["vote"] != "up" {
+		t.Fatalf("params %v", got)
+	}
+	if rec.responses[0].Type != discordgo.InteractionResponseUpdateMessage {
+		t.Fatalf("type %v", rec.responses[0].Type)
+	}
+}
+
+func TestRouter_HandleMessage(t *testing.T) {
+	r := NewRouter(quiet(), []string{"77"})
+	var texts []string
+	r.Message(func(ctx context.Context, req *Request) (*Reply, error) {
+		texts = append(texts, req.Text)
+		return &Reply{Content: "answer"}, nil
+	})
+	rec := newRecorder()
+	user := &discordgo.User{ID: "5"}
+	for _, m := range []*discordgo.Message{
+		{ID: "1", ChannelID: "9", Author: user, Content: "dm question"},
+		{ID: "2", ChannelID: "8", GuildID: "3", Author: user, Content: "<@42> mention question", Mentions: []*discordgo.User{{ID: "42"}}},
+		{ID: "3", ChannelID: "77", GuildID: "3", Author: user, Content: "ask channel question"},
+		{ID: "4", ChannelID: "8", GuildID: "3", Author: user, Content: "chatter"},
+		{ID: "5", ChannelID: "9", Author: &discordgo.User{ID: "6", Bot: true}, Content: "bot"},
+		{ID: "6", ChannelID: "9", Author: &discordgo.User{ID: "42"}, Content: "myself"},
+		{ID: "7", ChannelID: "9"},
+	} {
+		r.HandleMessage(context.Background(), rec, m, "42")
+	}
+	if strings.Join(texts, "|") != "dm question|mention question|ask channel question" {
+		t.Fatalf("handled %q", texts)
+	}
+	for _, m := range rec.messages {
+		if m.Reference == nil || m.AllowedMentions == nil || m.AllowedMentions.RepliedUser || len(m.AllowedMentions.Parse) != 0 {
+			t.Fatalf("not a silent reply: %+v", m)
+		}
+	}
+}
+
+func TestSanitizer(t *testing.T) {
+	z := sanitizer{log: quiet()}
+	long := strings.Repeat("é", 5000)
+	var fields []*discordgo.MessageEmbedField
+	for i := 0; i < 30; i++ {
+		fields = append(fields, &discordgo.MessageEmbedField{Name: long, Value: long})
+	}
+	var buttons []discordgo.MessageComponent
+	for i := 0; i < 7; i++ {
+		buttons = append(buttons, discordgo.Button{Label: long, CustomID: "/b/" + string(rune('a'+i))})
+	}
+	buttons = append(buttons, discordgo.Button{Label: "bad", CustomID: "/" + strings.Repeat("x", 120)})
+	var rows []discordgo.MessageComponent
+	for i := 0; i < 7; i++ {
+		rows = append(rows, discordgo.ActionsRow{Components: buttons})
+	}
+	var choices []*discordgo.ApplicationCommandOptionChoice
+	for i := 0; i < 30; i++ {
+		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: long, Value: "v"})
+	}
+	choices = append(choices[:3], &discordgo.ApplicationCommandOptionChoice{Name: "x", Value: strings.Repeat("v", 101)})
+	d := z.responseData(discordgo.InteractionResponseChannelMessageWithSource, &discordgo.InteractionResponseData{
+		Content: long, Components: rows,
+		Embeds: []*discordgo.MessageEmbed{{Title: long, Description: long, Fields: fields, Footer: &discordgo.MessageEmbedFooter{Text: long}}, {Description: long}},
+	})
+	if n := utf8.RuneCountInString(d.Content); n != MaxContent || !strings.HasSuffix(d.Content, "…") {
+		t.Errorf("content %d characters", n)
+	}
+	if total := embedsTotal(d.Embeds); total > MaxEmbedTotal {
+		t.Errorf("embeds total %d", total)
+	}
+	if len(d.Embeds[0].Fields) != MaxEmbedFields {
+		t.Errorf("%d fields", len(d.Embeds[0].Fields))
+	}
+	if len(d.Components) != MaxRows {
+		t.Errorf("%d rows", len(d.Components))
+	}
+	for _, row := range d.Components {
+		bs := row.(discordgo.ActionsRow).Components
+		if len(bs) != MaxButtonsPerRow {
+			t.Errorf("%d buttons in a row", len(bs))
+		}
+		for _, b := range bs {
+			if utf8.RuneCountInString(b.(discordgo.Button).Label) > MaxButtonLabel || len(b.(discordgo.Button).CustomID) > MaxCustomID {
+				t.Errorf("button over the limits")
+			}
+		}
+	}
+	ac := z.responseData(discordgo.InteractionApplicationCommandAutocompleteResult, &discordgo.InteractionResponseData{Choices: choices})
+	if len(ac.Choices) != 3 {
+		t.Errorf("%d choices; the over-long value must be dropped, names trimmed", len(ac.Choices))
+	}
+	for _, c := range ac.Choices {
+		if utf8.RuneCountInString(c.Name) > MaxChoiceName {
+			t.Errorf("choice name over the limit")
+		}
+	}
+}
+
+func TestEscape(t *testing.T) {
+	for in, want := range map[string]string{
+		"@everyone hi":                  "@\u200beveryone hi",
+		"<@123> <#789>":                 "\\<@\u200b123\\> \\<\\#789\\>",
+		"**bold** ||spoil||":            "\\*\\*bold\\*\\* \\|\\|spoil\\|\\|",
+		"[click](https://evil.example)": "\\[click\\]\\(https\\://evil.example\\)",
+		"# heading\n> quote":            "\\# heading\n\\> quote",
+		"`code`":                        "\\`code\\`",
+		"How many troops?":              "How many troops?",
+	} {
+		if got := Escape(in); got != want {
+			t.Errorf("Escape(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestCustomID(t *testing.T) {
+	if id, err := CustomID("fb", "troops", "up"); err != nil || id != "/fb/troops/up" {
+		t.Fatalf("%q %v", id, err)
+	}
+	for _, parts := range [][]string{{"a/b"}, {""}, {strings.Repeat("x", 100)}} {
+		if _, err := CustomID(parts...); !errors.Is(err, ErrBadCustomID) {
+			t.Errorf("CustomID(%q) err = %v", parts, err)
+		}
+	}
+	if vars, ok := matchCustomID("/topics/{topic}/{page}", "/topics/2/1"); !ok || vars["page"] != "1" {
+		t.Fatalf("%v %v", vars, ok)
+	}
+	for _, id := range []string{"/topics/2", "/topics/2/1/0", "topics/2/1", "/other/2/1", "/topics//1"} {
+		if _, ok := matchCustomID("/topics/{topic}/{page}", id); ok {
+			t.Errorf("%q matched", id)
+		}
+	}
+}
+
+func TestHTTPClient_RefusesOtherHosts(t *testing.T) {
+	base, _ := url.Parse("http://127.0.0.1:1")
+	c := NewHTTPClient(base, roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if r.URL.Host != "127.0.0.1:1" {
+			t.Errorf("sent to %s", r.URL.Host)
+		}
+		return &http.Response{StatusCode: 204, Body: http.NoBody, Request: r}, nil
+	}))
+	if resp, err := c.Get("https://discord.com/api/v9/gateway"); err != nil || resp.StatusCode != 204 {
+		t.Fatalf("discord.com not rewritten: %v", err)
+	}
+	if _, err := c.Get("https://evil.example/steal"); err == nil || !strings.Contains(err.Error(), "only Discord hosts") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestReplyJSONHasNoNullLists(t *testing.T) {
+	z := sanitizer{log: quiet()}
+	d := z.responseData(discordgo.InteractionResponseChannelMessageWithSource, &discordgo.InteractionResponseData{Content: "x"})
+	raw, _ := json.Marshal(d)
+	if strings.Contains(string(raw), "null") {
+		t.Fatalf("nulls in %s", raw)
+	}
+}
