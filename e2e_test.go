@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -533,4 +534,13 @@ func TestE2E_RateLimit(t *testing.T) {
 	if c, _ := d["content"].(string); d["flags"] != float64(64) || !strings.Contains(c, "try again in") {
 		t.Fatalf("third question: %v", d)
 	}
+}
+
+func mustURL(tb testing.TB, s string) *url.URL {
+	tb.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return u
 }

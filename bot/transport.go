@@ -37,11 +37,17 @@ func (t rewriteTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // NewHTTPClient returns the client the session uses: requests to Discord go to
-// base (https://discord.com when nil) through next (http.DefaultTransport
-// when nil), and nothing else leaves.
+// base (https://discord.com when nil) through next (a pooled copy of
+// http.DefaultTransport when nil), and nothing else leaves.
 func NewHTTPClient(base *url.URL, next http.RoundTripper) *http.Client {
 	if next == nil {
-		next = http.DefaultTransport
+		// All traffic goes to one host: keep enough connections alive that a
+		// burst of replies reuses them instead of opening (and exhausting)
+		// new ones.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = 64
+		t.MaxConnsPerHost = 128
+		next = t
 	}
 	if base == nil {
 		base = &url.URL{Scheme: "https", Host: "discord.com"}

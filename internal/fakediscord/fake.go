@@ -51,6 +51,10 @@ type Server struct {
 	// Validate, when set, checks every REST body; failures are kept and
 	// reported by Invalid.
 	Validate func(method, path string, body []byte) error
+	// OnRequest, when set, sees every REST request as it is answered.
+	OnRequest func(Request)
+	// Forget stops the fake from keeping requests (for long benchmarks).
+	Forget bool
 
 	srv        *httptest.Server
 	mu         sync.Mutex
@@ -163,8 +167,13 @@ func Path(method, part string) func(Request) bool {
 }
 
 func (s *Server) record(r Request) {
+	if s.OnRequest != nil {
+		s.OnRequest(r)
+	}
 	s.mu.Lock()
-	s.reqs = append(s.reqs, r)
+	if !s.Forget {
+		s.reqs = append(s.reqs, r)
+	}
 	close(s.changed)
 	s.changed = make(chan struct{})
 	s.mu.Unlock()
