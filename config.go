@@ -25,6 +25,12 @@ type Config struct {
 	ShutdownTimout time.Duration // SHUTDOWN_TIMEOUT
 }
 
+// configError is a configuration that cannot work; it exits with 2.
+type configError struct{ err error }
+
+func (e configError) Error() string { return e.err.Error() }
+func (e configError) Unwrap() error { return e.err }
+
 // configKeys are the keys Config reads, in .env.example order.
 var configKeys = []string{
 	"DISCORD_TOKEN", "DISCORD_GUILD_ID", "DISCORD_API_BASE_URL", "LOG_LEVEL", "LOG_FORMAT",

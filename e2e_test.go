@@ -484,8 +484,8 @@ func TestE2E_RejectedToken(t *testing.T) {
 	env := map[string]string{"DISCORD_TOKEN": "test-token", "DISCORD_API_BASE_URL": fake.URL}
 	start := time.Now()
 	err := run(context.Background(), nil, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, &logs)
-	if !errors.Is(err, bot.ErrTokenRejected) {
-		t.Fatalf("err = %v, want ErrTokenRejected", err)
+	if !errors.Is(err, bot.ErrTokenRejected) || exitCode(err) != 2 {
+		t.Fatalf("err = %v (exit %d), want ErrTokenRejected, exit 2", err, exitCode(err))
 	}
 	if time.Since(start) > 5*time.Second || fake.Identifies() != 0 {
 		t.Fatalf("took %v, %d identifies: the gateway must not be tried", time.Since(start), fake.Identifies())

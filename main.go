@@ -17,6 +17,7 @@ import (
 
 	"github.com/joho/godotenv"
 
+	"crisisbot/bot"
 	"crisisbot/commands"
 	"crisisbot/kb"
 )
@@ -41,17 +42,24 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
+// exitCode is 2 for what a restart cannot fix (usage, configuration, a
+// rejected token), so a supervisor can stop retrying, and 1 otherwise.
+func exitCode(err error) int {
+	var ue usageError
+	var ce configError
+	if errors.As(err, &ue) || errors.As(err, &ce) || errors.Is(err, bot.ErrTokenRejected) {
+		return 2
+	}
+	return 1
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "crisisbot:", err)
-		var ue usageError
-		if errors.As(err, &ue) {
-			os.Exit(2)
-		}
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
 }
 
@@ -85,7 +93,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 				io.WriteString(stderr, usage)
 				return usageError{"DISCORD_TOKEN is not set: set it to run the Discord bot, or use `crisisbot ask \"...\"` to ask from the terminal"}
 			}
-			return err
+			return configError{err}
 		}
 		return runDiscord(ctx, cfg, cmd == "register", stderr)
 	}

@@ -199,11 +199,14 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 }
 
 // responder bounds every REST call, 429 retries included.
-func (b *Bot) responder() Responder { return boundedResponder{s: b.s, timeout: b.opts.CallTimeout} }
+func (b *Bot) responder() Responder {
+	return boundedResponder{s: b.s, timeout: b.opts.CallTimeout, cb: callbacks{client: b.s.Client, ua: b.s.UserAgent}}
+}
 
 type boundedResponder struct {
 	s       *discordgo.Session
 	timeout time.Duration
+	cb      callbacks
 }
 
 func (r boundedResponder) opts(options []discordgo.RequestOption) ([]discordgo.RequestOption, context.CancelFunc) {
@@ -211,16 +214,16 @@ func (r boundedResponder) opts(options []discordgo.RequestOption) ([]discordgo.R
 	return append(options, discordgo.WithContext(ctx)), cancel
 }
 
-func (r boundedResponder) InteractionRespond(i *discordgo.Interaction, resp *discordgo.InteractionResponse, options ...discordgo.RequestOption) error {
-	o, cancel := r.opts(options)
+func (r boundedResponder) InteractionRespond(i *discordgo.Interaction, resp *discordgo.InteractionResponse, _ ...discordgo.RequestOption) error {
+	ctx, cancel := context.WithTimeout(context.Background(), r.timeout)
 	defer cancel()
-	return r.s.InteractionRespond(i, resp, o...)
+	return r.cb.respond(ctx, i, resp)
 }
 
-func (r boundedResponder) InteractionResponseEdit(i *discordgo.Interaction, edit *discordgo.WebhookEdit, options ...discordgo.RequestOption) (*discordgo.Message, error) {
-	o, cancel := r.opts(options)
+func (r boundedResponder) InteractionResponseEdit(i *discordgo.Interaction, edit *discordgo.WebhookEdit, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), r.timeout)
 	defer cancel()
-	return r.s.InteractionResponseEdit(i, edit, o...)
+	return r.cb.edit(ctx, i, edit)
 }
 
 func (r boundedResponder) ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error) {
