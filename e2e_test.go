@@ -544,3 +544,51 @@ func mustURL(tb testing.TB, s string) *url.URL {
 	}
 	return u
 }
+
+func TestE2E_Intents(t *testing.T) {
+	t.Parallel()
+	const base = 1<<0 | 1<<9 | 1<<12 // guilds, guild messages, direct messages
+	t.Run("Default", func(t *testing.T) {
+		t.Parallel()
+		fake := newFake(t)
+		startBot(t, fake, nil)
+		if got := fake.Intents(); got != base {
+			t.Fatalf("intents %d, want %d (no privileged intent)", got, base)
+		}
+	})
+	t.Run("AskChannels", func(t *testing.T) {
+		t.Parallel()
+		fake := newFake(t)
+		startBot(t, fake, map[string]string{"ASK_CHANNEL_IDS": "410000000000000001"})
+		if got := fake.Intents(); got != base|1<<15 {
+			t.Fatalf("intents %d, want message content too", got)
+		}
+	})
+	t.Run("NotEnabledInPortal", func(t *testing.T) {
+		t.Parallel()
+		fake := newFake(t)
+		fake.DisallowedIntents = 1 << 15
+		env := map[string]string{"DISCORD_TOKEN": "test-token", "DISCORD_API_BASE_URL": fake.URL, "ASK_CHANNEL_IDS": "410000000000000001"}
+		err := run(context.Background(), nil, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, &syncBuffer{})
+		if err == nil || !strings.Contains(err.Error(), "Privileged Gateway Intents") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+}
+
+func TestE2E_RegisterCommand(t *testing.T) {
+	t.Parallel()
+	fake := newFake(t)
+	env := map[string]string{"DISCORD_TOKEN": "test-token", "DISCORD_API_BASE_URL": fake.URL, "DISCORD_GUILD_ID": "300000000000000001"}
+	for i := 0; i < 2; i++ {
+		if err := run(context.Background(), []string{"register"}, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, &syncBuffer{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := countPaths(fake.Requests(), "/guilds/300000000000000001/commands"); n != 2 {
+		t.Fatalf("%d guild overwrites; register forces one each time", n)
+	}
+	if fake.Identifies() != 0 {
+		t.Fatal("register opened the gateway")
+	}
+}

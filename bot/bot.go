@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -134,10 +135,15 @@ func (b *Bot) Open(ctx context.Context) error {
 	go func() { done <- b.s.Open() }()
 	select {
 	case err := <-done:
-		if err != nil {
-			return fmt.Errorf("open the gateway: %w", err)
+		switch {
+		case err == nil:
+			return nil
+		case strings.Contains(err.Error(), "4014"):
+			return fmt.Errorf("open the gateway: Discord refused the Message Content intent (close 4014): enable it under Bot > Privileged Gateway Intents in the Developer Portal, or unset ASK_CHANNEL_IDS: %w", err)
+		case strings.Contains(err.Error(), "4004"):
+			return fmt.Errorf("%w (gateway close 4004)", ErrTokenRejected)
 		}
-		return nil
+		return fmt.Errorf("open the gateway: %w", err)
 	case <-ctx.Done():
 		b.s.ShouldReconnectOnError = false
 		go func() {

@@ -55,22 +55,28 @@ type Server struct {
 	OnRequest func(Request)
 	// Forget stops the fake from keeping requests (for long benchmarks).
 	Forget bool
+	// Silent makes the gateway never answer IDENTIFY, like a hung server.
+	Silent bool
+	// DisallowedIntents makes IDENTIFY with any of these intents fail with
+	// close code 4014, as for a privileged intent not enabled in the portal.
+	DisallowedIntents int64
 
-	srv        *httptest.Server
-	mu         sync.Mutex
-	reqs       []Request
-	invalid    []string
-	changed    chan struct{}
-	rejectAuth bool
-	limits     map[string][]float64 // path substring -> queued retry_after seconds
-	delays     map[string]time.Duration
-	commands   map[string]json.RawMessage // scope -> registered commands
-	conn       *gwConn
-	seq        atomic.Int64
-	msgID      atomic.Int64
-	inflight   atomic.Int64
-	identifies atomic.Int64
-	resumes    atomic.Int64
+	srv         *httptest.Server
+	mu          sync.Mutex
+	reqs        []Request
+	invalid     []string
+	changed     chan struct{}
+	rejectAuth  bool
+	limits      map[string][]float64 // path substring -> queued retry_after seconds
+	delays      map[string]time.Duration
+	commands    map[string]json.RawMessage // scope -> registered commands
+	conn        *gwConn
+	seq         atomic.Int64
+	msgID       atomic.Int64
+	inflight    atomic.Int64
+	identifies  atomic.Int64
+	lastIntents atomic.Int64
+	resumes     atomic.Int64
 }
 
 // New starts a fake that accepts token.
@@ -114,6 +120,9 @@ func (s *Server) Delay(pathPart string, d time.Duration) {
 	s.delays[pathPart] = d
 	s.mu.Unlock()
 }
+
+// Intents returns the intents of the last IDENTIFY.
+func (s *Server) Intents() int64 { return s.lastIntents.Load() }
 
 // Identifies and Resumes count gateway handshakes.
 func (s *Server) Identifies() int64 { return s.identifies.Load() }

@@ -66,12 +66,23 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 			c.send(map[string]any{"op": 11})
 		case 2:
 			var id struct {
-				Token string `json:"token"`
+				Token   string `json:"token"`
+				Intents int64  `json:"intents"`
 			}
 			json.Unmarshal(f.D, &id)
+			s.lastIntents.Store(id.Intents)
 			s.mu.Lock()
 			reject := s.rejectAuth
 			s.mu.Unlock()
+			if s.Silent {
+				continue
+			}
+			if id.Intents&s.DisallowedIntents != 0 {
+				c.wmu.Lock()
+				ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4014, "Disallowed intent(s)."))
+				c.wmu.Unlock()
+				return
+			}
 			if reject || id.Token != "Bot "+s.Token {
 				c.wmu.Lock()
 				ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4004, "Authentication failed."))

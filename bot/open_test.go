@@ -1,0 +1,29 @@
+package bot
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"crisisbot/internal/fakediscord"
+)
+
+func TestBot_OpenTimeout(t *testing.T) {
+	fake := fakediscord.New(t, "tok")
+	fake.Silent = true
+	base, _ := url.Parse(fake.URL)
+	b, err := New(Options{Token: "tok", APIBase: base, OpenTimeout: 300 * time.Millisecond, Logger: quiet()}, NewRouter(quiet(), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	err = b.Open(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "no READY within") {
+		t.Fatalf("err = %v", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Fatalf("Open took %v", d)
+	}
+}
