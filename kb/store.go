@@ -1,0 +1,182 @@
+package kb
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// GlobalScope is the scope of the curated knowledge base that every server
+// and every DM sees. Any other scope is a server (guild) id, whose layer sits
+// on top of the global entries for that server only.
+const GlobalScope = "global"
+
+// Action says what a version did.
+type Action string
+
+// Actions recorded in an entry's history.
+const (
+	ActionSeed   Action = "seed"   // shipped in the binary
+	ActionAdd    Action = "add"    // a new entry
+	ActionEdit   Action = "edit"   // a changed entry (or a server's override of a global one)
+	ActionRemove Action = "remove" // hidden from the scope; nothing is deleted
+	ActionRevert Action = "revert" // an earlier version restored
+)
+
+// CuratedAuthor is the author of versions that come from the binary.
+const CuratedAuthor = "curated"
+
+// Version is one stored state of an entry in a scope. Entry is nil for a
+// removal.
+type Version struct {
+	Scope   string    `json:"scope"`
+	EntryID string    `json:"entry_id"`
+	Version int       `json:"version"`
+	Action  Action    `json:"action"`
+	Entry   *Entry    `json:"entry,omitempty"`
+	Author  string    `json:"author"`
+	At      time.Time `json:"at"`
+}
+
+// Change is one edit to apply. Base is the version the editor started from
+// (0 for an entry that does not exist yet in the scope); a store refuses the
+// change with ErrConflict when the entry has moved on since.
+type Change struct {
+	Scope   string
+	EntryID string
+	Entry   *Entry // nil to remove
+	Action  Action
+	Author  string
+	Base    int
+}
+
+// Errors a Store returns; messages are safe to show.
+var (
+	ErrConflict = errors.New("this entry changed since you opened it")
+	ErrNotFound = errors.New("no such entry or version")
+)
+
+// Store keeps every version of every entry in every scope, and the
+// moderation data around them. Nothing is ever deleted: a removal is a
+// version too. Implementations are safe for concurrent use; Apply is atomic
+// (all changes or none) and durable once it returns.
+type Store interface {
+	// Current returns the latest version of each entry in scope, removals
+	// included, ordered by first appearance.
+	Current(ctx context.Context, scope string) ([]Version, error)
+	// Scopes lists the scopes that have any version, GlobalScope included.
+	Scopes(ctx context.Context) ([]string, error)
+	// Apply stores the changes in one transaction and returns the new versions.
+	Apply(ctx context.Context, changes []Change) ([]Version, error)
+	// History returns every version of an entry in a scope, oldest first.
+	History(ctx context.Context, scope, entryID string) ([]Version, error)
+	// Setting and SetSetting keep per-scope settings (moderator roles, audit
+	// channel); SetSetting is audited.
+	Setting(ctx context.Context, scope, key string) (string, error)
+	SetSetting(ctx context.Context, scope, key, value, author string) error
+	// Audit returns the newest audit records of a scope, newest first.
+	Audit(ctx context.Context, scope string, limit int) ([]AuditRecord, error)
+	// RecordQuestion counts a question; entryID is "" when it was declined.
+	RecordQuestion(ctx context.Context, scope, question, entryID string) error
+	// Unanswered returns the most-asked declined questions (normalised),
+	// most asked first, then newest.
+	Unanswered(ctx context.Context, scope string, limit int) ([]Unanswered, error)
+	// Vote records one user's 👍 (up) or 👎 on an entry, replacing an earlier vote.
+	Vote(ctx context.Context, scope, entryID, user string, up bool) error
+	// Stats summarises questions and feedback in a scope.
+	Stats(ctx context.Context, scope string) (Stats, error)
+	// Close flushes and closes the store.
+	Close(ctx context.Context) error
+}
+
+// AuditRecord is one change, as the audit log keeps it.
+type AuditRecord struct {
+	Scope   string    `json:"scope"`
+	Actor   string    `json:"actor"`
+	Action  string    `json:"action"`
+	EntryID string    `json:"entry_id,omitempty"`
+	Version int       `json:"version,omitempty"`
+	Detail  string    `json:"detail,omitempty"`
+	At      time.Time `json:"at"`
+}
+
+// Unanswered is a declined question and how often it was asked.
+type Unanswered struct {
+	Question string
+	Count    int
+	Last     time.Time
+}
+
+// EntryStats is one entry's use and feedback.
+type EntryStats struct {
+	EntryID  string
+	Answers  int
+	Up, Down int
+}
+
+// Stats summarises a scope.
+type Stats struct {
+	Asked, Answered int
+	Entries         []EntryStats // most answered first
+}
+
+// Layer applies versions on top of base entries: a version with an entry
+// replaces the base entry of the same id or is appended; a removal hides it.
+// base is not modified.
+func Layer(base []Entry, layer []Version) []Entry {
+	out := make([]Entry, 0, len(base)+len(layer))
+	pos := map[string]int{}
+	for _, e := range base {
+		pos[e.ID] = len(out)
+		out = append(out, e)
+	}
+	removed := map[string]bool{}
+	for _, v := range layer {
+		if v.Entry == nil {
+			removed[v.EntryID] = true
+			continue
+		}
+		delete(removed, v.EntryID)
+		if i, ok := pos[v.EntryID]; ok {
+			out[i] = *v.Entry
+			continue
+		}
+		pos[v.EntryID] = len(out)
+		out = append(out, *v.Entry)
+	}
+	if len(removed) == 0 {
+		return out
+	}
+	kept := out[:0]
+	for _, e := range out {
+		if !removed[e.ID] {
+			kept = append(kept, e)
+		}
+	}
+	// Related ids may point at hidden entries; drop those links.
+	for i := range kept {
+		var rel []string
+		for _, r := range kept[i].Related {
+			if !removed[r] {
+				rel = append(rel, r)
+			}
+		}
+		kept[i].Related = rel
+	}
+	return kept
+}
+
+// Validate checks a whole knowledge base as Parse does, for knowledge bases
+// built in memory (a moderator's edit applied to the current entries).
+func Validate(name string, k *KB) error {
+	v := validator{file: name}
+	texts := map[string]string{}
+	for _, s := range k.Sources {
+		texts[s.ID] = NormalizeQuote(s.Text)
+	}
+	v.entries(k.Entries, texts)
+	if len(v.problems) > 0 {
+		return v.err()
+	}
+	return nil
+}
