@@ -59,7 +59,7 @@ func benchAsk(b *testing.B, perSecond int) {
 		b.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
-	svc := commands.NewService(kb.NewLive(kb.NewIndex(k, kb.Options{})), commands.Options{RateQuestions: 1 << 30, Logger: log})
+	svc := commands.NewService(commands.Fixed{Live: kb.NewLive(kb.NewIndex(k, kb.Options{}))}, commands.Options{RateQuestions: 1 << 30, Logger: log})
 	router := bot.NewRouter(log, nil)
 	svc.Routes(router)
 	bt, err := bot.New(bot.Options{Token: "bench-token", APIBase: mustURL(b, fake.URL), Logger: log}, router)

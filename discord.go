@@ -27,7 +27,7 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	svc := commands.NewService(live, commands.Options{
+	svc := commands.NewService(commands.Fixed{Live: live}, commands.Options{
 		RateQuestions: cfg.RateQuestions, RateWindow: cfg.RateWindow, RepeatWindow: cfg.RepeatWindow, Logger: log,
 	})
 	router := bot.NewRouter(log, cfg.AskChannelIDs)

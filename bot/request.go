@@ -19,8 +19,12 @@ type Request struct {
 	Text        string            // a message's text with the bot's mention removed
 	Params      map[string]string // variables of the custom-ID path
 	Values      []string          // selected values of a select menu
+	Fields      map[string]string // submitted modal fields by custom ID
+	Permissions int64             // the member's permissions in the channel (guilds only)
+	Roles       []string          // the member's role ids (guilds only)
 	options     map[string]*discordgo.ApplicationCommandInteractionDataOption
 	focused     string
+	sub         string
 }
 
 // String returns a string option of the command ("" when absent).
@@ -42,6 +46,29 @@ func (r *Request) Bool(name string) bool {
 	return false
 }
 
+// Int returns an integer option of the command (0 when absent).
+func (r *Request) Int(name string) int {
+	if o, ok := r.options[name]; ok && o.Type == discordgo.ApplicationCommandOptionInteger {
+		if f, ok := o.Value.(float64); ok {
+			return int(f)
+		}
+	}
+	return 0
+}
+
+// Role returns a role option's id ("" when absent).
+func (r *Request) Role(name string) string {
+	if o, ok := r.options[name]; ok && o.Type == discordgo.ApplicationCommandOptionRole {
+		if s, ok := o.Value.(string); ok {
+			return s
+		}
+	}
+	return ""
+}
+
+// Subcommand returns the path of subcommands used, e.g. "roles add".
+func (r *Request) Subcommand() string { return r.sub }
+
 // Focused returns the option being autocompleted.
 func (r *Request) Focused() string { return r.focused }
 
@@ -53,9 +80,17 @@ type Reply struct {
 	Embeds     []*discordgo.MessageEmbed
 	Components []discordgo.MessageComponent
 	Choices    []*discordgo.ApplicationCommandOptionChoice // autocomplete only
+	Modal      *Modal                                      // open a form instead of replying
 	// OnSent, when set, is called with the message sent for a reply to a
 	// message (interaction responses return no message).
 	OnSent func(*discordgo.Message)
+}
+
+// Modal is a form: up to five text inputs. CustomID routes its submission.
+type Modal struct {
+	CustomID string
+	Title    string
+	Inputs   []discordgo.TextInput
 }
 
 // UserError is an error whose message is written for the user; the router

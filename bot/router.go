@@ -46,6 +46,7 @@ type Router struct {
 	commands   map[string]HandlerFunc
 	complete   map[string]HandlerFunc
 	components map[string][]route // by first path segment
+	modals     map[string][]route
 	message    HandlerFunc
 	askChannel map[string]bool
 
@@ -63,7 +64,7 @@ type Router struct {
 func NewRouter(log *slog.Logger, askChannels []string) *Router {
 	r := &Router{
 		log: log, commands: map[string]HandlerFunc{}, complete: map[string]HandlerFunc{},
-		components: map[string][]route{}, askChannel: map[string]bool{},
+		components: map[string][]route{}, modals: map[string][]route{}, askChannel: map[string]bool{},
 		SlowAfter: 1500 * time.Millisecond, AutocompleteBudget: 2 * time.Second,
 	}
 	for _, c := range askChannels {
@@ -83,6 +84,22 @@ func (r *Router) Autocomplete(name string, h HandlerFunc) { r.complete[name] = h
 func (r *Router) Component(pattern string, h HandlerFunc) {
 	first := strings.SplitN(strings.TrimPrefix(pattern, "/"), "/", 2)[0]
 	r.components[first] = append(r.components[first], route{pattern, h})
+}
+
+// ModalSubmit routes submitted forms whose custom ID matches pattern.
+func (r *Router) ModalSubmit(pattern string, h HandlerFunc) {
+	first := strings.SplitN(strings.TrimPrefix(pattern, "/"), "/", 2)[0]
+	r.modals[first] = append(r.modals[first], route{pattern, h})
+}
+
+func match(routes map[string][]route, id string) (HandlerFunc, map[string]string) {
+	first := strings.SplitN(strings.TrimPrefix(id, "/"), "/", 2)[0]
+	for _, rt := range routes[first] {
+		if vars, ok := matchCustomID(rt.pattern, id); ok {
+			return rt.h, vars
+		}
+	}
+	return nil, nil
 }
 
 // Message sets the handler for messages addressed to the bot: DMs, messages
@@ -127,6 +144,9 @@ func (r *Router) HandleInteraction(ctx context.Context, resp Responder, i *disco
 		return // PING, or a payload discordgo could not decode
 	}
 	req := &Request{Interaction: i, UserID: userOf(i), GuildID: i.GuildID, ChannelID: i.ChannelID}
+	if i.Member != nil {
+		req.Permissions, req.Roles = i.Member.Permissions, i.Member.Roles
+	}
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
 		d, ok := i.Data.(discordgo.ApplicationCommandInteractionData)
@@ -134,6 +154,7 @@ func (r *Router) HandleInteraction(ctx context.Context, resp Responder, i *disco
 			return
 		}
 		req.options = flatten(d.Options)
+		req.sub = subcommand(d.Options)
 		if d.CommandType == discordgo.MessageApplicationCommand && d.Resolved != nil {
 			req.Message = d.Resolved.Messages[d.TargetID]
 		}
@@ -157,16 +178,49 @@ func (r *Router) HandleInteraction(ctx context.Context, resp Responder, i *disco
 			return
 		}
 		req.Values = d.Values
-		var h HandlerFunc
-		first := strings.SplitN(strings.TrimPrefix(d.CustomID, "/"), "/", 2)[0]
-		for _, rt := range r.components[first] {
-			if vars, ok := matchCustomID(rt.pattern, d.CustomID); ok {
-				h, req.Params = rt.h, vars
-				break
-			}
+		h, vars := match(r.components, d.CustomID)
+		req.Params = vars
+		r.respond(ctx, resp, i, req, h, true)
+	case discordgo.InteractionModalSubmit:
+		d, ok := i.Data.(discordgo.ModalSubmitInteractionData)
+		if !ok {
+			return
 		}
+		req.Fields = modalFields(d.Components)
+		h, vars := match(r.modals, d.CustomID)
+		req.Params = vars
 		r.respond(ctx, resp, i, req, h, true)
 	}
+}
+
+// subcommand returns the names of the subcommand (group) options, e.g.
+// "roles add".
+func subcommand(opts []*discordgo.ApplicationCommandInteractionDataOption) string {
+	for _, o := range opts {
+		if o != nil && (o.Type == discordgo.ApplicationCommandOptionSubCommand || o.Type == discordgo.ApplicationCommandOptionSubCommandGroup) {
+			if rest := subcommand(o.Options); rest != "" {
+				return o.Name + " " + rest
+			}
+			return o.Name
+		}
+	}
+	return ""
+}
+
+// modalFields collects text inputs from a submitted modal.
+func modalFields(cs []discordgo.MessageComponent) map[string]string {
+	out := map[string]string{}
+	for _, c := range cs {
+		switch v := c.(type) {
+		case *discordgo.ActionsRow:
+			for k, val := range modalFields(v.Components) {
+				out[k] = val
+			}
+		case *discordgo.TextInput:
+			out[v.CustomID] = v.Value
+		}
+	}
+	return out
 }
 
 func flatten(opts []*discordgo.ApplicationCommandInteractionDataOption) map[string]*discordgo.ApplicationCommandInteractionDataOption {
@@ -244,6 +298,18 @@ func (r *Router) respond(ctx context.Context, resp Responder, i *discordgo.Inter
 func (r *Router) send(resp Responder, i *discordgo.Interaction, rep *Reply) {
 	if rep == nil {
 		rep = &Reply{Ephemeral: true, Content: "Done."}
+	}
+	if rep.Modal != nil && i.Type != discordgo.InteractionModalSubmit {
+		var rows []discordgo.MessageComponent
+		for _, in := range rep.Modal.Inputs {
+			rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{in}})
+		}
+		err := resp.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal,
+			Data: &discordgo.InteractionResponseData{CustomID: rep.Modal.CustomID, Title: rep.Modal.Title, Components: rows}})
+		if err != nil {
+			r.log.Warn("modal response failed", "err", err)
+		}
+		return
 	}
 	t := discordgo.InteractionResponseChannelMessageWithSource
 	if rep.Update && i.Type == discordgo.InteractionMessageComponent {

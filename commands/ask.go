@@ -42,7 +42,7 @@ func (s *Service) handleAsk(ctx context.Context, req *bot.Request) (*bot.Reply, 
 	q := req.String("question")
 	private := req.Bool("private")
 	if id, ok := strings.CutPrefix(q, pickPrefix); ok {
-		ix := s.live.Load()
+		ix := s.indexes.Index(scope(req))
 		if e, found := ix.Entry(id); found {
 			if err := s.throttle(req.UserID); err != nil {
 				return nil, err
@@ -50,7 +50,7 @@ func (s *Service) handleAsk(ctx context.Context, req *bot.Request) (*bot.Reply, 
 			return s.withRepeat(req.ChannelID, private, answerReply(ix.KB(), e, ""), e.ID), nil
 		}
 	}
-	rep, err := s.answer(req.UserID, q)
+	rep, err := s.answer(req, q)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func (s *Service) completeAsk(ctx context.Context, req *bot.Request) (*bot.Reply
 		q = ""
 	}
 	var choices []*discordgo.ApplicationCommandOptionChoice
-	for _, sg := range s.live.Load().Complete(q, bot.MaxChoices) {
+	for _, sg := range s.indexes.Index(scope(req)).Complete(q, bot.MaxChoices) {
 		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: sg.Question, Value: pickPrefix + sg.ID})
 	}
 	return &bot.Reply{Choices: choices}, nil
@@ -80,12 +80,12 @@ type answered struct {
 }
 
 // answer runs a free-text question through the rate limit and the matcher.
-func (s *Service) answer(user, text string) (answered, error) {
-	if err := s.throttle(user); err != nil {
+func (s *Service) answer(req *bot.Request, text string) (answered, error) {
+	if err := s.throttle(req.UserID); err != nil {
 		return answered{}, err
 	}
 	q := stripDiscordMarkup(text)
-	ix := s.live.Load()
+	ix := s.indexes.Index(scope(req))
 	res, err := ix.Ask(q)
 	switch {
 	case errors.Is(err, kb.ErrEmptyQuestion):

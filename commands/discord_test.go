@@ -55,7 +55,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{clock: time.Date(2022, 1, 10, 12, 0, 0, 0, time.UTC)}
-	f.svc = NewService(kb.NewLive(kb.NewIndex(k, kb.Options{})), Options{RateQuestions: 100, Now: func() time.Time { return f.clock }})
+	f.svc = NewService(Fixed{Live: kb.NewLive(kb.NewIndex(k, kb.Options{}))}, Options{RateQuestions: 100, Now: func() time.Time { return f.clock }})
 	f.router = bot.NewRouter(slog.New(slog.DiscardHandler), nil)
 	f.svc.Routes(f.router)
 	return f

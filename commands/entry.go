@@ -16,8 +16,8 @@ func (s *Service) entryRoutes(r *bot.Router) {
 	r.Component("/fb/{entry}/{vote}", s.handleFeedback)
 }
 
-func (s *Service) entry(id string) (*kb.Index, *kb.Entry, error) {
-	ix := s.live.Load()
+func (s *Service) entry(req *bot.Request, id string) (*kb.Index, *kb.Entry, error) {
+	ix := s.indexes.Index(scope(req))
 	e, ok := ix.Entry(id)
 	if !ok {
 		return nil, nil, bot.Userf("That answer is no longer in my knowledge base. Try `/topics`.")
@@ -27,7 +27,7 @@ func (s *Service) entry(id string) (*kb.Index, *kb.Entry, error) {
 
 // handleOpen shows one entry, to the clicker only.
 func (s *Service) handleOpen(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	ix, e, err := s.entry(req.Params["entry"])
+	ix, e, err := s.entry(req, req.Params["entry"])
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +38,7 @@ func (s *Service) handleOpen(ctx context.Context, req *bot.Request) (*bot.Reply,
 
 // handleRelated lists an entry's related entries as buttons.
 func (s *Service) handleRelated(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	ix, e, err := s.entry(req.Params["entry"])
+	ix, e, err := s.entry(req, req.Params["entry"])
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +60,7 @@ func (s *Service) handleRelated(ctx context.Context, req *bot.Request) (*bot.Rep
 
 // handleFeedback records one 👍/👎 per user per entry.
 func (s *Service) handleFeedback(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	_, e, err := s.entry(req.Params["entry"])
+	_, e, err := s.entry(req, req.Params["entry"])
 	if err != nil {
 		return nil, err
 	}

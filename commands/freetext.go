@@ -26,7 +26,7 @@ func (s *Service) handleAskMessage(ctx context.Context, req *bot.Request) (*bot.
 	if req.Message == nil {
 		return nil, bot.Userf("I couldn't read that message.")
 	}
-	rep, err := s.answer(req.UserID, req.Message.Content)
+	rep, err := s.answer(req, req.Message.Content)
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +40,7 @@ func (s *Service) handleAskMessage(ctx context.Context, req *bot.Request) (*bot.
 // reply that does not ping its author. A repeat in a channel within the
 // window gets a short pointer to the earlier answer.
 func (s *Service) handleMessage(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	rep, err := s.answer(req.UserID, req.Text)
+	rep, err := s.answer(req, req.Text)
 	if err != nil || rep.entryID == "" || req.GuildID == "" {
 		return rep.Reply, err
 	}

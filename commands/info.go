@@ -14,7 +14,7 @@ func (s *Service) sourceCommand() command {
 		def: &discordgo.ApplicationCommand{Name: "source", Description: "The news article CrisisBot's answers come from.", Contexts: everywhere()},
 		routes: func(r *bot.Router) {
 			r.Command("source", func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-				k := s.live.Load().KB()
+				k := s.indexes.Index(scope(req)).KB()
 				var embeds []*discordgo.MessageEmbed
 				for _, src := range k.Sources {
 					embeds = append(embeds, &discordgo.MessageEmbed{

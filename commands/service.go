@@ -19,10 +19,33 @@ type Options struct {
 	Now           func() time.Time // default time.Now; tests set a clock
 }
 
-// Service holds what the Discord commands share: the live knowledge base, the
-// rate limiter, recent answers per channel and feedback. Safe for concurrent use.
+// Indexes gives the index that answers in a scope: a server id, or
+// kb.GlobalScope for DMs. *kb.Library implements it with per-server layers;
+// Fixed serves one index everywhere.
+type Indexes interface {
+	Index(scope string) *kb.Index
+}
+
+// Fixed serves the same live index in every scope (no moderation store).
+type Fixed struct{ Live *kb.Live }
+
+// Index implements Indexes.
+func (f Fixed) Index(string) *kb.Index { return f.Live.Load() }
+
+// scope is where a request's answers come from: its server, or the global
+// knowledge base in DMs.
+func scope(req *bot.Request) string {
+	if req.GuildID != "" {
+		return req.GuildID
+	}
+	return kb.GlobalScope
+}
+
+// Service holds what the Discord commands share: the knowledge base per
+// scope, the rate limiter, recent answers per channel and feedback. Safe for
+// concurrent use.
 type Service struct {
-	live     *kb.Live
+	indexes  Indexes
 	opts     Options
 	log      *slog.Logger
 	limiter  *limiter
@@ -30,8 +53,8 @@ type Service struct {
 	feedback *Feedback
 }
 
-// NewService returns the commands over live.
-func NewService(live *kb.Live, opts Options) *Service {
+// NewService returns the commands over indexes.
+func NewService(indexes Indexes, opts Options) *Service {
 	if opts.RateQuestions == 0 {
 		opts.RateQuestions = 5
 	}
@@ -48,7 +71,7 @@ func NewService(live *kb.Live, opts Options) *Service {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Service{
-		live: live, opts: opts, log: opts.Logger,
+		indexes: indexes, opts: opts, log: opts.Logger,
 		limiter:  newLimiter(opts.RateQuestions, opts.RateWindow, opts.Now),
 		recent:   newRecent(opts.RepeatWindow, opts.Now),
 		feedback: NewFeedback(),

@@ -19,14 +19,14 @@ func (s *Service) topicsCommand() command {
 		def: &discordgo.ApplicationCommand{Name: "topics", Description: "Browse everything CrisisBot can answer, by topic.", Contexts: everywhere()},
 		routes: func(r *bot.Router) {
 			r.Command("topics", func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-				rep := s.topicMenu()
+				rep := s.topicMenu(req)
 				rep.Ephemeral = true
 				return rep, nil
 			})
 			r.Component("/topics/pick", s.handleTopicPick)
 			r.Component("/topics/{topic}/{page}", s.handleTopicPage)
 			r.Component("/topics/home", func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-				rep := s.topicMenu()
+				rep := s.topicMenu(req)
 				rep.Update = true
 				return rep, nil
 			})
@@ -49,8 +49,8 @@ func topics(k *kb.KB) ([]string, map[string][]*kb.Entry) {
 	return names, by
 }
 
-func (s *Service) topicMenu() *bot.Reply {
-	names, by := topics(s.live.Load().KB())
+func (s *Service) topicMenu(req *bot.Request) *bot.Reply {
+	names, by := topics(s.indexes.Index(scope(req)).KB())
 	var opts []discordgo.SelectMenuOption
 	for i, n := range names {
 		if i == bot.MaxSelectOptions {
@@ -70,17 +70,17 @@ func (s *Service) handleTopicPick(ctx context.Context, req *bot.Request) (*bot.R
 	if len(req.Values) != 1 {
 		return nil, bot.Userf("Pick one topic.")
 	}
-	return s.topicPage(req.Values[0], "0")
+	return s.topicPage(req, req.Values[0], "0")
 }
 
 func (s *Service) handleTopicPage(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	return s.topicPage(req.Params["topic"], req.Params["page"])
+	return s.topicPage(req, req.Params["topic"], req.Params["page"])
 }
 
 // topicPage shows one page of a topic's questions, each with a button that
 // opens it, and buttons to page.
-func (s *Service) topicPage(topicArg, pageArg string) (*bot.Reply, error) {
-	names, by := topics(s.live.Load().KB())
+func (s *Service) topicPage(req *bot.Request, topicArg, pageArg string) (*bot.Reply, error) {
+	names, by := topics(s.indexes.Index(scope(req)).KB())
 	t, err1 := strconv.Atoi(topicArg)
 	page, err2 := strconv.Atoi(pageArg)
 	if err1 != nil || err2 != nil || t < 0 || t >= len(names) {
