@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -23,6 +24,8 @@ type Config struct {
 	RateWindow     time.Duration // RATE_LIMIT_WINDOW
 	RepeatWindow   time.Duration // REPEAT_WINDOW
 	ShutdownTimout time.Duration // SHUTDOWN_TIMEOUT
+	DBPath         string        // KB_DB_PATH
+	Owners         []string      // OWNER_USER_IDS
 }
 
 // configError is a configuration that cannot work; it exits with 2.
@@ -35,6 +38,7 @@ func (e configError) Unwrap() error { return e.err }
 var configKeys = []string{
 	"DISCORD_TOKEN", "DISCORD_GUILD_ID", "DISCORD_API_BASE_URL", "LOG_LEVEL", "LOG_FORMAT",
 	"ASK_CHANNEL_IDS", "RATE_LIMIT_QUESTIONS", "RATE_LIMIT_WINDOW", "REPEAT_WINDOW", "SHUTDOWN_TIMEOUT",
+	"KB_DB_PATH", "OWNER_USER_IDS",
 }
 
 // LoadConfig reads and validates the configuration. The error names every
@@ -76,15 +80,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		bad("LOG_FORMAT", "%q is not text or json", c.LogFormat)
 	}
-	for _, id := range strings.Split(get("ASK_CHANNEL_IDS", ""), ",") {
-		if id = strings.TrimSpace(id); id == "" {
-			continue
-		}
-		if !isSnowflake(id) {
-			bad("ASK_CHANNEL_IDS", "%q is not a channel id; list ids separated by commas", id)
-			continue
-		}
-		c.AskChannelIDs = append(c.AskChannelIDs, id)
+	c.AskChannelIDs = idList(get, bad, "ASK_CHANNEL_IDS", "channel")
+	c.Owners = idList(get, bad, "OWNER_USER_IDS", "user")
+	c.DBPath = get("KB_DB_PATH", "./data/crisisbot.db")
+	if st, err := os.Stat(c.DBPath); err == nil && st.IsDir() {
+		bad("KB_DB_PATH", "%q is a folder; give a file path like ./data/crisisbot.db", c.DBPath)
 	}
 	c.RateQuestions, err = strconv.Atoi(get("RATE_LIMIT_QUESTIONS", "5"))
 	if err != nil || c.RateQuestions < 1 || c.RateQuestions > 1000 {
@@ -97,6 +97,21 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return c, errors.New("configuration:\n  " + strings.Join(problems, "\n  "))
 	}
 	return c, nil
+}
+
+func idList(get func(string, string) string, bad func(string, string, ...any), key, what string) []string {
+	var out []string
+	for _, id := range strings.Split(get(key, ""), ",") {
+		if id = strings.TrimSpace(id); id == "" {
+			continue
+		}
+		if !isSnowflake(id) {
+			bad(key, "%q is not a %s id; list ids separated by commas (Developer Mode > Copy ID)", id, what)
+			continue
+		}
+		out = append(out, id)
+	}
+	return out
 }
 
 func duration(get func(string, string) string, bad func(string, string, ...any), key, def string) time.Duration {

@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"time"
 
 	"crisisbot/bot"
 	"crisisbot/commands"
+	"crisisbot/kb"
+	"crisisbot/kb/sqlite"
 )
 
 // newLogger builds the structured logger the config asks for.
@@ -23,13 +26,24 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 // registerOnly it registers the commands and returns.
 func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Writer) error {
 	log := newLogger(cfg, stderr)
-	live, err := openLive()
+	curated, err := kb.Default()
+	if err != nil {
+		return fmt.Errorf("load the embedded knowledge base: %w", err)
+	}
+	store, err := sqlite.Open(ctx, cfg.DBPath)
+	if err != nil {
+		return fmt.Errorf("KB_DB_PATH: %w", err)
+	}
+	defer store.Close(context.Background())
+	lib, err := kb.OpenLibrary(ctx, store, curated, kb.Options{}, log)
 	if err != nil {
 		return err
 	}
-	svc := commands.NewService(commands.Fixed{Live: live}, commands.Options{
+	svc := commands.NewService(lib, commands.Options{
 		RateQuestions: cfg.RateQuestions, RateWindow: cfg.RateWindow, RepeatWindow: cfg.RepeatWindow, Logger: log,
+		Moderation: &commands.Moderation{Library: lib, Owners: cfg.Owners},
 	})
+	defer svc.Close(context.Background()) // on early returns; idempotent
 	router := bot.NewRouter(log, cfg.AskChannelIDs)
 	svc.Routes(router)
 	b, err := bot.New(bot.Options{
@@ -60,8 +74,14 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	log.Info("shutting down", "timeout", cfg.ShutdownTimout)
 	sctx, scancel := context.WithTimeout(context.Background(), cfg.ShutdownTimout)
 	defer scancel()
-	if err := b.Close(sctx); err != nil {
-		return err
+	// Order: gateway and in-flight handlers, then the statistics queue, then
+	// the store (closed by the deferred call).
+	closeErr := b.Close(sctx)
+	if err := svc.Close(sctx); err != nil && closeErr == nil {
+		closeErr = err
+	}
+	if closeErr != nil {
+		return closeErr
 	}
 	log.Info("stopped")
 	return nil

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -109,7 +110,7 @@ func TestE2E_RejectedToken(t *testing.T) {
 	fake := newFake(t)
 	fake.RejectToken()
 	var logs syncBuffer
-	env := map[string]string{"DISCORD_TOKEN": "test-token", "DISCORD_API_BASE_URL": fake.URL}
+	env := map[string]string{"DISCORD_TOKEN": "test-token", "DISCORD_API_BASE_URL": fake.URL, "KB_DB_PATH": filepath.Join(t.TempDir(), "kb.db")}
 	start := time.Now()
 	err := run(context.Background(), nil, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, &logs)
 	if !errors.Is(err, bot.ErrTokenRejected) || exitCode(err) != 2 {
@@ -173,7 +174,7 @@ func TestE2E_Intents(t *testing.T) {
 		t.Parallel()
 		fake := newFake(t)
 		fake.DisallowedIntents = 1 << 15
-		env := map[string]string{"DISCORD_TOKEN": "test-token", "DISCORD_API_BASE_URL": fake.URL, "ASK_CHANNEL_IDS": "410000000000000001"}
+		env := map[string]string{"DISCORD_TOKEN": "test-token", "DISCORD_API_BASE_URL": fake.URL, "KB_DB_PATH": filepath.Join(t.TempDir(), "kb.db"), "ASK_CHANNEL_IDS": "410000000000000001"}
 		err := run(context.Background(), nil, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, &syncBuffer{})
 		if err == nil || !strings.Contains(err.Error(), "Privileged Gateway Intents") {
 			t.Fatalf("err = %v", err)
@@ -184,7 +185,7 @@ func TestE2E_Intents(t *testing.T) {
 func TestE2E_RegisterCommand(t *testing.T) {
 	t.Parallel()
 	fake := newFake(t)
-	env := map[string]string{"DISCORD_TOKEN": "test-token", "DISCORD_API_BASE_URL": fake.URL, "DISCORD_GUILD_ID": "300000000000000001"}
+	env := map[string]string{"DISCORD_TOKEN": "test-token", "DISCORD_API_BASE_URL": fake.URL, "KB_DB_PATH": filepath.Join(t.TempDir(), "kb.db"), "DISCORD_GUILD_ID": "300000000000000001"}
 	for i := 0; i < 2; i++ {
 		if err := run(context.Background(), []string{"register"}, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, &syncBuffer{}); err != nil {
 			t.Fatal(err)

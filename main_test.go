@@ -201,6 +201,7 @@ func TestLoadConfig(t *testing.T) {
 				"DISCORD_TOKEN": secret, "DISCORD_GUILD_ID": "abc", "DISCORD_API_BASE_URL": "ftp://x",
 				"LOG_LEVEL": "loud", "LOG_FORMAT": "xml", "ASK_CHANNEL_IDS": "1,x", "RATE_LIMIT_QUESTIONS": "0",
 				"RATE_LIMIT_WINDOW": "soon", "REPEAT_WINDOW": "-1s", "SHUTDOWN_TIMEOUT": "forever",
+				"OWNER_USER_IDS": "me", "KB_DB_PATH": ".",
 			}[k]
 		})
 		if err == nil {

@@ -95,6 +95,11 @@ func (s *Service) answer(req *bot.Request, text string) (answered, error) {
 	case err != nil:
 		return answered{}, err
 	}
+	entryID := ""
+	if res.Answered {
+		entryID = res.Entry.ID
+	}
+	s.noteQuestion(scope(req), res.Question, entryID)
 	if !res.Answered {
 		s.log.Info("declined a question", "confidence", res.Confidence)
 		return answered{Reply: declineReply(res.Question, res.Suggestions)}, nil

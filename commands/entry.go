@@ -69,6 +69,11 @@ func (s *Service) handleFeedback(ctx context.Context, req *bot.Request) (*bot.Re
 		return nil, bot.Userf("I didn't understand that button.")
 	}
 	s.feedback.Vote(req.UserID, e.ID, vote == "up")
+	if s.mod != nil {
+		if err := s.mod.Library.Store().Vote(ctx, scope(req), e.ID, req.UserID, vote == "up"); err != nil {
+			return nil, err
+		}
+	}
 	msg := "Thanks, noted as helpful."
 	if vote == "down" {
 		msg = "Thanks, noted as not helpful. Moderators review these."

@@ -1,7 +1,10 @@
 package commands
 
 import (
+	"context"
+	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -17,6 +20,9 @@ type Options struct {
 	RepeatWindow  time.Duration // default 2 min
 	Logger        *slog.Logger
 	Now           func() time.Time // default time.Now; tests set a clock
+	// Moderation enables /kb and persists questions and feedback; nil
+	// serves the fixed knowledge base without moderation.
+	Moderation *Moderation
 }
 
 // Indexes gives the index that answers in a scope: a server id, or
@@ -51,7 +57,13 @@ type Service struct {
 	limiter  *limiter
 	recent   *recent
 	feedback *Feedback
+	mod      *Moderation
+	asked    chan askedQuestion // to the recorder goroutine
+	stopped  chan struct{}
+	closing  sync.Once
 }
+
+type askedQuestion struct{ scope, question, entry string }
 
 // NewService returns the commands over indexes.
 func NewService(indexes Indexes, opts Options) *Service {
@@ -70,12 +82,21 @@ func NewService(indexes Indexes, opts Options) *Service {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{
+	s := &Service{
 		indexes: indexes, opts: opts, log: opts.Logger,
 		limiter:  newLimiter(opts.RateQuestions, opts.RateWindow, opts.Now),
 		recent:   newRecent(opts.RepeatWindow, opts.Now),
 		feedback: NewFeedback(),
+		mod:      opts.Moderation,
+		stopped:  make(chan struct{}),
 	}
+	if s.mod != nil {
+		s.asked = make(chan askedQuestion, 4096)
+		go s.record()
+	} else {
+		close(s.stopped)
+	}
+	return s
 }
 
 // command is one Discord command: its definition and its routes, together.
@@ -86,7 +107,11 @@ type command struct {
 
 // commands is the one list that feeds both registration and routing.
 func (s *Service) commands() []command {
-	return []command{s.askCommand(), s.askMessageCommand(), s.topicsCommand(), s.sourceCommand(), s.helpCommand()}
+	cmds := []command{s.askCommand(), s.askMessageCommand(), s.topicsCommand(), s.sourceCommand(), s.helpCommand()}
+	if s.mod != nil {
+		cmds = append(cmds, s.kbCommand())
+	}
+	return cmds
 }
 
 // Definitions returns the commands to register with Discord.
@@ -115,5 +140,46 @@ func (s *Service) Feedback() *Feedback { return s.feedback }
 func everywhere() *[]discordgo.InteractionContextType {
 	return &[]discordgo.InteractionContextType{
 		discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM, discordgo.InteractionContextPrivateChannel,
+	}
+}
+
+// record writes asked questions to the store off the reply path, so a reply
+// never waits for a disk sync.
+func (s *Service) record() {
+	defer close(s.stopped)
+	for q := range s.asked {
+		if err := s.mod.Library.Store().RecordQuestion(context.Background(), q.scope, q.question, q.entry); err != nil {
+			s.log.Warn("could not record a question", "err", err)
+		}
+	}
+}
+
+// noteQuestion queues a question for the statistics; when the queue is full
+// the question is counted in the log instead of slowing replies.
+func (s *Service) noteQuestion(scope, question, entry string) {
+	if s.asked == nil {
+		return
+	}
+	select {
+	case s.asked <- askedQuestion{scope, question, entry}:
+	default:
+		s.log.Warn("question statistics queue full; one question not recorded")
+	}
+}
+
+// Close stops taking questions for the statistics and waits until the queued
+// ones are written (or ctx ends). Call it after the gateway has closed and
+// before the store closes.
+func (s *Service) Close(ctx context.Context) error {
+	s.closing.Do(func() {
+		if s.asked != nil {
+			close(s.asked)
+		}
+	})
+	select {
+	case <-s.stopped:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("statistics not flushed: %w", ctx.Err())
 	}
 }
