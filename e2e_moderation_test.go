@@ -38,7 +38,9 @@ func kbCommand(sub string, opts ...map[string]any) func(map[string]any) {
 	}
 }
 
-func strOpt(name, v string) map[string]any { return map[string]any{"name": name, "type": 3, "value": v} }
+func strOpt(name, v string) map[string]any {
+	return map[string]any{"name": name, "type": 3, "value": v}
+}
 
 // modalSubmit turns the fixture into a modal submission with these fields.
 func modalSubmit(customID string, fields map[string]string) func(map[string]any) {
