@@ -21,9 +21,13 @@ type Library struct {
 	opts    Options
 	log     *slog.Logger
 
-	mu     sync.Mutex // serialises writers
+	mu     sync.Mutex // serialises writers, guards the caches below
 	global atomic.Pointer[Index]
 	scoped sync.Map // scope -> *Index, for scopes with a layer
+
+	// The current versions per scope, as stored: kept so an edit does not
+	// re-read the whole store.
+	current map[string][]Version
 }
 
 // OpenLibrary loads every scope from store, first seeding or updating the
@@ -34,7 +38,7 @@ func OpenLibrary(ctx context.Context, store Store, curated *KB, opts Options, lo
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	l := &Library{store: store, sources: curated.Sources, opts: opts, log: log}
+	l := &Library{store: store, sources: curated.Sources, opts: opts, log: log, current: map[string][]Version{}}
 	if err := l.seed(ctx, curated); err != nil {
 		return nil, err
 	}
@@ -81,52 +85,39 @@ func (l *Library) seed(ctx context.Context, curated *KB) error {
 	return nil
 }
 
-// reload rebuilds every index from the store.
+// reload reads every scope from the store and rebuilds every index.
 func (l *Library) reload(ctx context.Context) error {
-	g, err := l.build(ctx, GlobalScope, nil)
-	if err != nil {
-		return err
-	}
-	l.global.Store(g)
 	scopes, err := l.store.Scopes(ctx)
 	if err != nil {
 		return err
 	}
-	for _, sc := range scopes {
-		if sc == GlobalScope {
-			continue
-		}
-		ix, err := l.build(ctx, sc, nil)
+	current := map[string][]Version{}
+	for _, sc := range append([]string{GlobalScope}, scopes...) {
+		vs, err := l.store.Current(ctx, sc)
 		if err != nil {
-			return err
+			return fmt.Errorf("load scope %s: %w", sc, err)
 		}
-		l.scoped.Store(sc, ix)
+		current[sc] = vs
+	}
+	l.current = current
+	l.global.Store(NewIndex(&KB{Sources: l.sources, Entries: l.entries(GlobalScope, nil)}, l.opts))
+	for sc := range current {
+		if sc != GlobalScope {
+			l.scoped.Store(sc, NewIndex(&KB{Sources: l.sources, Entries: l.entries(sc, nil)}, l.opts))
+		}
 	}
 	return nil
 }
 
 // entries returns the scope's entries with extra versions applied on top.
-func (l *Library) entries(ctx context.Context, scope string, extra []Version) ([]Entry, error) {
-	global, err := l.store.Current(ctx, GlobalScope)
-	if err != nil {
-		return nil, err
-	}
+// The caller holds l.mu (or is OpenLibrary).
+func (l *Library) entries(scope string, extra []Version) []Entry {
+	global := l.current[GlobalScope]
 	if scope == GlobalScope {
-		return Layer(nil, append(global, extra...)), nil
+		return Layer(nil, append(global[:len(global):len(global)], extra...))
 	}
-	layer, err := l.store.Current(ctx, scope)
-	if err != nil {
-		return nil, err
-	}
-	return Layer(Layer(nil, global), append(layer, extra...)), nil
-}
-
-func (l *Library) build(ctx context.Context, scope string, extra []Version) (*Index, error) {
-	es, err := l.entries(ctx, scope, extra)
-	if err != nil {
-		return nil, fmt.Errorf("load scope %s: %w", scope, err)
-	}
-	return NewIndex(&KB{Sources: l.sources, Entries: es}, l.opts), nil
+	layer := l.current[scope]
+	return Layer(Layer(nil, global), append(layer[:len(layer):len(layer)], extra...))
 }
 
 // Index returns the index for a scope: a server id, or GlobalScope for DMs.
@@ -158,24 +149,47 @@ func (l *Library) Apply(ctx context.Context, changes []Change) ([]Version, error
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	extra := make([]Version, len(changes))
+	changed := map[string]bool{}
 	for i, c := range changes {
 		extra[i] = Version{Scope: c.Scope, EntryID: c.EntryID, Entry: c.Entry}
+		changed[c.EntryID] = true
 	}
-	es, err := l.entries(ctx, scope, extra)
-	if err != nil {
-		return nil, err
-	}
-	k := &KB{Sources: l.sources, Entries: es}
-	if err := Validate(scope, k); err != nil {
+	k := &KB{Sources: l.sources, Entries: l.entries(scope, extra)}
+	if err := Validate(scope, k, changed); err != nil {
 		return nil, err
 	}
 	vs, err := l.store.Apply(ctx, changes)
 	if err != nil {
 		return nil, err
 	}
+	l.current[scope] = mergeCurrent(l.current[scope], vs)
 	if scope == GlobalScope {
-		return vs, l.reload(ctx)
+		l.global.Store(NewIndex(k, l.opts))
+		for sc := range l.current {
+			if sc != GlobalScope {
+				l.scoped.Store(sc, NewIndex(&KB{Sources: l.sources, Entries: l.entries(sc, nil)}, l.opts))
+			}
+		}
+		return vs, nil
 	}
 	l.scoped.Store(scope, NewIndex(k, l.opts))
 	return vs, nil
+}
+
+// mergeCurrent replaces or appends the new versions in a scope's current list.
+func mergeCurrent(cur, vs []Version) []Version {
+	out := append([]Version(nil), cur...)
+	pos := map[string]int{}
+	for i, v := range out {
+		pos[v.EntryID] = i
+	}
+	for _, v := range vs {
+		if i, ok := pos[v.EntryID]; ok {
+			out[i] = v
+			continue
+		}
+		pos[v.EntryID] = len(out)
+		out = append(out, v)
+	}
+	return out
 }

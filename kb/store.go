@@ -167,9 +167,12 @@ func Layer(base []Entry, layer []Version) []Entry {
 }
 
 // Validate checks a whole knowledge base as Parse does, for knowledge bases
-// built in memory (a moderator's edit applied to the current entries).
-func Validate(name string, k *KB) error {
-	v := validator{file: name}
+// built in memory (a moderator's edit applied to the current entries). When
+// changed is not nil, quotes are checked against their sources only for the
+// entries it names: the others were checked when they were stored, and the
+// check is the costly part.
+func Validate(name string, k *KB, changed map[string]bool) error {
+	v := validator{file: name, quotesOf: changed}
 	texts := map[string]string{}
 	for _, s := range k.Sources {
 		texts[s.ID] = NormalizeQuote(s.Text)

@@ -48,23 +48,38 @@ func (g *Generator) phrase(n int) string {
 	return strings.Join(ws, " ")
 }
 
-// KB returns a knowledge base of n entries. It is not validated (its quotes
-// cite nothing real); it exists to be indexed.
+// KB returns a valid knowledge base of n entries: questions and aliases are
+// unique, and the one source's text holds every quote.
 func (g *Generator) KB(n int) *kb.KB {
-	k := &kb.KB{Sources: []kb.Source{{ID: "synthetic", Title: "Synthetic", Outlet: "synth", URL: "https://example.invalid/", Published: "2022-01-10"}}}
+	k := &kb.KB{}
 	k.Entries = make([]kb.Entry, n)
+	used := map[string]bool{}
+	unique := func(words int) string {
+		for {
+			p := g.phrase(words)
+			if !used[p] {
+				used[p] = true
+				return p
+			}
+		}
+	}
+	var text strings.Builder
 	for i := range k.Entries {
 		e := &k.Entries[i]
 		e.ID = fmt.Sprintf("e%d", i)
 		e.Topic = g.phrase(2)
-		e.Question = g.phrase(5+g.rng.IntN(5)) + "?"
+		e.Question = unique(5+g.rng.IntN(5)) + "?"
 		for a := 0; a < 3; a++ {
-			e.Aliases = append(e.Aliases, g.phrase(3+g.rng.IntN(3)))
+			e.Aliases = append(e.Aliases, unique(3+g.rng.IntN(3)))
 		}
 		e.Answer = g.phrase(30)
 		e.Citations = []kb.Citation{{SourceID: "synthetic", Quote: g.phrase(12)}}
 		e.AsOf = "2022-01-10"
+		e.AttributedTo = "synth"
+		text.WriteString(e.Citations[0].Quote)
+		text.WriteString(". ")
 	}
+	k.Sources = []kb.Source{{ID: "synthetic", Title: "Synthetic", Outlet: "synth", URL: "https://example.invalid/", Published: "2022-01-10", Text: text.String()}}
 	return k
 }
 
