@@ -12,6 +12,8 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -20,6 +22,7 @@ import (
 	"crisisbot/bot"
 	"crisisbot/commands"
 	"crisisbot/kb"
+	"crisisbot/kb/sqlite"
 )
 
 const usage = `CrisisBot answers questions about the US-Russia talks over Ukraine
@@ -30,6 +33,8 @@ Usage:
   crisisbot chat                    answer questions, one per line, until EOF or "quit"
   crisisbot kb export               print the knowledge base as JSON
   crisisbot kb check FILE           validate a knowledge-base file, listing every problem
+  crisisbot kb export|import FILE|history ID|revert ID VERSION --db PATH [--scope global|SERVER_ID]
+                                    the moderated knowledge base, as operators manage it
   crisisbot register                register the Discord commands now
   crisisbot                         run the Discord bot (needs DISCORD_TOKEN)
 
@@ -82,7 +87,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		return commands.Chat(ctx, live, stdin, stdout, isTerminal(stdin))
 	case "kb":
-		return runKB(rest, stdout)
+		return runKB(ctx, rest, stdout)
 	case "help", "-h", "--help":
 		_, err := io.WriteString(stdout, usage)
 		return err
@@ -131,18 +136,69 @@ func runAsk(args []string, stdout io.Writer) error {
 	return err
 }
 
-func runKB(args []string, stdout io.Writer) error {
-	switch {
-	case len(args) == 1 && args[0] == "export":
+func runKB(ctx context.Context, args []string, stdout io.Writer) error {
+	const kbUsage = "usage: crisisbot kb export | kb check FILE | kb [export|import FILE|history ID|revert ID VERSION] --db PATH [--scope SCOPE]"
+	if len(args) == 0 {
+		return usageError{kbUsage}
+	}
+	fl := flag.NewFlagSet("kb", flag.ContinueOnError)
+	fl.SetOutput(io.Discard)
+	db := fl.String("db", "", "the moderated knowledge base (KB_DB_PATH)")
+	scope := fl.String("scope", kb.GlobalScope, "global, or a server id")
+	if err := fl.Parse(args[1:]); err != nil {
+		return usageError{"kb: " + err.Error() + "; " + kbUsage}
+	}
+	rest := fl.Args()
+	switch sub := args[0]; {
+	case sub == "check" && len(rest) == 1:
+		return commands.Check(rest[0], stdout)
+	case sub == "export" && len(rest) == 0 && *db == "":
 		k, err := kb.Default()
 		if err != nil {
 			return err
 		}
 		return commands.Export(k, stdout)
-	case len(args) == 2 && args[0] == "check":
-		return commands.Check(args[1], stdout)
+	case *db == "" || !slices.Contains([]string{"export", "import", "history", "revert"}, sub):
+		return usageError{kbUsage}
 	}
-	return usageError{"usage: crisisbot kb export | crisisbot kb check FILE"}
+	op, closeStore, err := openOperator(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	switch sub := args[0]; {
+	case sub == "export" && len(rest) == 0:
+		return op.Export(*scope, stdout)
+	case sub == "import" && len(rest) == 1:
+		return op.Import(ctx, *scope, rest[0], stdout)
+	case sub == "history" && len(rest) == 1:
+		return op.History(ctx, *scope, rest[0], stdout)
+	case sub == "revert" && len(rest) == 2:
+		v, err := strconv.Atoi(rest[1])
+		if err != nil {
+			return usageError{"kb revert: VERSION must be a number"}
+		}
+		return op.Revert(ctx, *scope, rest[0], v, stdout)
+	}
+	return usageError{kbUsage}
+}
+
+// openOperator opens the moderated knowledge base for the command line.
+func openOperator(ctx context.Context, path string) (commands.Operator, func(), error) {
+	curated, err := kb.Default()
+	if err != nil {
+		return commands.Operator{}, nil, err
+	}
+	store, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return commands.Operator{}, nil, fmt.Errorf("--db: %w", err)
+	}
+	lib, err := kb.OpenLibrary(ctx, store, curated, kb.Options{}, nil)
+	if err != nil {
+		store.Close(ctx)
+		return commands.Operator{}, nil, err
+	}
+	return commands.Operator{Library: lib, Author: "cli"}, func() { store.Close(context.Background()) }, nil
 }
 
 func isTerminal(r io.Reader) bool {

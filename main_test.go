@@ -242,3 +242,52 @@ func TestEnvExample(t *testing.T) {
 		t.Fatalf(".env.example has %v\nConfig reads   %v", keys, configKeys)
 	}
 }
+
+func TestRun_KBOperator(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "kb.db")
+	exported, _, err := runCLI(t, nil, "", "kb", "export", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(exported), &doc); err != nil || len(doc["entries"].([]any)) != 31 {
+		t.Fatalf("export: %v", err)
+	}
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(body), 0o644)
+		return p
+	}
+	good := write("good.json", strings.Replace(exported, "Dmitry Peskov is the Kremlin spokesman.", "Dmitry Peskov is the Kremlin spokesman (imported).", 1))
+	if out, _, err := runCLI(t, nil, "", "kb", "import", "--db", db, good); err != nil || !strings.Contains(out, "imported 1 changed entries into global (30 unchanged)") {
+		t.Fatalf("import: %v %s", err, out)
+	}
+	hist, _, err := runCLI(t, nil, "", "kb", "history", "--db", db, "who-is-peskov")
+	if err != nil || strings.Count(hist, "\n") != 2 || !strings.Contains(hist, "(imported)") {
+		t.Fatalf("history: %v\n%s", err, hist)
+	}
+	for name, body := range map[string]string{
+		"syntax":    exported[:len(exported)/2],
+		"quote":     strings.Replace(exported, "Nearly 100,000 Russian troops have gathered", "Nearly 300,000 Russian troops have gathered", 1),
+		"control":   strings.Replace(exported, "Dmitry Peskov is the Kremlin spokesman.", "Dmitry Peskov\\u0007 is the Kremlin spokesman.", 1),
+		"huge":      strings.Replace(exported, "Dmitry Peskov is the Kremlin spokesman.", strings.Repeat("x", 5000), 1),
+		"duplicate": strings.Replace(exported, `"id": "who-is-sherman"`, `"id": "who-is-peskov"`, 1),
+	} {
+		out, _, err := runCLI(t, nil, "", "kb", "import", "--db", db, write(name+".json", body))
+		if err == nil {
+			t.Fatalf("%s import accepted:\n%s", name, out)
+		}
+	}
+	after, _, _ := runCLI(t, nil, "", "kb", "history", "--db", db, "who-is-peskov")
+	if after != hist {
+		t.Fatal("a refused import changed the knowledge base")
+	}
+	if out, _, err := runCLI(t, nil, "", "kb", "revert", "--db", db, "who-is-peskov", "1"); err != nil || !strings.Contains(out, "as version 3") {
+		t.Fatalf("revert: %v %s", err, out)
+	}
+	back, _, _ := runCLI(t, nil, "", "kb", "export", "--db", db)
+	if strings.Contains(back, "(imported)") {
+		t.Fatal("revert did not restore version 1")
+	}
+}
