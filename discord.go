@@ -39,9 +39,10 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	if err != nil {
 		return err
 	}
+	mod := &commands.Moderation{Library: lib, Owners: cfg.Owners}
 	svc := commands.NewService(lib, commands.Options{
 		RateQuestions: cfg.RateQuestions, RateWindow: cfg.RateWindow, RepeatWindow: cfg.RepeatWindow, Logger: log,
-		Moderation: &commands.Moderation{Library: lib, Owners: cfg.Owners},
+		Moderation: mod,
 	})
 	defer svc.Close(context.Background()) // on early returns; idempotent
 	router := bot.NewRouter(log, cfg.AskChannelIDs)
@@ -52,6 +53,7 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	if err != nil {
 		return err
 	}
+	mod.Post, mod.Fetch = b.Send, b.Fetch // before the bot takes events
 	checkCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	app, err := b.CheckToken(checkCtx)
 	cancel()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -289,4 +290,37 @@ func (f *inflight) wait(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// Send posts a reply as a new message in a channel, through the same safety
+// and limits as every other message.
+func (b *Bot) Send(ctx context.Context, channelID string, rep *Reply) error {
+	r := safeResponder{next: b.responder(), z: sanitizer{log: b.log}}
+	_, err := r.ChannelMessageSendComplex(channelID, &discordgo.MessageSend{Content: rep.Content, Embeds: rep.Embeds, Components: rep.Components})
+	return err
+}
+
+// Fetch downloads a file Discord hosts (an attachment) through the bot's
+// client, refusing more than limit bytes.
+func (b *Bot) Fetch(ctx context.Context, url string, limit int64) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := b.s.Client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("download the attachment: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("download the attachment: status %d", resp.StatusCode)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("download the attachment: %w", err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("the attachment is larger than %d bytes", limit)
+	}
+	return data, nil
 }

@@ -28,8 +28,12 @@ type callbacks struct {
 // maxCallbackTries bounds retries after 429s on one call.
 const maxCallbackTries = 4
 
-func (c callbacks) do(ctx context.Context, method, url string, payload any) ([]byte, error) {
+func (c callbacks) do(ctx context.Context, method, url string, payload any, files []*discordgo.File) ([]byte, error) {
+	contentType := "application/json"
 	body, err := json.Marshal(payload)
+	if len(files) > 0 {
+		contentType, body, err = discordgo.MultipartBodyWithJSON(payload, files)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("encode %s: %w", method, err)
 	}
@@ -38,7 +42,7 @@ func (c callbacks) do(ctx context.Context, method, url string, payload any) ([]b
 		if err != nil {
 			return nil, err
 		}
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 		req.Header.Set("User-Agent", c.ua)
 		resp, err := c.client.Do(req)
 		if err != nil {
@@ -93,7 +97,11 @@ func (c callbacks) respond(ctx context.Context, i *discordgo.Interaction, resp *
 	if i.ID == "" || i.Token == "" {
 		return ErrNoInteraction
 	}
-	_, err := c.do(ctx, http.MethodPost, discordgo.EndpointInteractionResponse(i.ID, i.Token), resp)
+	var files []*discordgo.File
+	if resp.Data != nil {
+		files = resp.Data.Files
+	}
+	_, err := c.do(ctx, http.MethodPost, discordgo.EndpointInteractionResponse(i.ID, i.Token), resp, files)
 	return err
 }
 
@@ -101,7 +109,7 @@ func (c callbacks) edit(ctx context.Context, i *discordgo.Interaction, e *discor
 	if i.AppID == "" || i.Token == "" {
 		return nil, ErrNoInteraction
 	}
-	out, err := c.do(ctx, http.MethodPatch, discordgo.EndpointInteractionResponseActions(i.AppID, i.Token), e)
+	out, err := c.do(ctx, http.MethodPatch, discordgo.EndpointInteractionResponseActions(i.AppID, i.Token), e, e.Files)
 	if err != nil {
 		return nil, err
 	}

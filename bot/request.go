@@ -66,6 +66,30 @@ func (r *Request) Role(name string) string {
 	return ""
 }
 
+// Attachment returns an attachment option's file ("", 0 when absent).
+func (r *Request) Attachment(name string) (url string, size int) {
+	o, ok := r.options[name]
+	if !ok || o.Type != discordgo.ApplicationCommandOptionAttachment || r.Interaction == nil {
+		return "", 0
+	}
+	id, _ := o.Value.(string)
+	d, ok := r.Interaction.Data.(discordgo.ApplicationCommandInteractionData)
+	if !ok || d.Resolved == nil || d.Resolved.Attachments[id] == nil {
+		return "", 0
+	}
+	a := d.Resolved.Attachments[id]
+	return a.URL, a.Size
+}
+
+// Channel returns a channel option's id ("" when absent).
+func (r *Request) Channel(name string) string {
+	if o, ok := r.options[name]; ok && o.Type == discordgo.ApplicationCommandOptionChannel {
+		s, _ := o.Value.(string)
+		return s
+	}
+	return ""
+}
+
 // Subcommand returns the path of subcommands used, e.g. "roles add".
 func (r *Request) Subcommand() string { return r.sub }
 
@@ -81,6 +105,7 @@ type Reply struct {
 	Components []discordgo.MessageComponent
 	Choices    []*discordgo.ApplicationCommandOptionChoice // autocomplete only
 	Modal      *Modal                                      // open a form instead of replying
+	Files      []*discordgo.File                           // attachments (interaction replies)
 	// OnSent, when set, is called with the message sent for a reply to a
 	// message (interaction responses return no message).
 	OnSent func(*discordgo.Message)

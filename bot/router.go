@@ -315,7 +315,7 @@ func (r *Router) send(resp Responder, i *discordgo.Interaction, rep *Reply) {
 	if rep.Update && i.Type == discordgo.InteractionMessageComponent {
 		t = discordgo.InteractionResponseUpdateMessage
 	}
-	data := &discordgo.InteractionResponseData{Content: rep.Content, Embeds: rep.Embeds, Components: rep.Components}
+	data := &discordgo.InteractionResponseData{Content: rep.Content, Embeds: rep.Embeds, Components: rep.Components, Files: rep.Files}
 	if rep.Ephemeral && t == discordgo.InteractionResponseChannelMessageWithSource {
 		data.Flags = discordgo.MessageFlagsEphemeral
 	}

@@ -21,6 +21,10 @@ import (
 type Moderation struct {
 	Library *kb.Library
 	Owners  []string // OWNER_USER_IDS
+	// Post sends a message to a channel (the audit channel); Fetch downloads
+	// an attachment. Both are set before the bot connects.
+	Post  func(ctx context.Context, channelID string, rep *bot.Reply) error
+	Fetch func(ctx context.Context, url string, limit int64) ([]byte, error)
 }
 
 const (
@@ -54,6 +58,12 @@ func (s *Service) kbCommand() command {
 				sub("revert", "Restore a version as a new version", idOpt(),
 					&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger, Name: "version", Description: "The version to restore", Required: true, MinValue: ptr(1.0)}, scopeOpt),
 				sub("unanswered", "The most-asked questions I declined"),
+				sub("export", "This server's changes (or, for operators, everything) as a JSON file", scopeOpt),
+				sub("import", "Apply a JSON file: all of it, or nothing if any entry is wrong",
+					&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "A file from /kb export", Required: true}, scopeOpt),
+				sub("auditchannel", "Post every change to this server's answers in a channel",
+					&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionChannel, Name: "channel", Description: "Where to post (leave out to stop)",
+						ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildText}}),
 				sub("stats", "Questions asked, answered rate, top answers and feedback"),
 				{Type: discordgo.ApplicationCommandOptionSubCommandGroup, Name: "roles", Description: "Roles whose members may moderate",
 					Options: []*discordgo.ApplicationCommandOption{sub("add", "Let a role moderate", roleOpt), sub("remove", "Stop a role moderating", roleOpt), sub("list", "List the moderator roles")}},
@@ -144,6 +154,12 @@ func (s *Service) handleKB(ctx context.Context, req *bot.Request) (*bot.Reply, e
 		return s.revert(ctx, req, sc, req.String("id"), req.Int("version"))
 	case "unanswered":
 		return s.unanswered(ctx, sc)
+	case "export":
+		return s.export(ctx, sc)
+	case "import":
+		return s.importFile(ctx, req, sc)
+	case "auditchannel":
+		return s.auditChannel(ctx, req, sc)
 	case "stats":
 		return s.stats(ctx, sc)
 	case "roles add", "roles remove", "roles list":
@@ -280,6 +296,7 @@ func (s *Service) handleSave(ctx context.Context, req *bot.Request) (*bot.Reply,
 	if err != nil {
 		return nil, saveError(err)
 	}
+	s.auditPost(ctx, sc, fmt.Sprintf("✏️ <@%s> %s `%s` (version %d).", req.UserID, map[kb.Action]string{kb.ActionAdd: "added", kb.ActionEdit: "edited"}[action], e.ID, vs[0].Version))
 	rep := answerReply(s.mod.Library.Index(sc).KB(), &e, "")
 	rep.Ephemeral, rep.Components = true, nil
 	rep.Content = fmt.Sprintf("Saved `%s` as version %d. It answers from now on.", e.ID, vs[0].Version)
@@ -320,5 +337,6 @@ func (s *Service) handleRemoveConfirm(ctx context.Context, req *bot.Request) (*b
 	if err != nil {
 		return nil, saveError(err)
 	}
+	s.auditPost(ctx, sc, fmt.Sprintf("🗑️ <@%s> hid `%s` (version %d).", req.UserID, id, vs[0].Version))
 	return &bot.Reply{Update: true, Content: fmt.Sprintf("Hidden `%s` (version %d). `/kb revert id:%s version:%d` brings it back.", id, vs[0].Version, id, max(vs[0].Version-1, 1))}, nil
 }

@@ -80,6 +80,7 @@ func (s *Service) revert(ctx context.Context, req *bot.Request, sc, id string, v
 	if err != nil {
 		return nil, saveError(err)
 	}
+	s.auditPost(ctx, sc, fmt.Sprintf("↩️ <@%s> restored version %d of `%s` as version %d.", req.UserID, version, id, got[0].Version))
 	return &bot.Reply{Ephemeral: true, Content: fmt.Sprintf("Restored version %d of `%s` as version %d.", version, id, got[0].Version)}, nil
 }
 

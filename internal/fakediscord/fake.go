@@ -31,7 +31,8 @@ const (
 // Request is one recorded REST request.
 type Request struct {
 	Method, Path, Query string
-	Body                []byte
+	Body                []byte            // JSON body (payload_json of a multipart request)
+	Files               map[string][]byte // uploaded files by name
 	Auth                string
 	Status              int
 }
@@ -70,6 +71,7 @@ type Server struct {
 	limits      map[string][]float64 // path substring -> queued retry_after seconds
 	delays      map[string]time.Duration
 	commands    map[string]json.RawMessage // scope -> registered commands
+	attachments map[string][]byte          // path -> file, the fake CDN
 	conn        *gwConn
 	seq         atomic.Int64
 	msgID       atomic.Int64
@@ -83,7 +85,7 @@ type Server struct {
 func New(tb testing.TB, token string) *Server {
 	tb.Helper()
 	s := &Server{Token: token, changed: make(chan struct{}), limits: map[string][]float64{},
-		delays: map[string]time.Duration{}, commands: map[string]json.RawMessage{}}
+		delays: map[string]time.Duration{}, commands: map[string]json.RawMessage{}, attachments: map[string][]byte{}}
 	s.msgID.Store(1_000_000_000_000_000)
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
@@ -195,11 +197,29 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.inflight.Add(1)
 	defer s.inflight.Add(-1)
-	body, _ := io.ReadAll(r.Body)
-	req := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: body, Auth: r.Header.Get("Authorization")}
+	var body []byte
+	var files map[string][]byte
+	contentType := r.Header.Get("Content-Type")
+	if strings.HasPrefix(contentType, "multipart/form-data") && r.ParseMultipartForm(32<<20) == nil {
+		body = []byte(r.FormValue("payload_json"))
+		files = map[string][]byte{}
+		for _, fhs := range r.MultipartForm.File {
+			for _, fh := range fhs {
+				f, err := fh.Open()
+				if err == nil {
+					files[fh.Filename], _ = io.ReadAll(f)
+					f.Close()
+				}
+			}
+		}
+		contentType = "application/json"
+	} else {
+		body, _ = io.ReadAll(r.Body)
+	}
+	req := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: body, Auth: r.Header.Get("Authorization"), Files: files}
 	status, out := s.route(&req)
 	req.Status = status
-	if status < 300 && len(body) > 0 && s.Validate != nil && strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+	if status < 300 && len(body) > 0 && s.Validate != nil && strings.HasPrefix(contentType, "application/json") {
 		if err := s.Validate(r.Method, r.URL.Path, body); err != nil {
 			s.mu.Lock()
 			s.invalid = append(s.invalid, err.Error())
@@ -243,8 +263,17 @@ func (s *Server) route(r *Request) (int, []byte) {
 		return http.StatusTooManyRequests, jsonBytes(map[string]any{"message": "You are being rate limited.", "retry_after": retry, "global": false})
 	}
 	isCallback := strings.HasPrefix(path, "/interactions/")
-	if !isCallback && !strings.HasPrefix(path, "/webhooks/") && (reject || r.Auth != "Bot "+s.Token) {
+	if !isCallback && !strings.HasPrefix(path, "/webhooks/") && !strings.HasPrefix(r.Path, "/attachments/") && (reject || r.Auth != "Bot "+s.Token) {
 		return http.StatusUnauthorized, jsonBytes(map[string]any{"message": "401: Unauthorized", "code": 0})
+	}
+	if strings.HasPrefix(r.Path, "/attachments/") {
+		s.mu.Lock()
+		f, ok := s.attachments[r.Path]
+		s.mu.Unlock()
+		if !ok {
+			return 404, jsonBytes(map[string]any{"message": "404: Not Found", "code": 0})
+		}
+		return 200, f
 	}
 	seg := strings.Split(strings.Trim(path, "/"), "/")
 	switch {
@@ -304,6 +333,16 @@ func (s *Server) message(channel string, body []byte) []byte {
 	delete(m, "allowed_mentions")
 	delete(m, "message_reference")
 	return jsonBytes(m)
+}
+
+// Attach serves data as an attachment and returns its URL as Discord's CDN
+// would give it (https://cdn.discordapp.com/attachments/...).
+func (s *Server) Attach(name string, data []byte) string {
+	path := fmt.Sprintf("/attachments/310000000000000001/%d/%s", s.msgID.Add(1), name)
+	s.mu.Lock()
+	s.attachments[path] = data
+	s.mu.Unlock()
+	return "https://cdn.discordapp.com" + path
 }
 
 // WaitConnected waits until a gateway session is ready.
