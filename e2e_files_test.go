@@ -1,0 +1,88 @@
+package main
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+
+	"crisisbot/internal/fakediscord"
+)
+
+// attachmentOpt makes a /kb import option for a file the fake serves.
+func attachmentOpt(fake *fakediscord.Server, name string, data []byte) (map[string]any, map[string]any) {
+	url := fake.Attach(name, data)
+	id := "990000000000000001"
+	opt := map[string]any{"name": "file", "type": 11, "value": id}
+	resolved := map[string]any{"attachments": map[string]any{id: map[string]any{
+		"id": id, "filename": name, "size": len(data), "url": url, "proxy_url": url, "content_type": "application/json",
+	}}}
+	return opt, resolved
+}
+
+func TestE2E_ModerationFiles(t *testing.T) {
+	t.Parallel()
+	fake := newFake(t)
+	h := startBot(t, fake, nil)
+	mod := asMember(guildA, modA, "32")
+	const auditCh = "420000000000000001"
+
+	set := data(t, h.interact(t, "slash_ask", both(mod, kbCommand("auditchannel", map[string]any{"name": "channel", "type": 7, "value": auditCh}))))
+	if !strings.Contains(content(set), auditCh) {
+		t.Fatalf("auditchannel: %v", set)
+	}
+
+	// Import a file that changes one entry and adds one; the audit channel hears of it.
+	entries := []map[string]any{{
+		"id": "who-is-peskov", "topic": "People", "question": "Who is Dmitry Peskov?", "answer": "Dmitry Peskov is the Kremlin spokesman (imported).",
+		"citations": []any{map[string]any{"source_id": "hngn-2022-01-10", "quote": "according to Kremlin spokesman Dmitry Peskov"}},
+		"as_of": "2022-01-10", "attributed_to": "HNGN",
+	}, {
+		"id": "minsk-commitment", "topic": "Russian position", "question": "Is Moscow committed to the Minsk Agreements?", "answer": "According to Peskov, yes.",
+		"citations": []any{map[string]any{"source_id": "hngn-2022-01-10", "quote": "staying committed to the Normandy Four arrangement and the Minsk Agreements"}},
+		"as_of": "2022-01-10", "attributed_to": "Kremlin spokesman Dmitry Peskov",
+	}}
+	file, _ := json.Marshal(map[string]any{"entries": entries})
+	opt, resolved := attachmentOpt(fake, "kb.json", file)
+	from := len(fake.Requests())
+	imp := data(t, h.interact(t, "slash_ask", both(mod, kbCommand("import", opt), func(m map[string]any) {
+		m["data"].(map[string]any)["resolved"] = resolved
+	})))
+	if !strings.Contains(content(imp), "Imported 2 entries") {
+		t.Fatalf("import: %v", imp)
+	}
+	post, _ := fake.Wait(t, from, wait, fakediscord.Path("POST", "/channels/"+auditCh+"/messages"))
+	if c, _ := post.JSON()["content"].(string); !strings.Contains(c, "imported 2 entries") {
+		t.Fatalf("audit post: %s", post.Body)
+	}
+
+	// A hostile file changes nothing and says why.
+	hostile := strings.Replace(string(file), "(imported)", `(hijacked)\u0000`, 1)
+	opt, resolved = attachmentOpt(fake, "bad.json", []byte(hostile))
+	bad := data(t, h.interact(t, "slash_ask", both(mod, kbCommand("import", opt), func(m map[string]any) {
+		m["data"].(map[string]any)["resolved"] = resolved
+	})))
+	if !strings.Contains(content(bad), "Nothing was imported") || !strings.Contains(content(bad), "control character") {
+		t.Fatalf("hostile import: %v", bad)
+	}
+
+	// Export sends the server's layer as a file import takes back.
+	from = len(fake.Requests())
+	h.interact(t, "slash_ask", both(mod, kbCommand("export")))
+	var got fakediscord.Request
+	for _, r := range fake.Requests()[from:] {
+		if len(r.Files) > 0 {
+			got = r
+		}
+	}
+	raw := got.Files["crisisbot-server-"+guildA+".json"]
+	var doc struct {
+		Entries []map[string]any `json:"entries"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil || len(doc.Entries) != 2 {
+		t.Fatalf("export file (%d bytes): %v %s", len(raw), err, strconv.Quote(string(raw[:min(len(raw), 200)])))
+	}
+	if strings.Contains(string(raw), "hijacked") {
+		t.Fatal("the refused import leaked into the knowledge base")
+	}
+}
