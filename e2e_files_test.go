@@ -36,11 +36,11 @@ func TestE2E_ModerationFiles(t *testing.T) {
 	entries := []map[string]any{{
 		"id": "who-is-peskov", "topic": "People", "question": "Who is Dmitry Peskov?", "answer": "Dmitry Peskov is the Kremlin spokesman (imported).",
 		"citations": []any{map[string]any{"source_id": "hngn-2022-01-10", "quote": "according to Kremlin spokesman Dmitry Peskov"}},
-		"as_of": "2022-01-10", "attributed_to": "HNGN",
+		"as_of":     "2022-01-10", "attributed_to": "HNGN",
 	}, {
 		"id": "minsk-commitment", "topic": "Russian position", "question": "Is Moscow committed to the Minsk Agreements?", "answer": "According to Peskov, yes.",
 		"citations": []any{map[string]any{"source_id": "hngn-2022-01-10", "quote": "staying committed to the Normandy Four arrangement and the Minsk Agreements"}},
-		"as_of": "2022-01-10", "attributed_to": "Kremlin spokesman Dmitry Peskov",
+		"as_of":     "2022-01-10", "attributed_to": "Kremlin spokesman Dmitry Peskov",
 	}}
 	file, _ := json.Marshal(map[string]any{"entries": entries})
 	opt, resolved := attachmentOpt(fake, "kb.json", file)
