@@ -23,27 +23,27 @@ type completer struct {
 	textStart []int32  // texts of entry e are texts[textStart[e]:textStart[e+1]]
 }
 
-func newCompleter(ix *Index, surfaceTerm map[string]int32) completer {
+func newCompleter(ix *Index) completer {
 	n := 0
-	for i := range ix.kb.Entries {
-		n += 2 + len(ix.kb.Entries[i].Aliases)
+	for i := range ix.slots {
+		n += 2 + len(ix.slots[i].Aliases)
 	}
-	c := completer{ix: ix, texts: make([]string, 0, n), textOf: make([]int32, 0, n)}
-	for i := range ix.kb.Entries {
-		e := &ix.kb.Entries[i]
+	c := completer{ix: ix, texts: make([]string, 0, n), textOf: make([]int32, 0, n), textStart: make([]int32, len(ix.slots)+1)}
+	for i := range ix.slots {
+		c.textStart[i] = int32(len(c.texts))
+		if ix.isDead(int32(i)) {
+			continue
+		}
+		e := &ix.slots[i]
 		c.texts = append(c.texts, e.Question, e.Topic)
 		c.texts = append(c.texts, e.Aliases...)
 		for len(c.textOf) < len(c.texts) {
 			c.textOf = append(c.textOf, int32(i))
 		}
 	}
-	c.textStart = make([]int32, len(ix.kb.Entries)+1)
-	for i := len(c.textOf) - 1; i >= 0; i-- {
-		c.textStart[c.textOf[i]] = int32(i)
-	}
-	c.textStart[len(ix.kb.Entries)] = int32(len(c.texts))
-	c.words = make([]string, 0, len(surfaceTerm))
-	for w := range surfaceTerm {
+	c.textStart[len(ix.slots)] = int32(len(c.texts))
+	c.words = make([]string, 0, len(ix.surfaceTerm))
+	for w := range ix.surfaceTerm {
 		if !stopWords[w] {
 			c.words = append(c.words, w)
 		}
@@ -51,7 +51,7 @@ func newCompleter(ix *Index, surfaceTerm map[string]int32) completer {
 	sort.Strings(c.words)
 	c.wordTerm = make([]int32, len(c.words))
 	for i, w := range c.words {
-		c.wordTerm[i] = surfaceTerm[w]
+		c.wordTerm[i] = ix.surfaceTerm[w]
 	}
 	return c
 }
@@ -128,7 +128,7 @@ func (c completer) run(q string, limit int) []Suggestion {
 	push := func(e int32) {
 		if len(out) < limit && !used[e] {
 			used[e] = true
-			out = append(out, Suggestion{ID: ix.kb.Entries[e].ID, Question: ix.kb.Entries[e].Question})
+			out = append(out, Suggestion{ID: ix.slots[e].ID, Question: ix.slots[e].Question})
 		}
 	}
 	for _, r := range ranked {
@@ -158,6 +158,9 @@ func (c completer) wordMatches(q string, keep int) []scored {
 		for _, p := range ix.postings[id] {
 			if visited++; visited > maxPostings {
 				return
+			}
+			if ix.isDead(p.entry) {
+				continue
 			}
 			if sc.acc[p.entry] == 0 {
 				sc.touched = append(sc.touched, p.entry)

@@ -58,29 +58,34 @@ type posting struct {
 }
 
 type phrasing struct {
-	terms  []int32
-	actors []int32 // the terms that name actors
-	mass   float32 // sum of the terms' idf
+	terms []int32
 }
 
 // Index answers questions from one knowledge base. It is immutable once built
 // and safe for concurrent use; to change the knowledge base, build a new Index
-// and swap it in (see Live).
+// (NewIndex, or With for a few changes) and swap it in (see Live).
+//
+// Entries live in slots; With keeps a changed entry in its slot, appends new
+// ones and marks removed ones dead, so unchanged structure is shared with the
+// index it came from.
 type Index struct {
-	kb         *KB
-	opts       Options
-	tune       tuning
-	byID       map[string]int32
-	terms      map[string]int32
-	idf        []float32
-	postings   [][]posting
-	entryTerms [][]posting // per entry, its terms (in posting.entry) and weights, sorted by term
-	phrasings  [][]phrasing
-	unknown    float32
-	isActor    map[int32]bool
-	spell      *spelling
-	complete   completer
-	scratch    sync.Pool // *scratch
+	kb          *KB     // the live entries
+	slots       []Entry // every slot, dead ones included
+	dead        []bool  // nil when no slot is dead
+	opts        Options
+	tune        tuning
+	byID        map[string]int32
+	terms       map[string]int32
+	surfaceTerm map[string]int32 // every surface word of the entries -> its term
+	idf         []float32
+	postings    [][]posting
+	entryTerms  [][]posting // per slot, its terms (in posting.entry) and weights, sorted by term
+	phrasings   [][]phrasing
+	unknown     float32
+	isActor     map[int32]bool
+	spell       *spelling
+	complete    completer
+	scratch     sync.Pool // *scratch
 }
 
 // NewIndex builds an index over k. k must not be modified afterwards.
@@ -90,127 +95,134 @@ func NewIndex(k *KB, opts Options) *Index {
 
 func newIndex(k *KB, opts Options, tune tuning) *Index {
 	ix := &Index{
-		kb:        k,
-		tune:      tune,
-		opts:      opts.withDefaults(),
-		byID:      make(map[string]int32, len(k.Entries)),
-		terms:     map[string]int32{},
-		phrasings: make([][]phrasing, len(k.Entries)),
-		isActor:   map[int32]bool{},
+		kb:          k,
+		slots:       k.Entries,
+		tune:        tune,
+		opts:        opts.withDefaults(),
+		byID:        make(map[string]int32, len(k.Entries)),
+		terms:       map[string]int32{},
+		surfaceTerm: map[string]int32{},
+		phrasings:   make([][]phrasing, len(k.Entries)),
+		entryTerms:  make([][]posting, len(k.Entries)),
+		isActor:     map[int32]bool{},
 	}
-	surfaceTerm := map[string]int32{} // every surface word of the entries -> its term
-	var weights []float32             // per term id: its weight in the current entry
-	var touched []int32
-	var df []int32 // per term id: entries containing it
-	ix.entryTerms = make([][]posting, len(k.Entries))
+	var a analyzer
+	df := []int32{}
 	for i := range k.Entries {
-		e := &k.Entries[i]
-		ix.byID[e.ID] = int32(i)
-		addText := func(s string, w float32) []int32 {
-			var ids []int32
-			walkTerms(s, func(surface []byte, phrase string) {
-				id, ok := surfaceTerm[string(surface)]
-				switch {
-				case phrase != "":
-					id = ix.termID(phrase)
-				case !ok:
-					w := string(surface)
-					id = ix.termID(canonical(w))
-					surfaceTerm[w] = id
-				}
-				for int(id) >= len(weights) {
-					weights = append(weights, 0)
-					df = append(df, 0)
-				}
-				if weights[id] == 0 {
-					touched = append(touched, id)
-				}
-				weights[id] = max(weights[id], w)
-				ids = append(ids, id)
-			})
-			return ids
-		}
-		phr := make([][]int32, 0, len(e.Aliases)+1)
-		phr = append(phr, addText(e.Question, weightPhrasing))
-		for _, a := range e.Aliases {
-			phr = append(phr, addText(a, weightPhrasing))
-		}
-		addText(e.Answer, weightSecondary)
-		addText(e.Topic, weightSecondary)
-		addText(e.AttributedTo, weightSecondary)
-		slices.Sort(touched)
-		own := make([]posting, len(touched))
-		for j, id := range touched {
-			own[j] = posting{entry: id, weight: weights[id]}
-			weights[id] = 0
-			df[id]++
-		}
-		touched = touched[:0]
-		ix.entryTerms[i] = own
-		ix.phrasings[i] = make([]phrasing, len(phr))
-		for j, p := range phr {
-			ix.phrasings[i][j] = phrasing{terms: dedupe(p)}
+		ix.byID[k.Entries[i].ID] = int32(i)
+		own, phr := a.entry(ix, &k.Entries[i])
+		ix.entryTerms[i], ix.phrasings[i] = own, phr
+		for _, t := range own {
+			for int(t.entry) >= len(df) {
+				df = append(df, 0)
+			}
+			df[t.entry]++
 		}
 	}
 	// Postings are filled in a second pass so each list is allocated once.
 	for id := range ix.postings {
-		ix.postings[id] = make([]posting, 0, df[id])
+		n := 0
+		if id < len(df) {
+			n = int(df[id])
+		}
+		ix.postings[id] = make([]posting, 0, n)
 	}
 	for i, own := range ix.entryTerms {
 		for _, t := range own {
 			ix.postings[t.entry] = append(ix.postings[t.entry], posting{entry: int32(i), weight: t.weight})
 		}
 	}
-	n := float64(len(k.Entries))
-	ix.idf = make([]float32, len(ix.postings))
-	for id, ps := range ix.postings {
-		df := float64(len(ps))
-		ix.idf[id] = float32(math.Log(1+(n-df+0.5)/(df+0.5)) + tune.smooth)
-	}
-	ix.unknown = float32(tune.unknown * (math.Log(1+(n+0.5)/0.5) + tune.smooth))
-	for i := range ix.phrasings {
-		for j := range ix.phrasings[i] {
-			p := &ix.phrasings[i][j]
-			for _, t := range p.terms {
-				p.mass += ix.idf[t]
-			}
-		}
-	}
-	for t, id := range ix.terms {
-		if actors[t] {
-			ix.isActor[id] = true
-		}
-	}
-	for i := range ix.phrasings {
-		for j := range ix.phrasings[i] {
-			p := &ix.phrasings[i][j]
-			for _, t := range p.terms {
-				if ix.isActor[t] {
-					p.actors = append(p.actors, t)
-				}
-			}
-		}
-	}
-	vocab := make(map[string]bool, len(surfaceTerm)+len(stopWords)+len(synonyms))
+	vocab := make(map[string]bool, len(ix.surfaceTerm)+len(stopWords)+len(synonyms))
 	for w := range stopWords {
 		vocab[w] = true
 	}
 	for w := range synonyms {
 		vocab[w] = true
 	}
-	for w := range surfaceTerm {
+	for w := range ix.surfaceTerm {
 		vocab[w] = true
 	}
-	ix.spell = newSpelling(vocab, func(w string) int {
-		if id, ok := surfaceTerm[w]; ok {
-			return len(ix.postings[id])
-		}
-		return 0
-	})
-	ix.complete = newCompleter(ix, surfaceTerm)
-	size := len(k.Entries)
-	ix.scratch.New = func() any { return &scratch{acc: make([]float32, size)} }
+	ix.spell = newSpelling(vocab, ix.surfaceDF)
+	ix.finish()
 	return ix
+}
+
+// surfaceDF is how many entries contain a word, for spelling ties.
+func (ix *Index) surfaceDF(w string) int {
+	if id, ok := ix.surfaceTerm[w]; ok {
+		return len(ix.postings[id])
+	}
+	return 0
+}
+
+// finish computes what depends on every entry: idf, actors, the completer
+// and the scratch pool.
+func (ix *Index) finish() {
+	n := float64(len(ix.kb.Entries))
+	ix.idf = make([]float32, len(ix.postings))
+	for id, ps := range ix.postings {
+		df := float64(len(ps))
+		ix.idf[id] = float32(math.Log(1+(n-df+0.5)/(df+0.5)) + ix.tune.smooth)
+	}
+	ix.unknown = float32(ix.tune.unknown * (math.Log(1+(n+0.5)/0.5) + ix.tune.smooth))
+	for t, id := range ix.terms {
+		if actors[t] {
+			ix.isActor[id] = true
+		}
+	}
+	ix.complete = newCompleter(ix)
+	size := len(ix.slots)
+	ix.scratch.New = func() any { return &scratch{acc: make([]float32, size)} }
+}
+
+// analyzer turns entries into terms; it reuses its buffers between entries.
+type analyzer struct {
+	weights []float32 // per term id: its weight in the current entry
+	touched []int32
+}
+
+// entry analyses one entry: its terms with weights (sorted by term) and its
+// phrasings. New words and terms are added to ix.
+func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing) {
+	addText := func(s string, w float32) []int32 {
+		var ids []int32
+		walkTerms(s, func(surface []byte, phrase string) {
+			id, ok := ix.surfaceTerm[string(surface)]
+			switch {
+			case phrase != "":
+				id = ix.termID(phrase)
+			case !ok:
+				word := string(surface)
+				id = ix.termID(canonical(word))
+				ix.surfaceTerm[word] = id
+			}
+			for int(id) >= len(a.weights) {
+				a.weights = append(a.weights, 0)
+			}
+			if a.weights[id] == 0 {
+				a.touched = append(a.touched, id)
+			}
+			a.weights[id] = max(a.weights[id], w)
+			ids = append(ids, id)
+		})
+		return ids
+	}
+	phr := make([]phrasing, 0, len(e.Aliases)+1)
+	phr = append(phr, phrasing{terms: dedupe(addText(e.Question, weightPhrasing))})
+	for _, al := range e.Aliases {
+		phr = append(phr, phrasing{terms: dedupe(addText(al, weightPhrasing))})
+	}
+	addText(e.Answer, weightSecondary)
+	addText(e.Topic, weightSecondary)
+	addText(e.AttributedTo, weightSecondary)
+	slices.Sort(a.touched)
+	own := make([]posting, len(a.touched))
+	for j, id := range a.touched {
+		own[j] = posting{entry: id, weight: a.weights[id]}
+		a.weights[id] = 0
+	}
+	a.touched = a.touched[:0]
+	return own, phr
 }
 
 func (ix *Index) termID(t string) int32 {
@@ -246,5 +258,7 @@ func (ix *Index) Entry(id string) (*Entry, bool) {
 	if !ok {
 		return nil, false
 	}
-	return &ix.kb.Entries[i], true
+	return &ix.slots[i], true
 }
+
+func (ix *Index) isDead(slot int32) bool { return ix.dead != nil && ix.dead[slot] }

@@ -64,14 +64,14 @@ func (ix *Index) Ask(question string) (Result, error) {
 	}
 	if ranked[0].score >= ix.opts.Threshold && ranked[0].score-second >= ix.opts.Margin {
 		res.Answered = true
-		res.Entry = &ix.kb.Entries[ranked[0].entry]
+		res.Entry = &ix.slots[ranked[0].entry]
 		return res, nil
 	}
 	for _, r := range ranked {
 		if len(res.Suggestions) == ix.opts.Suggestions || r.score < 0.15 {
 			break
 		}
-		e := &ix.kb.Entries[r.entry]
+		e := &ix.slots[r.entry]
 		res.Suggestions = append(res.Suggestions, Suggestion{ID: e.ID, Question: e.Question, Score: r.score})
 	}
 	return res, nil
@@ -133,7 +133,7 @@ func (ix *Index) rank(qt []queryTerm, k int) []scored {
 	// present, only add to entries the rare ones found: an entry that shares
 	// nothing but common words with the question cannot win. This keeps a
 	// question's cost near-constant as the knowledge base grows.
-	common := max(256, len(ix.kb.Entries)/32)
+	common := max(256, len(ix.slots)/32)
 	anyRare := false
 	for _, t := range qt {
 		anyRare = anyRare || (t.id >= 0 && len(ix.postings[t.id]) <= common)
@@ -144,6 +144,9 @@ func (ix *Index) rank(qt []queryTerm, k int) []scored {
 		}
 		w := t.weight * t.conf
 		for _, p := range ix.postings[t.id] {
+			if ix.isDead(p.entry) {
+				continue
+			}
 			if sc.acc[p.entry] == 0 {
 				sc.touched = append(sc.touched, p.entry)
 			}
@@ -202,19 +205,20 @@ func (ix *Index) phrasingCoverage(e int32, qt []queryTerm) float64 {
 	}
 	best := 0.0
 	for _, p := range ix.phrasings[e] {
-		if p.mass == 0 {
-			continue
-		}
-		var got float32
+		var got, mass float32
 		for _, t := range p.terms {
+			mass += ix.idf[t]
 			for _, q := range qt {
 				if q.id == t {
-					got += q.weight * q.conf
+					got += ix.idf[t] * q.conf
 					break
 				}
 			}
 		}
-		c := float64(got / p.mass)
+		if mass == 0 {
+			continue
+		}
+		c := float64(got / mass)
 		if queryActor && ix.namesOtherActor(p, qt) {
 			c *= ix.tune.clash
 		}
@@ -227,7 +231,10 @@ func (ix *Index) phrasingCoverage(e int32, qt []queryTerm) float64 {
 
 // namesOtherActor reports whether the phrasing names an actor the query does not.
 func (ix *Index) namesOtherActor(p phrasing, qt []queryTerm) bool {
-	for _, a := range p.actors {
+	for _, a := range p.terms {
+		if !ix.isActor[a] {
+			continue
+		}
 		found := false
 		for _, q := range qt {
 			if q.id == a {
