@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -69,6 +70,10 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 		log.Error("command registration failed; serving the commands already registered", "err", err)
 	}
 	if err := b.Open(ctx); err != nil {
+		if errors.Is(err, context.Canceled) {
+			log.Info("stopped while connecting")
+			return nil // asked to stop: not a failure
+		}
 		return err
 	}
 	log.Info("serving; stop with Ctrl-C or SIGTERM")

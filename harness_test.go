@@ -86,6 +86,10 @@ func startBot(t *testing.T, fake *fakediscord.Server, env map[string]string) *ha
 		}
 	})
 	fake.WaitConnected(t, wait)
+	deadline := time.Now().Add(wait)
+	for !strings.Contains(h.logs.String(), "msg=\"serving;") && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
 	return h
 }
 

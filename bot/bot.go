@@ -152,7 +152,10 @@ func (b *Bot) Open(ctx context.Context) error {
 				b.s.Close()
 			}
 		}()
-		return fmt.Errorf("open the gateway: no READY within %v", b.opts.OpenTimeout)
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return fmt.Errorf("open the gateway: no READY within %v", b.opts.OpenTimeout)
+		}
+		return fmt.Errorf("open the gateway: %w", ctx.Err())
 	}
 }
 

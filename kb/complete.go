@@ -43,8 +43,8 @@ func newCompleter(ix *Index) completer {
 	}
 	c.textStart[len(ix.slots)] = int32(len(c.texts))
 	c.words = make([]string, 0, len(ix.surfaceTerm))
-	for w := range ix.surfaceTerm {
-		if !stopWords[w] {
+	for w, id := range ix.surfaceTerm {
+		if !stopWords[w] && len(ix.postings[id]) > 0 {
 			c.words = append(c.words, w)
 		}
 	}
@@ -169,7 +169,7 @@ func (c completer) wordMatches(q string, keep int) []scored {
 		}
 	}
 	for _, t := range analyze(strings.Join(words, " ")) {
-		if id, ok := ix.terms[t.text]; ok {
+		if id, ok := ix.known(t.text); ok {
 			addTerm(id, float64(ix.idf[id]))
 			continue
 		}
@@ -214,8 +214,8 @@ func (c completer) addPrefixOrFix(w string, add func(int32, float64)) {
 		terms[c.wordTerm[i]] = true
 	}
 	if len(terms) == 0 {
-		if fixed := ix.spell.correct(w); fixed != "" && !stopWords[fixed] {
-			if id, ok := ix.terms[canonical(fixed)]; ok {
+		if fixed := ix.spell.correct(w, ix.isStale); fixed != "" && !stopWords[fixed] {
+			if id, ok := ix.known(canonical(fixed)); ok {
 				terms[id] = true
 			}
 		}

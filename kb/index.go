@@ -262,3 +262,18 @@ func (ix *Index) Entry(id string) (*Entry, bool) {
 }
 
 func (ix *Index) isDead(slot int32) bool { return ix.dead != nil && ix.dead[slot] }
+
+// isStale reports a word that only removed entries had.
+func (ix *Index) isStale(w string) bool {
+	id, ok := ix.surfaceTerm[w]
+	return ok && len(ix.postings[id]) == 0
+}
+
+// known returns the term id of a canonical term that some live entry has.
+func (ix *Index) known(term string) (int32, bool) {
+	id, ok := ix.terms[term]
+	if !ok || len(ix.postings[id]) == 0 {
+		return 0, false
+	}
+	return id, true
+}

@@ -18,6 +18,7 @@ import (
 type Library struct {
 	store   Store
 	sources []Source
+	texts   map[string]string // the sources' normalised texts, for quote checks
 	opts    Options
 	log     *slog.Logger
 
@@ -38,20 +39,23 @@ func OpenLibrary(ctx context.Context, store Store, curated *KB, opts Options, lo
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	l := &Library{store: store, sources: curated.Sources, opts: opts, log: log, current: map[string][]Version{}}
-	if err := l.seed(ctx, curated); err != nil {
+	l := &Library{store: store, sources: curated.Sources, texts: normalizedTexts(curated.Sources), opts: opts, log: log, current: map[string][]Version{}}
+	global, err := l.seed(ctx, curated)
+	if err != nil {
 		return nil, err
 	}
-	if err := l.reload(ctx); err != nil {
+	if err := l.reload(ctx, global); err != nil {
 		return nil, err
 	}
 	return l, nil
 }
 
-func (l *Library) seed(ctx context.Context, curated *KB) error {
+// seed brings the global scope up to date with the binary and returns its
+// current versions.
+func (l *Library) seed(ctx context.Context, curated *KB) ([]Version, error) {
 	cur, err := l.store.Current(ctx, GlobalScope)
 	if err != nil {
-		return fmt.Errorf("read the global scope: %w", err)
+		return nil, fmt.Errorf("read the global scope: %w", err)
 	}
 	have := map[string]Version{}
 	for _, v := range cur {
@@ -76,23 +80,28 @@ func (l *Library) seed(ctx context.Context, curated *KB) error {
 		}
 	}
 	if len(changes) == 0 {
-		return nil
+		return cur, nil
 	}
-	if _, err := l.store.Apply(ctx, changes); err != nil {
-		return fmt.Errorf("seed the curated entries: %w", err)
+	vs, err := l.store.Apply(ctx, changes)
+	if err != nil {
+		return nil, fmt.Errorf("seed the curated entries: %w", err)
 	}
 	l.log.Info("applied curated entries", "count", len(changes))
-	return nil
+	return mergeCurrent(cur, vs), nil
 }
 
-// reload reads every scope from the store and rebuilds every index.
-func (l *Library) reload(ctx context.Context) error {
+// reload reads every server scope from the store and rebuilds every index;
+// global holds the global scope's current versions.
+func (l *Library) reload(ctx context.Context, global []Version) error {
 	scopes, err := l.store.Scopes(ctx)
 	if err != nil {
 		return err
 	}
-	current := map[string][]Version{}
-	for _, sc := range append([]string{GlobalScope}, scopes...) {
+	current := map[string][]Version{GlobalScope: global}
+	for _, sc := range scopes {
+		if sc == GlobalScope {
+			continue
+		}
 		vs, err := l.store.Current(ctx, sc)
 		if err != nil {
 			return fmt.Errorf("load scope %s: %w", sc, err)
@@ -155,7 +164,7 @@ func (l *Library) Apply(ctx context.Context, changes []Change) ([]Version, error
 		changed[c.EntryID] = true
 	}
 	k := &KB{Sources: l.sources, Entries: l.entries(scope, extra)}
-	if err := Validate(scope, k, changed); err != nil {
+	if err := validate(scope, k, changed, l.texts); err != nil {
 		return nil, err
 	}
 	vs, err := l.store.Apply(ctx, changes)
@@ -172,7 +181,16 @@ func (l *Library) Apply(ctx context.Context, changes []Change) ([]Version, error
 		}
 		return vs, nil
 	}
-	l.scoped.Store(scope, NewIndex(k, l.opts))
+	var upserts []Entry
+	var removals []string
+	for _, c := range changes {
+		if c.Entry != nil {
+			upserts = append(upserts, *c.Entry)
+		} else {
+			removals = append(removals, c.EntryID)
+		}
+	}
+	l.scoped.Store(scope, l.Index(scope).With(upserts, removals))
 	return vs, nil
 }
 

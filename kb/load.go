@@ -134,6 +134,15 @@ func (v *validator) entries(entries []Entry, sourceText map[string]string) {
 			v.add(ref, "id", fmt.Sprintf("duplicate id; entry #%d has it too", j+1))
 		}
 		ids[e.ID] = i
+		if v.quotesOf != nil && !v.quotesOf[e.ID] {
+			// Stored earlier, and checked then: only its phrasings matter
+			// now, for clashes with the changed entries.
+			v.phrase(ref, "question", e.Question, phrases)
+			for j, a := range e.Aliases {
+				v.phrase(ref, fmt.Sprintf("aliases[%d]", j), a, phrases)
+			}
+			continue
+		}
 		v.text(ref, "topic", e.Topic, MaxTopicLen, false)
 		v.text(ref, "question", e.Question, MaxQuestionLen, false)
 		v.text(ref, "answer", e.Answer, MaxAnswerLen, true)
@@ -176,8 +185,7 @@ func (v *validator) entries(entries []Entry, sourceText map[string]string) {
 // phrase records a question or alias and reports one already used by another
 // entry: two entries answering the same phrasing would make the matcher guess.
 func (v *validator) phrase(ref, field, s string, seen map[string]string) {
-	key := strings.Join(strings.Fields(strings.ToLower(NormalizeQuote(s))), " ")
-	key = strings.TrimRight(key, "?!. ")
+	key := phraseKey(s)
 	if key == "" {
 		return
 	}
@@ -186,6 +194,25 @@ func (v *validator) phrase(ref, field, s string, seen map[string]string) {
 		return
 	}
 	seen[key] = ref
+}
+
+// phraseKey folds a question or alias for comparison: lower case, quote
+// marks and dashes folded, white space collapsed, trailing ?!. dropped.
+func phraseKey(s string) string {
+	b := make([]byte, 0, len(s))
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) || isInvisible(r) {
+			space = len(b) > 0
+			continue
+		}
+		if space {
+			b = append(b, ' ')
+			space = false
+		}
+		b = utf8.AppendRune(b, unicode.ToLower(foldPunct(r)))
+	}
+	return strings.TrimRight(string(b), "?!. ")
 }
 
 func (v *validator) citations(ref string, cs []Citation, sourceText map[string]string, verify bool) {

@@ -86,10 +86,10 @@ func (ix *Index) queryTerms(q string) []queryTerm {
 		if len(out) == maxQueryTerms {
 			break
 		}
-		id, ok := ix.terms[t.text]
+		id, ok := ix.known(t.text)
 		conf := float32(1)
 		if !ok {
-			fixed := ix.spell.correct(t.surface)
+			fixed := ix.spell.correct(t.surface, ix.isStale)
 			if fixed != "" && stopWords[fixed] {
 				if isTransposition([]rune(t.surface), []rune(fixed)) {
 					continue // "waht" is "what"
@@ -97,7 +97,7 @@ func (ix *Index) queryTerms(q string) []queryTerm {
 				fixed = "" // "tanks" is not "thanks"
 			}
 			if fixed != "" {
-				id, ok = ix.terms[canonical(fixed)]
+				id, ok = ix.known(canonical(fixed))
 				conf = weightCorrected
 			}
 		}

@@ -172,11 +172,22 @@ func Layer(base []Entry, layer []Version) []Entry {
 // entries it names: the others were checked when they were stored, and the
 // check is the costly part.
 func Validate(name string, k *KB, changed map[string]bool) error {
-	v := validator{file: name, quotesOf: changed}
-	texts := map[string]string{}
-	for _, s := range k.Sources {
+	return validate(name, k, changed, normalizedTexts(k.Sources))
+}
+
+func normalizedTexts(sources []Source) map[string]string {
+	texts := make(map[string]string, len(sources))
+	for _, s := range sources {
 		texts[s.ID] = NormalizeQuote(s.Text)
 	}
+	return texts
+}
+
+// validate is Validate with the sources' normalised texts already computed.
+// With changed set, only the changed entries' fields are checked in full;
+// ids, shared phrasings and related ids are checked across all entries.
+func validate(name string, k *KB, changed map[string]bool, texts map[string]string) error {
+	v := validator{file: name, quotesOf: changed}
 	v.entries(k.Entries, texts)
 	if len(v.problems) > 0 {
 		return v.err()

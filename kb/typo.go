@@ -8,6 +8,7 @@ package kb
 type spelling struct {
 	deletes map[string][]string
 	df      func(string) int // how common a vocabulary word is, for ties
+	next    *spelling        // words added later (Index.With) live in a chained index
 }
 
 // Words shorter than minCorrectable are too ambiguous to correct; longer than
@@ -46,15 +47,32 @@ func maxEdits(n int) int {
 
 // correct returns the vocabulary word closest to w (insertion, deletion,
 // substitution or adjacent transposition), or "" when none is close enough.
-func (s *spelling) correct(w string) string {
+// Words for which skip is true (removed from the knowledge base) are not
+// offered.
+func (s *spelling) correct(w string, skip func(string) bool) string {
+	best, bestD, bestDF := "", 1<<30, -1
+	for sp := s; sp != nil; sp = sp.next {
+		c, d, df := sp.closest(w, skip)
+		if c != "" && (d < bestD || (d == bestD && (df > bestDF || (df == bestDF && c < best)))) {
+			best, bestD, bestDF = c, d, df
+		}
+	}
+	return best
+}
+
+// closest is correct within this index only, with the distance and df.
+func (s *spelling) closest(w string, skip func(string) bool) (string, int, int) {
 	rw := []rune(w)
 	limit := maxEdits(len(rw))
 	if limit == 0 {
-		return ""
+		return "", 0, 0
 	}
 	best, bestD, bestDF := "", limit+1, -1
 	try := func(key string) {
 		for _, cand := range s.deletes[key] {
+			if skip != nil && skip(cand) {
+				continue
+			}
 			rc := []rune(cand)
 			d := osaDistance(rw, rc, limit)
 			if d > limit || d > bestD {
@@ -76,7 +94,7 @@ func (s *spelling) correct(w string) string {
 			forEachDeletion(d, try)
 		}
 	})
-	return best
+	return best, bestD, bestDF
 }
 
 func forEachDeletion(w string, f func(string)) {
