@@ -86,3 +86,26 @@ func TestE2E_ModerationFiles(t *testing.T) {
 		t.Fatal("the refused import leaked into the knowledge base")
 	}
 }
+
+func TestE2E_UnverifiedSource(t *testing.T) {
+	t.Parallel()
+	fake := newFake(t)
+	h := startBot(t, fake, nil)
+	add := map[string]string{"question": "Where did Blinken meet Lavrov?", "answer": "According to a wire report, in Geneva.",
+		"quote": "Blinken and Lavrov met in Geneva", "source": "https://news.example/blinken-lavrov Blinken meets Lavrov"}
+	saved := data(t, h.interact(t, "slash_ask", both(asMember(guildA, modA, "32"), modalSubmit("/kbsave/"+guildA+"/new/0", add))))
+	if !strings.Contains(content(saved), "Saved") {
+		t.Fatalf("save: %v", saved)
+	}
+	d := data(t, h.interact(t, "slash_ask", both(asMember(guildA, "500000000000000099", "0"), setQuestion("kb:where-did-blinken-meet-lavrov"))))
+	raw, _ := json.Marshal(d)
+	if !strings.Contains(string(raw), "unverified source") || !strings.Contains(string(raw), "news.example/blinken-lavrov") {
+		t.Fatalf("the answer is not marked unverified: %s", raw)
+	}
+	noTitle := add
+	noTitle["source"] = "https://news.example/x"
+	bad := data(t, h.interact(t, "slash_ask", both(asMember(guildA, modA, "32"), modalSubmit("/kbsave/"+guildA+"/new/0", noTitle))))
+	if !strings.Contains(content(bad), "title after its URL") {
+		t.Fatalf("a URL without a title was accepted: %v", bad)
+	}
+}

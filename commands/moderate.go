@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -206,7 +207,11 @@ func (s *Service) entryModal(sc string, e *kb.Entry, base int, question string) 
 		vals[fieldAliases] = strings.Join(e.Aliases, "\n")
 		vals[fieldAnswer] = e.Answer
 		if len(e.Citations) > 0 {
-			vals[fieldQuote], vals[fieldSource] = e.Citations[0].Quote, e.Citations[0].SourceID
+			c := e.Citations[0]
+			vals[fieldQuote], vals[fieldSource] = c.Quote, c.SourceID
+			if c.Unverified() {
+				vals[fieldSource] = c.URL + " " + c.Title
+			}
 		}
 	}
 	input := func(cid, label string, style discordgo.TextInputStyle, max int, required bool) discordgo.TextInput {
@@ -220,7 +225,7 @@ func (s *Service) entryModal(sc string, e *kb.Entry, base int, question string) 
 			input(fieldAliases, "Other phrasings, one per line", discordgo.TextInputParagraph, 2000, false),
 			input(fieldAnswer, "Answer (attribute and date claims)", discordgo.TextInputParagraph, kb.MaxAnswerLen, true),
 			input(fieldQuote, "Quote, word for word from the source", discordgo.TextInputParagraph, kb.MaxQuoteLen, true),
-			input(fieldSource, "Source id (see /source)", discordgo.TextInputShort, kb.MaxIDLen, true),
+			input(fieldSource, "Source id, or a URL then its title", discordgo.TextInputShort, 400, true),
 		},
 	}
 }
@@ -231,6 +236,23 @@ func (s *Service) defaultSource() string {
 		return ""
 	}
 	return srcs[0].ID
+}
+
+// citationFrom reads the form's source field: a known source id, or a URL
+// followed by the page's title (an unverified source).
+func citationFrom(k *kb.KB, source, quote string) (kb.Citation, string, error) {
+	source, quote = strings.TrimSpace(source), strings.TrimSpace(quote)
+	if src, ok := k.Source(source); ok {
+		return kb.Citation{SourceID: src.ID, Quote: quote}, src.Outlet, nil
+	}
+	first, title, _ := strings.Cut(source, " ")
+	if u, err := url.Parse(first); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
+		if strings.TrimSpace(title) == "" {
+			return kb.Citation{}, "", bot.Userf("Give the page's title after its URL, e.g. `https://example.org/story Title of the story`.")
+		}
+		return kb.Citation{URL: first, Title: strings.TrimSpace(title), Quote: quote}, u.Hostname() + " (unverified)", nil
+	}
+	return kb.Citation{}, "", bot.Userf("I don't know the source `%s`. Use a source id from `/source`, or a URL followed by the page's title.", bot.Escape(bot.Truncate(source, 64)))
 }
 
 var slugRun = regexp.MustCompile(`[^a-z0-9]+`)
@@ -267,14 +289,14 @@ func (s *Service) handleSave(ctx context.Context, req *bot.Request) (*bot.Reply,
 		}
 	}
 	ix := s.mod.Library.Index(sc)
-	src, ok := ix.KB().Source(strings.TrimSpace(f[fieldSource]))
-	if !ok {
-		return nil, bot.Userf("I don't know the source `%s`. Use a source id from `/source`.", bot.Escape(bot.Truncate(f[fieldSource], 64)))
+	cite, outlet, err := citationFrom(ix.KB(), f[fieldSource], f[fieldQuote])
+	if err != nil {
+		return nil, err
 	}
 	e := kb.Entry{
 		Question: strings.TrimSpace(f[fieldQuestion]), Aliases: aliases, Answer: strings.TrimSpace(f[fieldAnswer]),
-		Citations: []kb.Citation{{SourceID: src.ID, Quote: strings.TrimSpace(f[fieldQuote])}},
-		AsOf:      time.Now().UTC().Format(time.DateOnly), Topic: addedTopic, AttributedTo: src.Outlet,
+		Citations: []kb.Citation{cite},
+		AsOf:      time.Now().UTC().Format(time.DateOnly), Topic: addedTopic, AttributedTo: outlet,
 	}
 	action := kb.ActionAdd
 	if id := req.Params["entry"]; id != "new" {

@@ -67,7 +67,10 @@ func sourceFields(quotes []kb.SourcedQuote) []*discordgo.MessageEmbedField {
 	}
 	for i, q := range quotes {
 		credit := fmt.Sprintf(" — [%s, %s](%s)", bot.Escape(q.Outlet), HumanDate(q.Published), q.URL)
-		if q.URL == "" {
+		switch {
+		case q.Unverified:
+			credit = fmt.Sprintf(" — ⚠️ unverified source: [%s](%s)", bot.Escape(bot.Truncate(q.Title, 120)), q.URL)
+		case q.URL == "":
 			credit = fmt.Sprintf(" — %s, %s", bot.Escape(q.Outlet), HumanDate(q.Published))
 		}
 		prefix := fmt.Sprintf("**[%d]** “", i+1)

@@ -51,6 +51,10 @@ func RenderText(v AnswerView) string {
 	fmt.Fprintf(&b, "%s\n\n%s\n\n", e.Question, e.Answer)
 	fmt.Fprintf(&b, "Claim by: %s · As reported on %s · Confidence %.2f\n\nSources\n", e.AttributedTo, HumanDate(e.AsOf), v.Confidence)
 	for i, c := range e.Citations {
+		if c.Unverified {
+			fmt.Fprintf(&b, "[%d] %q\n    UNVERIFIED SOURCE: %s\n    %s\n", i+1, c.Quote, c.Title, c.URL)
+			continue
+		}
 		fmt.Fprintf(&b, "[%d] %q\n    %s, %s\n    %s\n", i+1, c.Quote, c.Outlet, HumanDate(c.Published), c.URL)
 	}
 	fmt.Fprintf(&b, "(entry %s)\n", e.ID)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"path"
 	"strings"
 )
@@ -25,11 +26,19 @@ type Source struct {
 	Text      string `json:"text,omitempty"`
 }
 
-// Citation ties an entry to a verbatim quote from one source.
+// Citation ties an entry to a verbatim quote from one source. A citation of
+// a web page the knowledge base does not hold names it by URL and Title
+// instead of SourceID; its quote cannot be checked, and every answer built on
+// it is marked as from an unverified source.
 type Citation struct {
-	SourceID string `json:"source_id"`
+	SourceID string `json:"source_id,omitempty"`
+	URL      string `json:"url,omitempty"`
+	Title    string `json:"title,omitempty"`
 	Quote    string `json:"quote"`
 }
+
+// Unverified reports a citation whose quote could not be checked.
+func (c Citation) Unverified() bool { return c.SourceID == "" }
 
 // Entry is one curated answer.
 type Entry struct {
@@ -109,12 +118,13 @@ func EmbeddedSources() ([]Source, error) {
 
 // SourcedQuote is a citation joined with its source's details.
 type SourcedQuote struct {
-	SourceID  string `json:"source_id"`
-	Title     string `json:"title"`
-	Outlet    string `json:"outlet"`
-	URL       string `json:"url"`
-	Published string `json:"published"`
-	Quote     string `json:"quote"`
+	SourceID   string `json:"source_id"`
+	Title      string `json:"title"`
+	Outlet     string `json:"outlet"`
+	URL        string `json:"url"`
+	Published  string `json:"published"`
+	Quote      string `json:"quote"`
+	Unverified bool   `json:"unverified,omitempty"` // the quote could not be checked against its source
 }
 
 // Quotes returns e's citations with their sources' details. A citation whose
@@ -122,6 +132,14 @@ type SourcedQuote struct {
 func (k *KB) Quotes(e *Entry) []SourcedQuote {
 	out := make([]SourcedQuote, len(e.Citations))
 	for i, c := range e.Citations {
+		if c.Unverified() {
+			outlet := c.URL
+			if u, err := url.Parse(c.URL); err == nil {
+				outlet = u.Hostname()
+			}
+			out[i] = SourcedQuote{Title: c.Title, Outlet: outlet, URL: c.URL, Quote: c.Quote, Unverified: true}
+			continue
+		}
 		s, _ := k.Source(c.SourceID)
 		out[i] = SourcedQuote{SourceID: c.SourceID, Title: s.Title, Outlet: s.Outlet, URL: s.URL, Published: s.Published, Quote: c.Quote}
 	}

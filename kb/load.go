@@ -224,6 +224,14 @@ func (v *validator) citations(ref string, cs []Citation, sourceText map[string]s
 	}
 	for j, c := range cs {
 		field := fmt.Sprintf("citations[%d]", j)
+		if c.Unverified() {
+			if u, err := url.Parse(c.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				v.add(ref, field, "needs a source_id, or a url (http or https) and a title")
+			}
+			v.text(ref, field+".title", c.Title, 300, false)
+			v.text(ref, field+".quote", c.Quote, MaxQuoteLen, false)
+			continue
+		}
 		text, ok := sourceText[c.SourceID]
 		if !ok {
 			v.add(ref, field+".source_id", fmt.Sprintf("no source has id %q", c.SourceID))
