@@ -19,6 +19,7 @@ type Library struct {
 	store   Store
 	sources []Source
 	texts   map[string]string // the sources' normalised texts, for quote checks
+	keys    map[string]string // memo of phrase keys for validation; guarded by mu
 	opts    Options
 	log     *slog.Logger
 
@@ -39,7 +40,7 @@ func OpenLibrary(ctx context.Context, store Store, curated *KB, opts Options, lo
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	l := &Library{store: store, sources: curated.Sources, texts: normalizedTexts(curated.Sources), opts: opts, log: log, current: map[string][]Version{}}
+	l := &Library{store: store, sources: curated.Sources, texts: normalizedTexts(curated.Sources), keys: map[string]string{}, opts: opts, log: log, current: map[string][]Version{}}
 	global, err := l.seed(ctx, curated)
 	if err != nil {
 		return nil, err
@@ -164,7 +165,10 @@ func (l *Library) Apply(ctx context.Context, changes []Change) ([]Version, error
 		changed[c.EntryID] = true
 	}
 	k := &KB{Sources: l.sources, Entries: l.entries(scope, extra)}
-	if err := validate(scope, k, changed, l.texts); err != nil {
+	if len(l.keys) > 1<<20 {
+		clear(l.keys) // bound the memo; it refills on the next edit
+	}
+	if err := validate(scope, k, changed, l.texts, l.keys); err != nil {
 		return nil, err
 	}
 	vs, err := l.store.Apply(ctx, changes)

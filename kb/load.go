@@ -87,7 +87,8 @@ func Parse(name string, data []byte, known []Source) (*KB, error) {
 type validator struct {
 	file     string
 	problems []Problem
-	quotesOf map[string]bool // when not nil, verify quotes only of these entries
+	quotesOf map[string]bool   // when not nil, verify quotes only of these entries
+	keys     map[string]string // when not nil, a memo of phraseKey
 }
 
 func (v *validator) add(entry, field, msg string) {
@@ -185,7 +186,13 @@ func (v *validator) entries(entries []Entry, sourceText map[string]string) {
 // phrase records a question or alias and reports one already used by another
 // entry: two entries answering the same phrasing would make the matcher guess.
 func (v *validator) phrase(ref, field, s string, seen map[string]string) {
-	key := phraseKey(s)
+	key, ok := v.keys[s]
+	if !ok {
+		key = phraseKey(s)
+		if v.keys != nil {
+			v.keys[s] = key
+		}
+	}
 	if key == "" {
 		return
 	}

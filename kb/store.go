@@ -172,7 +172,7 @@ func Layer(base []Entry, layer []Version) []Entry {
 // entries it names: the others were checked when they were stored, and the
 // check is the costly part.
 func Validate(name string, k *KB, changed map[string]bool) error {
-	return validate(name, k, changed, normalizedTexts(k.Sources))
+	return validate(name, k, changed, normalizedTexts(k.Sources), nil)
 }
 
 func normalizedTexts(sources []Source) map[string]string {
@@ -186,8 +186,10 @@ func normalizedTexts(sources []Source) map[string]string {
 // validate is Validate with the sources' normalised texts already computed.
 // With changed set, only the changed entries' fields are checked in full;
 // ids, shared phrasings and related ids are checked across all entries.
-func validate(name string, k *KB, changed map[string]bool, texts map[string]string) error {
-	v := validator{file: name, quotesOf: changed}
+// keys, when not nil, memoises phrase keys between calls (not safe for
+// concurrent use).
+func validate(name string, k *KB, changed map[string]bool, texts, keys map[string]string) error {
+	v := validator{file: name, quotesOf: changed, keys: keys}
 	v.entries(k.Entries, texts)
 	if len(v.problems) > 0 {
 		return v.err()
