@@ -309,9 +309,10 @@ func (s *Store) Audit(ctx context.Context, scope string, limit int) ([]kb.AuditR
 	return out, rows.Err()
 }
 
-// normalizeQuestion folds case and white space so repeats count together.
+// normalizeQuestion folds case, white space and closing punctuation so
+// repeats count together.
 func normalizeQuestion(q string) string {
-	return strings.Join(strings.Fields(strings.ToLower(q)), " ")
+	return strings.TrimRight(strings.Join(strings.Fields(strings.ToLower(q)), " "), "?!.… ")
 }
 
 // RecordQuestion implements kb.Store.

@@ -150,7 +150,7 @@ func Run(t *testing.T, open func(t *testing.T) kb.Store) {
 		s.Vote(ctx, "g1", "who-is-peskov", "u1", false)
 		s.Vote(ctx, "g1", "who-is-peskov", "u2", true)
 		u, err := s.Unanswered(ctx, "g1", 10)
-		if err != nil || len(u) != 2 || u[0].Question != "what about x?" || u[0].Count != 2 {
+		if err != nil || len(u) != 2 || u[0].Question != "what about x" || u[0].Count != 2 {
 			t.Fatalf("unanswered %+v %v", u, err)
 		}
 		st, err := s.Stats(ctx, "g1")
