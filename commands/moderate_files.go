@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -74,18 +73,7 @@ func (s *Service) importFile(ctx context.Context, req *bot.Request, sc string) (
 	if err != nil {
 		return nil, importProblems(err)
 	}
-	var changes []kb.Change
-	for i := range parsed.Entries {
-		e := parsed.Entries[i]
-		action := kb.ActionAdd
-		if old, ok := ix.Entry(e.ID); ok {
-			if reflect.DeepEqual(*old, e) {
-				continue
-			}
-			action = kb.ActionEdit
-		}
-		changes = append(changes, kb.Change{Scope: sc, EntryID: e.ID, Entry: &e, Action: action, Author: req.UserID, Base: -1})
-	}
+	changes, _ := importChanges(ix, sc, parsed, req.UserID)
 	if len(changes) == 0 {
 		return &bot.Reply{Ephemeral: true, Content: "Nothing to import: every entry in the file is already current."}, nil
 	}

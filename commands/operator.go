@@ -3,10 +3,8 @@ package commands
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"reflect"
 
 	"crisisbot/kb"
@@ -29,53 +27,37 @@ func (o Operator) Export(scope string, w io.Writer) error {
 // quote) and applies all its entries to scope in one transaction; on any
 // problem nothing changes and every problem is listed on w.
 func (o Operator) Import(ctx context.Context, scope, path string, w io.Writer) error {
-	st, err := os.Stat(path)
+	ix := o.Library.Index(scope)
+	parsed, err := parseFile(path, ix.KB().Sources, w)
 	if err != nil {
-		return fmt.Errorf("import %s: %w", path, err)
+		return fmt.Errorf("import %s: nothing was imported: %w", path, err)
 	}
-	if st.Size() > kb.MaxFileBytes {
-		return fmt.Errorf("import %s: the file is %d bytes; the limit is %d", path, st.Size(), kb.MaxFileBytes)
+	changes, unchanged := importChanges(ix, scope, parsed, o.Author)
+	if _, err := o.Library.Apply(ctx, changes); err != nil {
+		return fmt.Errorf("import %s: nothing was imported: %w", path, listProblems(err, w))
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("import %s: %w", path, err)
-	}
-	cur := o.Library.Index(scope).KB()
-	parsed, err := kb.Parse(path, data, cur.Sources)
-	var verr *kb.ValidationError
-	if errors.As(err, &verr) {
-		for _, p := range verr.Problems {
-			fmt.Fprintln(w, p)
-		}
-		return fmt.Errorf("%w: %d problem(s); nothing was imported", ErrInvalidKB, len(verr.Problems))
-	}
-	if err != nil {
-		return err
-	}
+	fmt.Fprintf(w, "imported %d changed entries into %s (%d unchanged)\n", len(changes), scope, unchanged)
+	return nil
+}
+
+// importChanges turns a parsed file into changes for scope: entries equal to
+// what the scope already serves are skipped and counted.
+func importChanges(ix *kb.Index, scope string, parsed *kb.KB, author string) ([]kb.Change, int) {
 	var changes []kb.Change
 	unchanged := 0
 	for i := range parsed.Entries {
 		e := parsed.Entries[i]
 		action := kb.ActionAdd
-		if old, ok := o.Library.Index(scope).Entry(e.ID); ok {
+		if old, ok := ix.Entry(e.ID); ok {
 			if reflect.DeepEqual(*old, e) {
 				unchanged++
 				continue
 			}
 			action = kb.ActionEdit
 		}
-		changes = append(changes, kb.Change{Scope: scope, EntryID: e.ID, Entry: &e, Action: action, Author: o.Author, Base: -1})
+		changes = append(changes, kb.Change{Scope: scope, EntryID: e.ID, Entry: &e, Action: action, Author: author, Base: -1})
 	}
-	if _, err := o.Library.Apply(ctx, changes); err != nil {
-		if errors.As(err, &verr) {
-			for _, p := range verr.Problems {
-				fmt.Fprintln(w, p)
-			}
-		}
-		return fmt.Errorf("import %s: nothing was imported: %w", path, err)
-	}
-	fmt.Fprintf(w, "imported %d changed entries into %s (%d unchanged)\n", len(changes), scope, unchanged)
-	return nil
+	return changes, unchanged
 }
 
 // History prints an entry's versions as JSON lines.

@@ -149,31 +149,13 @@ var ErrInvalidKB = errors.New("the knowledge-base file has problems")
 // Check validates a knowledge-base file against the embedded sources (and any
 // sources the file carries), reporting every problem on w.
 func Check(path string, w io.Writer) error {
-	st, err := os.Stat(path)
-	if err != nil {
-		return fmt.Errorf("check %s: %w", path, err)
-	}
-	if st.Size() > kb.MaxFileBytes {
-		return fmt.Errorf("check %s: the file is %d bytes; the limit is %d", path, st.Size(), kb.MaxFileBytes)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("check %s: %w", path, err)
-	}
 	sources, err := kb.EmbeddedSources()
 	if err != nil {
 		return err
 	}
-	k, err := kb.Parse(path, data, sources)
-	var verr *kb.ValidationError
-	if errors.As(err, &verr) {
-		for _, p := range verr.Problems {
-			fmt.Fprintln(w, p)
-		}
-		return fmt.Errorf("%w: %d problem(s)", ErrInvalidKB, len(verr.Problems))
-	}
+	k, err := parseFile(path, sources, w)
 	if err != nil {
-		return err
+		return fmt.Errorf("check %s: %w", path, err)
 	}
 	quotes := 0
 	for _, e := range k.Entries {
@@ -181,4 +163,38 @@ func Check(path string, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "%s: ok: %d entries, %d quotes found verbatim in their sources\n", path, len(k.Entries), quotes)
 	return nil
+}
+
+// parseFile reads and validates a knowledge-base file of at most
+// kb.MaxFileBytes, listing every problem on w.
+func parseFile(path string, sources []kb.Source, w io.Writer) (*kb.KB, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > kb.MaxFileBytes {
+		return nil, fmt.Errorf("the file is %d bytes; the limit is %d", st.Size(), kb.MaxFileBytes)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	k, err := kb.Parse(path, data, sources)
+	if err != nil {
+		return nil, listProblems(err, w)
+	}
+	return k, nil
+}
+
+// listProblems writes a validation error's problems on w, one a line, and
+// returns ErrInvalidKB with their count; other errors pass through.
+func listProblems(err error, w io.Writer) error {
+	var verr *kb.ValidationError
+	if !errors.As(err, &verr) {
+		return err
+	}
+	for _, p := range verr.Problems {
+		fmt.Fprintln(w, p)
+	}
+	return fmt.Errorf("%w: %d problem(s)", ErrInvalidKB, len(verr.Problems))
 }
