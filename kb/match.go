@@ -33,6 +33,10 @@ type queryTerm struct {
 	conf   float32
 }
 
+// minSuggestion is the lowest score an entry needs to be offered when the
+// question is declined: below it the entry shares only a stray word.
+const minSuggestion = 0.08
+
 // maxQueryTerms bounds the work one question can cause.
 const maxQueryTerms = 64
 
@@ -68,7 +72,7 @@ func (ix *Index) Ask(question string) (Result, error) {
 		return res, nil
 	}
 	for _, r := range ranked {
-		if len(res.Suggestions) == ix.opts.Suggestions || r.score < 0.15 {
+		if len(res.Suggestions) == ix.opts.Suggestions || r.score < minSuggestion {
 			break
 		}
 		e := &ix.slots[r.entry]
