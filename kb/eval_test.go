@@ -154,6 +154,7 @@ func TestIndex_Eval(t *testing.T) {
 	}{
 		{"eval.tsv", 110, 40, 0.95},
 		{"heldout.tsv", 50, 20, 0.80},
+		{"fresh.tsv", 35, 19, 0.75},
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			set := loadLabelled(t, c.file)

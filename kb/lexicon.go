@@ -32,27 +32,27 @@ var synonymGroups = map[string][]string{
 	"legislation": {"legislation", "bill", "bills", "law", "laws", "legislative"},
 	"republican":  {"republican", "republicans", "gop", "congress", "congressional", "lawmaker", "lawmakers"},
 	"defense":     {"defense", "defence", "defensive", "defend"},
-	"agreement":   {"agreement", "agreements", "accord", "accords"},
-	"demand":      {"demand", "demands", "demanded", "request", "requests", "ultimatum"},
-	"guarantee":   {"guarantee", "guarantees", "assurance", "assurances"},
-	"deescalate":  {"deescalate", "deescalation", "deescalating", "deescalated", "descalate", "descalation"},
-	"tension":     {"tension", "tensions", "tense"},
-	"war":         {"war", "wars", "warfare", "conflict", "conflicts", "fighting"},
-	"photo":       {"photo", "photos", "photograph", "photographs", "picture", "pictures", "image", "images", "pic", "photographer"},
-	"outlet":      {"outlet", "outlets", "newspaper", "newspapers", "publication", "publications", "media"},
-	"article":     {"article", "articles", "story", "piece"},
-	"start":       {"start", "starts", "started", "starting", "begin", "begins", "began", "beginning", "commence", "commences", "kick", "launch", "launches", "launched"},
-	"biggest":     {"biggest", "largest", "greatest", "big", "large", "huge", "massive"},
-	"goal":        {"goal", "goals", "aim", "aims", "aimed", "purpose", "objective", "objectives", "want", "wants", "wanted", "intent", "intention", "intentions", "achieve"},
-	"leader":      {"leader", "leaders", "head", "heads"},
+
+	"demand":     {"demand", "demands", "demanded", "request", "requests", "ultimatum"},
+	"guarantee":  {"guarantee", "guarantees", "assurance", "assurances"},
+	"deescalate": {"deescalate", "deescalation", "deescalating", "deescalated", "descalate", "descalation"},
+	"tension":    {"tension", "tensions", "tense"},
+	"war":        {"war", "wars", "warfare", "conflict", "conflicts", "fighting"},
+	"photo":      {"photo", "photos", "photograph", "photographs", "picture", "pictures", "image", "images", "pic", "photographer"},
+	"outlet":     {"outlet", "outlets", "newspaper", "newspapers", "publication", "publications", "media"},
+	"article":    {"article", "articles", "story", "piece"},
+	"start":      {"start", "starts", "started", "starting", "begin", "begins", "began", "beginning", "commence", "commences", "kick", "launch", "launches", "launched"},
+	"biggest":    {"biggest", "largest", "greatest", "big", "large", "huge", "massive"},
+	"goal":       {"goal", "goals", "aim", "aims", "aimed", "purpose", "objective", "objectives", "want", "wants", "wanted", "intent", "intention", "intentions", "point"},
+
 	"earthquake":  {"earthquake", "earthquakes", "quake", "tremor"},
 	"donbass":     {"donbass", "donbas"},
 	"georgia":     {"georgia", "georgian"},
 	"history":     {"history", "historical", "past"},
-	"deal":        {"deal", "deals", "breakthrough"},
+	"deal":        {"deal", "deals", "breakthrough", "agreement", "agreements", "accord", "accords"},
 	"relation":    {"relation", "relations", "relationship", "ties"},
 	"disastrous":  {"disastrous", "disaster", "catastrophic", "catastrophe"},
-	"risk":        {"risk", "risks", "likely", "likelihood", "probable", "probably", "chance", "chances", "possibility", "possible", "concern", "concerns", "fear", "fears", "worry", "worries"},
+	"risk":        {"risk", "risks", "likely", "likelihood", "probable", "probably", "chance", "chances", "possibility", "possible", "concern", "concerns", "concerned", "fear", "fears", "feared", "worry", "worries", "worried", "afraid"},
 	"willing":     {"willing", "ready", "prepared", "open", "offer", "offers", "offering", "offered", "concession", "concessions", "compromise"},
 	"reduce":      {"reduce", "reduces", "reduced", "reducing", "reduction", "limit", "limits", "limiting", "restrict", "restrictions", "curb", "cut", "cuts", "scale"},
 	"withdraw":    {"withdraw", "withdrawal", "withdraws", "withdrawn", "withdrew", "pullout", "retreat"},
@@ -73,6 +73,15 @@ var synonymGroups = map[string][]string{
 	"forum":       {"forum", "platform", "mechanism", "channel"},
 	"who":         {"who", "role", "job", "title", "post"},
 	"take":        {"take", "taken", "took", "shot"},
+	"deploy":      {"deploy", "deployed", "deploying", "deployment", "deployments"},
+	"schedule":    {"schedule", "scheduled", "calendar", "agenda", "timetable", "program", "programme"},
+	"outcome":     {"outcome", "outcomes", "result", "results", "produce", "produced", "yield", "yielded", "achieve", "achieved"},
+	"commit":      {"commit", "committed", "commitment", "commitments", "back", "backs", "backing", "support", "supports", "supported", "honour", "honor"},
+	"present":     {"present", "presented", "presenting", "propose", "proposed", "proposal", "introduce", "introduced", "unveil", "unveiled", "table", "tabled", "file", "filed"},
+	"leader":      {"leader", "leaders", "lead", "leads", "leading", "head", "heads", "run", "runs", "rule", "rules", "ruler"},
+	"crisis":      {"crisis", "crises", "unrest", "turmoil", "upheaval", "emergency"},
+	"deny":        {"deny", "denies", "denied", "denial", "reject", "rejects", "rejected", "rejecting", "refute", "refuted", "dismiss", "dismissed"},
+	"convene":     {"convene", "convened", "held", "hold", "holds", "host", "hosted", "hosting"},
 	"provoke":     {"provoke", "provocation", "provocations", "provocative", "provoked"},
 }
 
@@ -120,7 +129,7 @@ tell know please say said says saying explain describe mean means give get got l
 happen happens happened happening exactly actually really currently now right just also still ever yet
 anything something everything thing things stuff bit some any all each every both either neither only own same
 very more most lot lots such other another further again once latest recent recently update updates news
-think thinks going gonna wanna like way yes no not nope hey hi hello thanks thank ok okay bot crisisbot side sides
+think thinks going gonna wanna like way yes no not nope hey hi hello thanks thank ok okay bot crisisbot side sides roughly approximately approx toward towards call called calls
 s t re ve ll d m`)
 
 func setOf(s string) map[string]bool {
