@@ -263,10 +263,15 @@ func (ix *Index) Entry(id string) (*Entry, bool) {
 
 func (ix *Index) isDead(slot int32) bool { return ix.dead != nil && ix.dead[slot] }
 
-// isStale reports a word that only removed entries had.
+// isStale reports a word that only removed entries had (and that is not in
+// the lexicon, whose words are always in the spelling vocabulary).
 func (ix *Index) isStale(w string) bool {
 	id, ok := ix.surfaceTerm[w]
-	return ok && len(ix.postings[id]) == 0
+	if !ok || len(ix.postings[id]) > 0 || stopWords[w] {
+		return false
+	}
+	_, lexicon := synonyms[w]
+	return !lexicon
 }
 
 // known returns the term id of a canonical term that some live entry has.
