@@ -269,17 +269,27 @@ func slug(q string) string {
 	return s
 }
 
-func (s *Service) handleSave(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+// pending reads the scope and base version a form or confirmation button
+// carries, and authorises the user for that scope.
+func (s *Service) pending(ctx context.Context, req *bot.Request) (string, int, error) {
 	if s.mod == nil {
-		return nil, bot.Userf("Moderation is not enabled on this bot.")
+		return "", 0, bot.Userf("Moderation is not enabled on this bot.")
 	}
 	sc, err := s.editScope(ctx, req, req.Params["scope"])
 	if err != nil {
-		return nil, err
+		return "", 0, err
 	}
 	base, err := strconv.Atoi(req.Params["base"])
+	if err != nil || base < 0 {
+		return "", 0, bot.Userf("That form or button is damaged; open it again.")
+	}
+	return sc, base, nil
+}
+
+func (s *Service) handleSave(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	sc, base, err := s.pending(ctx, req)
 	if err != nil {
-		return nil, bot.Userf("That form is damaged; open it again.")
+		return nil, err
 	}
 	f := req.Fields
 	var aliases []string
@@ -346,14 +356,10 @@ func saveError(err error) error {
 }
 
 func (s *Service) handleRemoveConfirm(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	if s.mod == nil {
-		return nil, bot.Userf("Moderation is not enabled on this bot.")
-	}
-	sc, err := s.editScope(ctx, req, req.Params["scope"])
+	sc, base, err := s.pending(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	base, _ := strconv.Atoi(req.Params["base"])
 	id := req.Params["entry"]
 	vs, err := s.mod.Library.Apply(ctx, []kb.Change{{Scope: sc, EntryID: id, Action: kb.ActionRemove, Author: req.UserID, Base: base}})
 	if err != nil {
