@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -28,7 +29,7 @@ type callbacks struct {
 // maxCallbackTries bounds retries after 429s on one call.
 const maxCallbackTries = 4
 
-func (c callbacks) do(ctx context.Context, method, url string, payload any, files []*discordgo.File) ([]byte, error) {
+func (c callbacks) do(ctx context.Context, method, endpoint string, payload any, files []*discordgo.File) ([]byte, error) {
 	contentType := "application/json"
 	body, err := json.Marshal(payload)
 	if len(files) > 0 {
@@ -38,7 +39,7 @@ func (c callbacks) do(ctx context.Context, method, url string, payload any, file
 		return nil, fmt.Errorf("encode %s: %w", method, err)
 	}
 	for try := 1; ; try++ {
-		req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
+		req, err := http.NewRequestWithContext(ctx, method, endpoint, bytes.NewReader(body))
 		if err != nil {
 			return nil, err
 		}
@@ -46,7 +47,12 @@ func (c callbacks) do(ctx context.Context, method, url string, payload any, file
 		req.Header.Set("User-Agent", c.ua)
 		resp, err := c.client.Do(req)
 		if err != nil {
-			return nil, fmt.Errorf("%s interaction: %w", method, err)
+			// The URL holds the interaction token: keep it out of errors and logs.
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err
+			}
+			return nil, fmt.Errorf("%s interaction response: %w", method, err)
 		}
 		out, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 		resp.Body.Close()

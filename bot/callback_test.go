@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -48,6 +49,13 @@ func TestCallbacks_Respond(t *testing.T) {
 		err := c.respond(context.Background(), &discordgo.Interaction{ID: "1", Token: "late"}, resp)
 		var rest *discordgo.RESTError
 		if !errors.As(err, &rest) || rest.Message == nil || rest.Message.Code != discordgo.ErrCodeUnknownInteraction {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("TokenNotInErrors", func(t *testing.T) {
+		dead := callbacks{client: NewHTTPClient(&url.URL{Scheme: "http", Host: "127.0.0.1:1"}, nil), ua: "test"}
+		err := dead.respond(context.Background(), &discordgo.Interaction{ID: "1", Token: "secret-interaction-token"}, resp)
+		if err == nil || strings.Contains(err.Error(), "secret-interaction-token") {
 			t.Fatalf("err = %v", err)
 		}
 	})
