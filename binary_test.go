@@ -63,6 +63,25 @@ func TestBinary(t *testing.T) {
 			t.Fatal("the token reached the logs")
 		}
 	})
+	t.Run("TokenResetWhileRunning", func(t *testing.T) {
+		fake := newFake(t)
+		cmd, logs := start(fake)
+		fake.WaitConnected(t, wait)
+		fake.RejectToken() // the operator reset the token
+		fake.Drop()        // the resume is refused with close 4004
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != 2 || !strings.Contains(logs.String(), "close 4004") {
+				t.Fatalf("exit %v, output:\n%s", err, logs.String())
+			}
+		case <-time.After(3 * wait):
+			cmd.Process.Kill()
+			t.Fatalf("kept reconnecting after close 4004\n%s", logs.String())
+		}
+	})
 	t.Run("RejectedToken", func(t *testing.T) {
 		fake := newFake(t)
 		fake.RejectToken()

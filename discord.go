@@ -78,6 +78,12 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	}
 	log.Info("serving; stop with Ctrl-C or SIGTERM")
 	<-ctx.Done()
+	fatal := context.Cause(ctx)
+	if !errors.Is(fatal, errFatalGateway) {
+		fatal = nil
+	} else {
+		log.Error("stopping: the gateway cannot be used", "err", fatal)
+	}
 	log.Info("shutting down", "timeout", cfg.ShutdownTimout)
 	sctx, scancel := context.WithTimeout(context.Background(), cfg.ShutdownTimout)
 	defer scancel()
@@ -86,6 +92,9 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	closeErr := b.Close(sctx)
 	if err := svc.Close(sctx); err != nil && closeErr == nil {
 		closeErr = err
+	}
+	if fatal != nil {
+		return fatal
 	}
 	if closeErr != nil {
 		return closeErr

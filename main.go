@@ -17,6 +17,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/bwmarrin/discordgo"
 	"github.com/joho/godotenv"
 
 	"crisisbot/bot"
@@ -52,7 +53,7 @@ func (e usageError) Error() string { return e.msg }
 func exitCode(err error) int {
 	var ue usageError
 	var ce configError
-	if errors.As(err, &ue) || errors.As(err, &ce) || errors.Is(err, bot.ErrTokenRejected) {
+	if errors.As(err, &ue) || errors.As(err, &ce) || errors.Is(err, bot.ErrTokenRejected) || errors.Is(err, errFatalGateway) {
 		return 2
 	}
 	return 1
@@ -60,6 +61,11 @@ func exitCode(err error) int {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, fail := context.WithCancelCause(ctx)
+	// discordgo reports gateway trouble only through its package-level
+	// logger, and reconnects whatever the close code; this is the one place
+	// that sets it, to stop on codes that retrying cannot fix.
+	discordgo.Logger = gatewayLogger(os.Stderr, fail)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {

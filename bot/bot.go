@@ -71,6 +71,7 @@ func New(opts Options, router *Router) (*Bot, error) {
 		return nil, fmt.Errorf("create session: %w", err)
 	}
 	s.Client = NewHTTPClient(opts.APIBase, opts.Transport)
+	s.LogLevel = discordgo.LogWarning // gateway close codes are reported at this level
 	s.StateEnabled = true
 	s.SyncEvents = false
 	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages

@@ -98,6 +98,15 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 			}})
 			c.ready.Store(true)
 		case 6:
+			s.mu.Lock()
+			reject := s.rejectAuth
+			s.mu.Unlock()
+			if reject {
+				c.wmu.Lock()
+				ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4004, "Authentication failed."))
+				c.wmu.Unlock()
+				return
+			}
 			s.resumes.Add(1)
 			c.send(map[string]any{"op": 0, "t": "RESUMED", "s": s.seq.Add(1), "d": nil})
 			c.ready.Store(true)
