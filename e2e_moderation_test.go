@@ -121,6 +121,12 @@ func TestE2E_Moderation(t *testing.T) {
 		t.Fatalf("stale save: %v", stale)
 	}
 
+	// A forged form that asks to skip the version check is refused.
+	forgedBase := data(t, h.interact(t, "slash_ask", both(asMember(guildA, modA, "32"), modalSubmit("/kbsave/"+guildA+"/who-is-peskov/-1", fields))))
+	if !strings.Contains(content(forgedBase), "damaged") {
+		t.Fatalf("forged base: %v", forgedBase)
+	}
+
 	// Refusals: no permission, another server's moderator, a DM.
 	for name, who := range map[string]func(map[string]any){
 		"member":      asMember(guildA, "500000000000000012", "0"),
