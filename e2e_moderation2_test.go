@@ -101,3 +101,37 @@ func TestE2E_ModalLimitsRoundTrip(t *testing.T) {
 		t.Fatalf("text changed on the way:\nquestion %q\nanswer %q", e.Question, e.Answer)
 	}
 }
+
+// TestE2E_ModeratorRoles: a role added with /kb roles add lets its members
+// moderate without Manage Server; removing it takes that away.
+func TestE2E_ModeratorRoles(t *testing.T) {
+	t.Parallel()
+	h := startBot(t, newFake(t), nil)
+	const role = "600000000000000001"
+	withRole := func(m map[string]any) {
+		asMember(guildA, "500000000000000020", "0")(m)
+		m["member"].(map[string]any)["roles"] = []any{role}
+	}
+	edit := kbCommand("edit", strOpt("id", "guard-act"))
+	if body := h.interact(t, "slash_ask", both(withRole, edit)); body["type"] == float64(9) {
+		t.Fatal("a member without the role opened the form")
+	}
+	roleCmd := func(sub string) func(map[string]any) {
+		return func(m map[string]any) {
+			m["data"] = map[string]any{"id": "806", "name": "kb", "type": 1, "options": []any{map[string]any{
+				"name": "roles", "type": 2, "options": []any{map[string]any{"name": sub, "type": 1,
+					"options": []any{map[string]any{"name": "role", "type": 8, "value": role}}}}}}}
+		}
+	}
+	added := data(t, h.interact(t, "slash_ask", both(asMember(guildA, modA, "32"), roleCmd("add"))))
+	if !strings.Contains(content(added), "Moderator roles now: 1") {
+		t.Fatalf("roles add: %v", added)
+	}
+	if body := h.interact(t, "slash_ask", both(withRole, edit)); body["type"] != float64(9) {
+		t.Fatalf("a member with the moderator role was refused: %v", body)
+	}
+	data(t, h.interact(t, "slash_ask", both(asMember(guildA, modA, "32"), roleCmd("remove"))))
+	if body := h.interact(t, "slash_ask", both(withRole, edit)); body["type"] == float64(9) {
+		t.Fatal("the role still moderates after removal")
+	}
+}
