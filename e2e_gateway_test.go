@@ -40,13 +40,7 @@ func TestE2E_HandshakeAndRegistration(t *testing.T) {
 	from := len(fake.Requests())
 	startBot(t, fake, nil)
 	fake.Wait(t, from, wait, fakediscord.Path("GET", "/applications/"+fakediscord.AppID+"/commands"))
-	puts := 0
-	for _, r := range fake.Requests() {
-		if r.Method == "PUT" {
-			puts++
-		}
-	}
-	if puts != 1 {
+	if puts := countWhere(fake.Requests(), func(r fakediscord.Request) bool { return r.Method == "PUT" }); puts != 1 {
 		t.Errorf("%d bulk overwrites across two starts; want 1", puts)
 	}
 }
@@ -57,11 +51,7 @@ func TestE2E_Resilience(t *testing.T) {
 	h := startBot(t, fake, nil)
 	t.Run("DroppedConnection", func(t *testing.T) {
 		fake.Drop()
-		deadline := time.Now().Add(wait)
-		for fake.Resumes() == 0 && time.Now().Before(deadline) {
-			time.Sleep(10 * time.Millisecond)
-		}
-		if fake.Resumes() != 1 {
+		if !eventually(func() bool { return fake.Resumes() > 0 }) || fake.Resumes() != 1 {
 			t.Fatalf("no RESUME after a drop")
 		}
 		fake.WaitConnected(t, wait)
@@ -74,11 +64,7 @@ func TestE2E_Resilience(t *testing.T) {
 		if err := fake.InvalidSession(); err != nil {
 			t.Fatal(err)
 		}
-		deadline := time.Now().Add(wait)
-		for fake.Identifies() == before && time.Now().Before(deadline) {
-			time.Sleep(10 * time.Millisecond)
-		}
-		if fake.Identifies() != before+1 {
+		if !eventually(func() bool { return fake.Identifies() > before }) || fake.Identifies() != before+1 {
 			t.Fatalf("no new IDENTIFY after INVALID_SESSION")
 		}
 		fake.WaitConnected(t, wait)
@@ -93,13 +79,7 @@ func TestE2E_Resilience(t *testing.T) {
 		if embedTitle(t, data(t, body)) == "" {
 			t.Fatal("no answer")
 		}
-		limited := 0
-		for _, r := range fake.Requests()[from:] {
-			if r.Status == 429 {
-				limited++
-			}
-		}
-		if limited != 1 {
+		if limited := countWhere(fake.Requests()[from:], func(r fakediscord.Request) bool { return r.Status == 429 }); limited != 1 {
 			t.Fatalf("%d rate-limited attempts; want 1 then success", limited)
 		}
 	})
@@ -133,10 +113,7 @@ func TestE2E_ShutdownWithHandlerInFlight(t *testing.T) {
 	if err := fake.Dispatch("INTERACTION_CREATE", m); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(wait)
-	for fake.InFlight() == 0 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	eventually(func() bool { return fake.InFlight() > 0 })
 	if err := h.stop(t); err != nil {
 		t.Fatalf("shutdown: %v", err)
 	}
@@ -191,7 +168,9 @@ func TestE2E_RegisterCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := countPaths(fake.Requests(), "/guilds/300000000000000001/commands"); n != 2 {
+	if n := countWhere(fake.Requests(), func(r fakediscord.Request) bool {
+		return strings.HasSuffix(r.Path, "/guilds/300000000000000001/commands") && r.Status < 300
+	}); n != 2 {
 		t.Fatalf("%d guild overwrites; register forces one each time", n)
 	}
 	if fake.Identifies() != 0 {

@@ -56,13 +56,7 @@ func TestE2E_Messages(t *testing.T) {
 		if got := embedTitle(t, body); got != "What is the GUARD Act?" {
 			t.Fatalf("the reply after a bot's message is %q", got)
 		}
-		n := 0
-		for _, r := range h.fake.Requests()[from:] {
-			if strings.HasSuffix(r.Path, "/messages") {
-				n++
-			}
-		}
-		if n != 1 {
+		if n := countWhere(h.fake.Requests()[from:], func(r fakediscord.Request) bool { return strings.HasSuffix(r.Path, "/messages") }); n != 1 {
 			t.Fatalf("%d messages sent; the bot's message must be ignored", n)
 		}
 	})
@@ -85,18 +79,8 @@ func TestE2E_Messages(t *testing.T) {
 		if embedTitle(t, body) != "Who are the leaders of the US and Russia?" {
 			t.Fatalf("got %v", body)
 		}
-		if n := countPaths(h.fake.Requests()[from:], "/messages"); n != 1 {
+		if n := countWhere(h.fake.Requests()[from:], func(r fakediscord.Request) bool { return strings.HasSuffix(r.Path, "/messages") && r.Status < 300 }); n != 1 {
 			t.Fatalf("%d replies; a guild message without a mention must be ignored", n)
 		}
 	})
-}
-
-func countPaths(reqs []fakediscord.Request, suffix string) int {
-	n := 0
-	for _, r := range reqs {
-		if strings.HasSuffix(r.Path, suffix) && r.Status < 300 {
-			n++
-		}
-	}
-	return n
 }

@@ -86,11 +86,32 @@ func startBot(t *testing.T, fake *fakediscord.Server, env map[string]string) *ha
 		}
 	})
 	fake.WaitConnected(t, wait)
+	eventually(func() bool { return strings.Contains(h.logs.String(), "msg=\"serving;") })
+	return h
+}
+
+// eventually polls cond until it holds or the wait runs out, and reports
+// whether it held.
+func eventually(cond func() bool) bool {
 	deadline := time.Now().Add(wait)
-	for !strings.Contains(h.logs.String(), "msg=\"serving;") && time.Now().Before(deadline) {
+	for !cond() {
+		if time.Now().After(deadline) {
+			return false
+		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	return h
+	return true
+}
+
+// countWhere counts the recorded requests that match.
+func countWhere(reqs []fakediscord.Request, match func(fakediscord.Request) bool) int {
+	n := 0
+	for _, r := range reqs {
+		if match(r) {
+			n++
+		}
+	}
+	return n
 }
 
 func (h *harness) stop(t *testing.T) error {
