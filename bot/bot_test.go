@@ -319,3 +319,39 @@ func TestReplyJSONHasNoNullLists(t *testing.T) {
 		t.Fatalf("nulls in %s", raw)
 	}
 }
+
+func TestRouter_SubcommandPaths(t *testing.T) {
+	r := NewRouter(quiet(), nil)
+	say := func(s string) HandlerFunc {
+		return func(context.Context, *Request) (*Reply, error) { return &Reply{Content: s}, nil }
+	}
+	r.Command("kb", say("kb"))
+	r.Command("kb/add", say("add"))
+	r.Command("kb/roles/add", say("roles add"))
+	sub := func(name string, opts ...*discordgo.ApplicationCommandInteractionDataOption) *discordgo.ApplicationCommandInteractionDataOption {
+		typ := discordgo.ApplicationCommandOptionSubCommand
+		if len(opts) > 0 && opts[0].Type == discordgo.ApplicationCommandOptionSubCommand {
+			typ = discordgo.ApplicationCommandOptionSubCommandGroup
+		}
+		return &discordgo.ApplicationCommandInteractionDataOption{Name: name, Type: typ, Options: opts}
+	}
+	for _, c := range []struct {
+		name string
+		opts []*discordgo.ApplicationCommandInteractionDataOption
+		want string
+	}{
+		{"Subcommand", []*discordgo.ApplicationCommandInteractionDataOption{sub("add")}, "add"},
+		{"Group", []*discordgo.ApplicationCommandInteractionDataOption{sub("roles", sub("add"))}, "roles add"},
+		{"FallsBackToCommand", []*discordgo.ApplicationCommandInteractionDataOption{sub("stats")}, "kb"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			i := command("kb")
+			i.Data = discordgo.ApplicationCommandInteractionData{Name: "kb", Options: c.opts}
+			rec := newRecorder()
+			r.HandleInteraction(context.Background(), rec, i)
+			if len(rec.responses) != 1 || rec.responses[0].Data.Content != c.want {
+				t.Fatalf("got %+v, want %q", rec.responses, c.want)
+			}
+		})
+	}
+}

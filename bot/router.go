@@ -73,8 +73,21 @@ func NewRouter(log *slog.Logger, askChannels []string) *Router {
 	return r
 }
 
-// Command routes a slash or context-menu command by its name.
-func (r *Router) Command(name string, h HandlerFunc) { r.commands[name] = h }
+// Command routes a slash or context-menu command by its path: the command's
+// name, then its subcommand group and subcommand, e.g. "kb/roles/add". A
+// command routed by its bare name also receives every subcommand that has no
+// route of its own.
+func (r *Router) Command(path string, h HandlerFunc) { r.commands[path] = h }
+
+// commandHandler finds the handler for a command and its subcommand path.
+func (r *Router) commandHandler(name, sub string) HandlerFunc {
+	if sub != "" {
+		if h, ok := r.commands[name+"/"+strings.ReplaceAll(sub, " ", "/")]; ok {
+			return h
+		}
+	}
+	return r.commands[name]
+}
 
 // Autocomplete routes autocomplete for a command.
 func (r *Router) Autocomplete(name string, h HandlerFunc) { r.complete[name] = h }
@@ -158,7 +171,7 @@ func (r *Router) HandleInteraction(ctx context.Context, resp Responder, i *disco
 		if d.CommandType == discordgo.MessageApplicationCommand && d.Resolved != nil {
 			req.Message = d.Resolved.Messages[d.TargetID]
 		}
-		h := r.commands[d.Name]
+		h := r.commandHandler(d.Name, req.sub)
 		r.respond(ctx, resp, i, req, h, req.Bool("private"))
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		d, ok := i.Data.(discordgo.ApplicationCommandInteractionData)
