@@ -40,21 +40,20 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	mod := &commands.Moderation{Library: lib, Owners: cfg.Owners}
-	svc := commands.NewService(lib, commands.Options{
-		RateQuestions: cfg.RateQuestions, RateWindow: cfg.RateWindow, RepeatWindow: cfg.RepeatWindow, Logger: log,
-		Moderation: mod,
-	})
-	defer svc.Close(context.Background()) // on early returns; idempotent
 	router := bot.NewRouter(log, cfg.AskChannelIDs)
-	svc.Routes(router)
 	b, err := bot.New(bot.Options{
 		Token: cfg.Token, APIBase: cfg.APIBaseURL, MessageContent: router.HasAskChannels(), Logger: log,
 	}, router)
 	if err != nil {
 		return err
 	}
-	mod.Post, mod.Fetch = b.Send, b.Fetch // before the bot takes events
+	mod := commands.NewModeration(commands.ModerationConfig{Library: lib, Store: store, Sender: b, Owners: cfg.Owners, Logger: log})
+	svc := commands.NewService(lib, commands.Options{
+		RateQuestions: cfg.RateQuestions, RateWindow: cfg.RateWindow, RepeatWindow: cfg.RepeatWindow, Logger: log,
+		Records: store, Moderation: mod,
+	})
+	defer svc.Close(context.Background()) // on early returns; idempotent
+	svc.Routes(router)                    // before the bot takes events (Open)
 	checkCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	app, err := b.CheckToken(checkCtx)
 	cancel()

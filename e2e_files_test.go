@@ -27,7 +27,21 @@ func TestE2E_ModerationFiles(t *testing.T) {
 	mod := asMember(guildA, modA, "32")
 	const auditCh = "420000000000000001"
 
-	set := data(t, h.interact(t, "slash_ask", both(mod, kbCommand("auditchannel", map[string]any{"name": "channel", "type": 7, "value": auditCh}))))
+	channelOpt := map[string]any{"name": "channel", "type": 7, "value": auditCh}
+	resolvedChannel := func(guild string) func(map[string]any) {
+		return func(m map[string]any) {
+			m["data"].(map[string]any)["resolved"] = map[string]any{"channels": map[string]any{auditCh: map[string]any{
+				"id": auditCh, "name": "audit", "type": 0, "guild_id": guild, "permissions": "0"}}}
+		}
+	}
+	// A channel of another server (or one Discord did not resolve) is refused.
+	for _, edit := range []func(map[string]any){resolvedChannel(guildB), func(map[string]any) {}} {
+		other := data(t, h.interact(t, "slash_ask", both(mod, kbCommand("auditchannel", channelOpt), edit)))
+		if !strings.Contains(content(other), "this server's text channels") {
+			t.Fatalf("auditchannel in another server: %v", other)
+		}
+	}
+	set := data(t, h.interact(t, "slash_ask", both(mod, kbCommand("auditchannel", channelOpt), resolvedChannel(guildA))))
 	if !strings.Contains(content(set), auditCh) {
 		t.Fatalf("auditchannel: %v", set)
 	}

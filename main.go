@@ -34,7 +34,7 @@ Usage:
   crisisbot chat                    answer questions, one per line, until EOF or "quit"
   crisisbot kb export               print the knowledge base as JSON
   crisisbot kb check FILE           validate a knowledge-base file, listing every problem
-  crisisbot kb export|import FILE|history ID|revert ID VERSION --db PATH [--scope global|SERVER_ID]
+  crisisbot kb export|import FILE|history ID|revert ID VERSION|audit --db PATH [--scope global|SERVER_ID]
                                     the moderated knowledge base, as operators manage it
   crisisbot register                register the Discord commands now
   crisisbot                         run the Discord bot (needs DISCORD_TOKEN)
@@ -143,7 +143,7 @@ func runAsk(args []string, stdout io.Writer) error {
 }
 
 func runKB(ctx context.Context, args []string, stdout io.Writer) error {
-	const kbUsage = "usage: crisisbot kb export | kb check FILE | kb [export|import FILE|history ID|revert ID VERSION] --db PATH [--scope SCOPE]"
+	const kbUsage = "usage: crisisbot kb export | kb check FILE | kb [export|import FILE|history ID|revert ID VERSION|audit] --db PATH [--scope SCOPE] [--limit N]"
 	if len(args) == 0 {
 		return usageError{kbUsage}
 	}
@@ -151,10 +151,11 @@ func runKB(ctx context.Context, args []string, stdout io.Writer) error {
 	fl.SetOutput(io.Discard)
 	db := fl.String("db", "", "the moderated knowledge base (KB_DB_PATH)")
 	scope := fl.String("scope", kb.GlobalScope, "global, or a server id")
-	if err := fl.Parse(args[1:]); err != nil {
+	limit := fl.Int("limit", 50, "audit: how many records")
+	rest, err := parseInterspersed(fl, args[1:])
+	if err != nil {
 		return usageError{"kb: " + err.Error() + "; " + kbUsage}
 	}
-	rest := fl.Args()
 	switch sub := args[0]; {
 	case sub == "check" && len(rest) == 1:
 		return commands.Check(rest[0], stdout)
@@ -164,7 +165,7 @@ func runKB(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		return commands.Export(k, stdout)
-	case *db == "" || !slices.Contains([]string{"export", "import", "history", "revert"}, sub):
+	case *db == "" || !slices.Contains([]string{"export", "import", "history", "revert", "audit"}, sub):
 		return usageError{kbUsage}
 	}
 	op, closeStore, err := openOperator(ctx, *db)
@@ -179,6 +180,8 @@ func runKB(ctx context.Context, args []string, stdout io.Writer) error {
 		return op.Import(ctx, *scope, rest[0], stdout)
 	case sub == "history" && len(rest) == 1:
 		return op.History(ctx, *scope, rest[0], stdout)
+	case sub == "audit" && len(rest) == 0:
+		return op.Audit(ctx, *scope, *limit, stdout)
 	case sub == "revert" && len(rest) == 2:
 		v, err := strconv.Atoi(rest[1])
 		if err != nil {
@@ -204,7 +207,28 @@ func openOperator(ctx context.Context, path string) (commands.Operator, func(), 
 		store.Close(ctx)
 		return commands.Operator{}, nil, err
 	}
-	return commands.Operator{Library: lib, Author: "cli"}, func() { store.Close(context.Background()) }, nil
+	return commands.Operator{Library: lib, Store: store, Author: "cli"}, func() { store.Close(context.Background()) }, nil
+}
+
+// parseInterspersed parses flags wherever they stand among the positional
+// arguments (`kb import FILE --db PATH` as well as `kb import --db PATH
+// FILE`) and returns the positional ones in order. "--" ends the flags.
+func parseInterspersed(fl *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fl.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fl.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
 }
 
 func isTerminal(r io.Reader) bool {

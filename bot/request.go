@@ -90,6 +90,19 @@ func (r *Request) Channel(name string) string {
 	return ""
 }
 
+// ResolvedChannel returns a channel option's channel as Discord resolved it
+// for this interaction (nil when it did not).
+func (r *Request) ResolvedChannel(id string) *discordgo.Channel {
+	if r.Interaction == nil {
+		return nil
+	}
+	d, ok := r.Interaction.Data.(discordgo.ApplicationCommandInteractionData)
+	if !ok || d.Resolved == nil {
+		return nil
+	}
+	return d.Resolved.Channels[id]
+}
+
 // Subcommand returns the path of subcommands used, e.g. "roles add".
 func (r *Request) Subcommand() string { return r.sub }
 

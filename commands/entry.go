@@ -68,9 +68,8 @@ func (s *Service) handleFeedback(ctx context.Context, req *bot.Request) (*bot.Re
 	if vote != "up" && vote != "down" {
 		return nil, bot.Userf("I didn't understand that button.")
 	}
-	s.feedback.Vote(req.UserID, e.ID, vote == "up")
-	if s.mod != nil {
-		if err := s.mod.Library.Store().Vote(ctx, scope(req), e.ID, req.UserID, vote == "up"); err != nil {
+	if s.records != nil {
+		if err := s.records.Vote(ctx, scope(req), e.ID, req.UserID, vote == "up"); err != nil {
 			return nil, err
 		}
 	}

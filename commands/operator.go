@@ -10,11 +10,13 @@ import (
 	"crisisbot/kb"
 )
 
-// Operator is the command-line side of moderation: export, import, history
-// and revert on a library, as the bot's operators run them.
+// Operator is the command-line side of moderation: export, import, history,
+// revert and the audit log on a library and its store, as the bot's operators
+// run them.
 type Operator struct {
 	Library *kb.Library
-	Author  string // recorded as who made the change
+	Store   kb.Store // the store behind Library
+	Author  string   // recorded as who made the change
 }
 
 // Export writes a scope's knowledge base (its sources with their texts, and
@@ -24,11 +26,12 @@ func (o Operator) Export(scope string, w io.Writer) error {
 }
 
 // Import validates a knowledge-base file completely (size, schema, every
-// quote) and applies all its entries to scope in one transaction; on any
-// problem nothing changes and every problem is listed on w.
+// quote, and the scope's knowledge base it produces: a file may hold only
+// some entries) and applies all its entries to scope in one transaction; on
+// any problem nothing changes and every problem is listed on w.
 func (o Operator) Import(ctx context.Context, scope, path string, w io.Writer) error {
 	ix := o.Library.Index(scope)
-	parsed, err := parseFile(path, ix.KB().Sources, w)
+	parsed, err := parseFile(path, ix.KB().Sources, w, kb.ParsePart)
 	if err != nil {
 		return fmt.Errorf("import %s: nothing was imported: %w", path, err)
 	}
@@ -62,7 +65,7 @@ func importChanges(ix *kb.Index, scope string, parsed *kb.KB, author string) ([]
 
 // History prints an entry's versions as JSON lines.
 func (o Operator) History(ctx context.Context, scope, id string, w io.Writer) error {
-	vs, err := o.Library.Store().History(ctx, scope, id)
+	vs, err := o.Store.History(ctx, scope, id)
 	if err != nil {
 		return fmt.Errorf("history of %s in %s: %w", id, scope, err)
 	}
@@ -78,7 +81,7 @@ func (o Operator) History(ctx context.Context, scope, id string, w io.Writer) er
 
 // Revert restores a version of an entry as a new version.
 func (o Operator) Revert(ctx context.Context, scope, id string, version int, w io.Writer) error {
-	vs, err := o.Library.Store().History(ctx, scope, id)
+	vs, err := o.Store.History(ctx, scope, id)
 	if err != nil || version < 1 || version > len(vs) {
 		return fmt.Errorf("revert %s in %s: no version %d", id, scope, version)
 	}
@@ -87,5 +90,22 @@ func (o Operator) Revert(ctx context.Context, scope, id string, version int, w i
 		return fmt.Errorf("revert %s: %w", id, err)
 	}
 	fmt.Fprintf(w, "restored version %d of %s as version %d\n", version, id, got[0].Version)
+	return nil
+}
+
+// Audit prints the newest audit records of a scope (newest first) as JSON
+// lines.
+func (o Operator) Audit(ctx context.Context, scope string, limit int, w io.Writer) error {
+	recs, err := o.Store.Audit(ctx, scope, limit)
+	if err != nil {
+		return fmt.Errorf("audit log of %s: %w", scope, err)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, r := range recs {
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	}
 	return nil
 }

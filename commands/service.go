@@ -2,9 +2,7 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -20,9 +18,18 @@ type Options struct {
 	RepeatWindow  time.Duration // default 2 min
 	Logger        *slog.Logger
 	Now           func() time.Time // default time.Now; tests set a clock
-	// Moderation enables /kb and persists questions and feedback; nil
-	// serves the fixed knowledge base without moderation.
+	// Records keeps the questions asked and the votes (the moderated store);
+	// nil keeps nothing.
+	Records Records
+	// Moderation is the /kb command; nil serves without moderation.
 	Moderation *Moderation
+}
+
+// Records is the part of kb.Store that keeps what members do: the questions
+// they ask (for /kb unanswered and /kb stats) and their 👍/👎 votes.
+type Records interface {
+	RecordQuestion(ctx context.Context, scope, question, entryID string) error
+	Vote(ctx context.Context, scope, entryID, user string, up bool) error
 }
 
 // Indexes gives the index that answers in a scope: a server id, or
@@ -48,22 +55,18 @@ func scope(req *bot.Request) string {
 }
 
 // Service holds what the Discord commands share: the knowledge base per
-// scope, the rate limiter, recent answers per channel and feedback. Safe for
-// concurrent use.
+// scope, the rate limiter, recent answers per channel, the question log and
+// the votes. Safe for concurrent use.
 type Service struct {
-	indexes  Indexes
-	opts     Options
-	log      *slog.Logger
-	limiter  *limiter
-	recent   *recent
-	feedback *Feedback
-	mod      *Moderation
-	asked    chan askedQuestion // to the recorder goroutine
-	stopped  chan struct{}
-	closing  sync.Once
+	indexes   Indexes
+	opts      Options
+	log       *slog.Logger
+	limiter   *limiter
+	recent    *recent
+	records   Records
+	questions *questionLog // nil without Records
+	mod       *Moderation
 }
-
-type askedQuestion struct{ scope, question, entry string }
 
 // NewService returns the commands over indexes.
 func NewService(indexes Indexes, opts Options) *Service {
@@ -84,17 +87,13 @@ func NewService(indexes Indexes, opts Options) *Service {
 	}
 	s := &Service{
 		indexes: indexes, opts: opts, log: opts.Logger,
-		limiter:  newLimiter(opts.RateQuestions, opts.RateWindow, opts.Now),
-		recent:   newRecent(opts.RepeatWindow, opts.Now),
-		feedback: NewFeedback(),
-		mod:      opts.Moderation,
-		stopped:  make(chan struct{}),
+		limiter: newLimiter(opts.RateQuestions, opts.RateWindow, opts.Now),
+		recent:  newRecent(opts.RepeatWindow, opts.Now),
+		records: opts.Records,
+		mod:     opts.Moderation,
 	}
-	if s.mod != nil {
-		s.asked = make(chan askedQuestion, 4096)
-		go s.record()
-	} else {
-		close(s.stopped)
+	if s.records != nil {
+		s.questions = newQuestionLog(s.records, opts.Logger)
 	}
 	return s
 }
@@ -109,7 +108,7 @@ type command struct {
 func (s *Service) commands() []command {
 	cmds := []command{s.askCommand(), s.askMessageCommand(), s.topicsCommand(), s.sourceCommand(), s.helpCommand()}
 	if s.mod != nil {
-		cmds = append(cmds, s.kbCommand())
+		cmds = append(cmds, s.mod.command(s.indexes))
 	}
 	return cmds
 }
@@ -133,9 +132,6 @@ func (s *Service) Routes(r *bot.Router) {
 	r.Message(s.handleMessage)
 }
 
-// Feedback returns the feedback recorded so far.
-func (s *Service) Feedback() *Feedback { return s.feedback }
-
 // everywhere lets a global command run in servers, the bot's DMs and group DMs.
 func everywhere() *[]discordgo.InteractionContextType {
 	return &[]discordgo.InteractionContextType{
@@ -143,27 +139,10 @@ func everywhere() *[]discordgo.InteractionContextType {
 	}
 }
 
-// record writes asked questions to the store off the reply path, so a reply
-// never waits for a disk sync.
-func (s *Service) record() {
-	defer close(s.stopped)
-	for q := range s.asked {
-		if err := s.mod.Library.Store().RecordQuestion(context.Background(), q.scope, q.question, q.entry); err != nil {
-			s.log.Warn("could not record a question", "err", err)
-		}
-	}
-}
-
-// noteQuestion queues a question for the statistics; when the queue is full
-// the question is counted in the log instead of slowing replies.
+// noteQuestion records a question for the statistics, off the reply path.
 func (s *Service) noteQuestion(scope, question, entry string) {
-	if s.asked == nil {
-		return
-	}
-	select {
-	case s.asked <- askedQuestion{scope, question, entry}:
-	default:
-		s.log.Warn("question statistics queue full; one question not recorded")
+	if s.questions != nil {
+		s.questions.note(scope, question, entry)
 	}
 }
 
@@ -171,15 +150,8 @@ func (s *Service) noteQuestion(scope, question, entry string) {
 // ones are written (or ctx ends). Call it after the gateway has closed and
 // before the store closes.
 func (s *Service) Close(ctx context.Context) error {
-	s.closing.Do(func() {
-		if s.asked != nil {
-			close(s.asked)
-		}
-	})
-	select {
-	case <-s.stopped:
+	if s.questions == nil {
 		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("statistics not flushed: %w", ctx.Err())
 	}
+	return s.questions.close(ctx)
 }

@@ -153,7 +153,7 @@ func Check(path string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	k, err := parseFile(path, sources, w)
+	k, err := parseFile(path, sources, w, kb.Parse)
 	if err != nil {
 		return fmt.Errorf("check %s: %w", path, err)
 	}
@@ -165,9 +165,10 @@ func Check(path string, w io.Writer) error {
 	return nil
 }
 
-// parseFile reads and validates a knowledge-base file of at most
-// kb.MaxFileBytes, listing every problem on w.
-func parseFile(path string, sources []kb.Source, w io.Writer) (*kb.KB, error) {
+// parseFile reads a knowledge-base file of at most kb.MaxFileBytes and
+// validates it with parse (kb.Parse for a whole knowledge base, kb.ParsePart
+// for entries to import), listing every problem on w.
+func parseFile(path string, sources []kb.Source, w io.Writer, parse func(string, []byte, []kb.Source) (*kb.KB, error)) (*kb.KB, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -179,7 +180,7 @@ func parseFile(path string, sources []kb.Source, w io.Writer) (*kb.KB, error) {
 	if err != nil {
 		return nil, err
 	}
-	k, err := kb.Parse(path, data, sources)
+	k, err := parse(path, data, sources)
 	if err != nil {
 		return nil, listProblems(err, w)
 	}

@@ -37,7 +37,19 @@ var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // only in problem reports. On any problem Parse returns a *ValidationError that
 // lists every one found, and no KB.
 func Parse(name string, data []byte, known []Source) (*KB, error) {
-	v := validator{file: name}
+	return parse(name, data, known, false)
+}
+
+// ParsePart is Parse for a file that holds only some entries of a knowledge
+// base (an export with one entry edited, say): its related ids may name
+// entries that are not in the file. Apply the result through
+// Library.Apply, which validates the whole knowledge base it produces.
+func ParsePart(name string, data []byte, known []Source) (*KB, error) {
+	return parse(name, data, known, true)
+}
+
+func parse(name string, data []byte, known []Source, part bool) (*KB, error) {
+	v := validator{file: name, part: part}
 	if len(data) > MaxFileBytes {
 		v.add("", "", fmt.Sprintf("file is %d bytes; the limit is %d", len(data), MaxFileBytes))
 		return nil, v.err()
@@ -88,6 +100,7 @@ type validator struct {
 	file     string
 	problems []Problem
 	quotesOf map[string]bool   // when not nil, verify quotes only of these entries
+	part     bool              // the entries are part of a knowledge base: related ids may point outside them
 	keys     map[string]string // when not nil, a memo of phraseKey
 }
 
@@ -173,7 +186,7 @@ func (v *validator) entries(entries []Entry, sourceText map[string]string) {
 			switch _, ok := ids[r]; {
 			case r == e.ID:
 				v.add(ref, field, "an entry cannot be related to itself")
-			case !ok:
+			case !ok && !v.part:
 				v.add(ref, field, fmt.Sprintf("no entry has id %q", r))
 			case seen[r]:
 				v.add(ref, field, fmt.Sprintf("%q is listed twice", r))
@@ -232,8 +245,8 @@ func (v *validator) citations(ref string, cs []Citation, sourceText map[string]s
 	for j, c := range cs {
 		field := fmt.Sprintf("citations[%d]", j)
 		if c.Unverified() {
-			if u, err := url.Parse(c.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-				v.add(ref, field, "needs a source_id, or a url (http or https) and a title")
+			if !SafeURL(c.URL) {
+				v.add(ref, field, "needs a source_id, or a plain url (http or https, no spaces, brackets or markdown) and a title")
 			}
 			v.text(ref, field+".title", c.Title, 300, false)
 			v.text(ref, field+".quote", c.Quote, MaxQuoteLen, false)

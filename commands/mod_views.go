@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -14,9 +15,17 @@ import (
 )
 
 // history lists an entry's versions in a scope with who, when and what changed.
-func (s *Service) history(ctx context.Context, sc, id string) (*bot.Reply, error) {
-	vs, err := s.mod.Library.Store().History(ctx, sc, id)
-	if err != nil || len(vs) == 0 {
+func (m *Moderation) handleHistory(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	id := req.String("id")
+	var vs []kb.Version
+	var err error
+	if kb.ValidID(id) {
+		vs, err = m.store.History(ctx, sc, id)
+	}
+	if (err != nil && !errors.Is(err, kb.ErrNotFound)) || len(vs) == 0 {
+		if err != nil && !errors.Is(err, kb.ErrNotFound) {
+			return nil, err
+		}
 		where := "this server's"
 		if sc == kb.GlobalScope {
 			where = "the global"
@@ -26,11 +35,7 @@ func (s *Service) history(ctx context.Context, sc, id string) (*bot.Reply, error
 	var lines []string
 	var prev *kb.Entry
 	for _, v := range vs {
-		who := "the shipped knowledge base"
-		if v.Author != kb.CuratedAuthor {
-			who = "<@" + v.Author + ">"
-		}
-		lines = append(lines, fmt.Sprintf("**v%d** · %s · %s · <t:%d:f>\n%s", v.Version, v.Action, who, v.At.Unix(), diff(prev, v.Entry)))
+		lines = append(lines, fmt.Sprintf("**v%d** · %s · %s · <t:%d:f>\n%s", v.Version, v.Action, who(v.Author), v.At.Unix(), diff(prev, v.Entry)))
 		prev = v.Entry
 	}
 	if len(lines) > 15 {
@@ -39,6 +44,18 @@ func (s *Service) history(ctx context.Context, sc, id string) (*bot.Reply, error
 	return &bot.Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{
 		Title: "History of " + id, Description: strings.Join(lines, "\n"), Color: colorAnswer,
 	}}}, nil
+}
+
+// who names the author of a change: a mention (never a ping: every reply has
+// empty allowed_mentions), or where the change came from.
+func who(author string) string {
+	switch {
+	case author == kb.CuratedAuthor:
+		return "the shipped knowledge base"
+	case author == "" || strings.ContainsFunc(author, func(r rune) bool { return r < '0' || r > '9' }):
+		return "`" + bot.Escape(bot.Truncate(author, 32)) + "`"
+	}
+	return "<@" + author + ">"
 }
 
 // diff says in a line what changed between two versions of an entry.
@@ -68,24 +85,32 @@ func diff(a, b *kb.Entry) string {
 	return strings.Join(parts, "; ")
 }
 
-// revert restores one version as a new version.
-func (s *Service) revert(ctx context.Context, req *bot.Request, sc, id string, version int) (*bot.Reply, error) {
-	vs, err := s.mod.Library.Store().History(ctx, sc, id)
-	if err != nil || version < 1 || version > len(vs) {
+// handleRevert restores one version as a new version.
+func (m *Moderation) handleRevert(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	id, version := req.String("id"), req.Int("version")
+	var vs []kb.Version
+	var err error
+	if kb.ValidID(id) {
+		vs, err = m.store.History(ctx, sc, id)
+	}
+	if err != nil && !errors.Is(err, kb.ErrNotFound) {
+		return nil, err
+	}
+	if version < 1 || version > len(vs) {
 		return nil, bot.Userf("`%s` has no version %d here. See `/kb history`.", bot.Escape(bot.Truncate(id, 64)), version)
 	}
 	old := vs[version-1]
 	cur := vs[len(vs)-1].Version
-	got, err := s.mod.Library.Apply(ctx, []kb.Change{{Scope: sc, EntryID: id, Entry: old.Entry, Action: kb.ActionRevert, Author: req.UserID, Base: cur}})
+	got, err := m.lib.Apply(ctx, []kb.Change{{Scope: sc, EntryID: id, Entry: old.Entry, Action: kb.ActionRevert, Author: req.UserID, Base: cur}})
 	if err != nil {
 		return nil, saveError(err)
 	}
-	s.auditPost(ctx, sc, fmt.Sprintf("↩️ <@%s> restored version %d of `%s` as version %d.", req.UserID, version, id, got[0].Version))
+	m.audit(ctx, sc, fmt.Sprintf("↩️ <@%s> restored version %d of `%s` as version %d.", req.UserID, version, id, got[0].Version))
 	return &bot.Reply{Ephemeral: true, Content: fmt.Sprintf("Restored version %d of `%s` as version %d.", version, id, got[0].Version)}, nil
 }
 
-func (s *Service) unanswered(ctx context.Context, sc string) (*bot.Reply, error) {
-	us, err := s.mod.Library.Store().Unanswered(ctx, sc, 5)
+func (m *Moderation) handleUnanswered(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	us, err := m.store.Unanswered(ctx, sc, 5)
 	if err != nil {
 		return nil, err
 	}
@@ -102,29 +127,8 @@ func (s *Service) unanswered(ctx context.Context, sc string) (*bot.Reply, error)
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: buttons}}}, nil
 }
 
-// handleCreateFromUnanswered opens the add form with a declined question.
-func (s *Service) handleCreateFromUnanswered(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	if s.mod == nil {
-		return nil, bot.Userf("Moderation is not enabled on this bot.")
-	}
-	sc, err := s.editScope(ctx, req, "")
-	if err != nil {
-		return nil, err
-	}
-	rank, _ := strconv.Atoi(req.Params["rank"])
-	us, err := s.mod.Library.Store().Unanswered(ctx, sc, 5)
-	if err != nil {
-		return nil, err
-	}
-	q := ""
-	if rank >= 0 && rank < len(us) {
-		q = bot.Truncate(us[rank].Question, kb.MaxQuestionLen)
-	}
-	return &bot.Reply{Modal: s.entryModal(sc, nil, 0, q)}, nil
-}
-
-func (s *Service) stats(ctx context.Context, sc string) (*bot.Reply, error) {
-	st, err := s.mod.Library.Store().Stats(ctx, sc)
+func (m *Moderation) handleStats(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	st, err := m.store.Stats(ctx, sc)
 	if err != nil {
 		return nil, err
 	}
@@ -142,37 +146,30 @@ func (s *Service) stats(ctx context.Context, sc string) (*bot.Reply, error) {
 	return &bot.Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{Title: "CrisisBot here", Description: strings.Join(lines, "\n"), Color: colorAnswer}}}, nil
 }
 
-func (s *Service) roles(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
-	if sc == kb.GlobalScope {
-		return nil, bot.Userf("Moderator roles belong to a server.")
-	}
-	store := s.mod.Library.Store()
-	cur, err := store.Setting(ctx, sc, settingModRoles)
+// auditShown is how many audit records /kb audit shows.
+const auditShown = 15
+
+// handleAudit shows the newest records of the scope's audit log.
+func (m *Moderation) handleAudit(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	recs, err := m.store.Audit(ctx, sc, auditShown)
 	if err != nil {
 		return nil, err
 	}
-	var roles []string
-	for _, r := range strings.Split(cur, ",") {
-		if r != "" {
-			roles = append(roles, r)
-		}
+	if len(recs) == 0 {
+		return &bot.Reply{Ephemeral: true, Content: "The audit log here is empty: nothing has been changed yet."}, nil
 	}
-	role := req.Role("role")
-	switch req.Subcommand() {
-	case "roles add":
-		if !slices.Contains(roles, role) {
-			roles = append(roles, role)
+	var lines []string
+	for _, r := range recs {
+		line := fmt.Sprintf("<t:%d:f> · %s · %s", r.At.Unix(), who(r.Actor), bot.Escape(r.Action))
+		if r.EntryID != "" {
+			line += fmt.Sprintf(" `%s` v%d", bot.Escape(r.EntryID), r.Version)
 		}
-	case "roles remove":
-		roles = slices.DeleteFunc(roles, func(r string) bool { return r == role })
-	default:
-		if len(roles) == 0 {
-			return &bot.Reply{Ephemeral: true, Content: "Only members with Manage Server can moderate here."}, nil
+		if r.Detail != "" {
+			line += " · " + bot.Escape(bot.Truncate(r.Detail, 120))
 		}
-		return &bot.Reply{Ephemeral: true, Content: "Moderator roles: <@&" + strings.Join(roles, ">, <@&") + ">, plus anyone with Manage Server."}, nil
+		lines = append(lines, line)
 	}
-	if err := store.SetSetting(ctx, sc, settingModRoles, strings.Join(roles, ","), req.UserID); err != nil {
-		return nil, err
-	}
-	return &bot.Reply{Ephemeral: true, Content: fmt.Sprintf("Moderator roles now: %d. (Members with Manage Server can always moderate.)", len(roles))}, nil
+	return &bot.Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{
+		Title: fmt.Sprintf("Audit log: the latest %d changes", len(recs)), Description: strings.Join(lines, "\n"), Color: colorAnswer,
+	}}}, nil
 }

@@ -1,0 +1,280 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"crisisbot/bot"
+	"crisisbot/kb"
+)
+
+// Form fields of the add/edit modal.
+const (
+	fieldQuestion = "question"
+	fieldAliases  = "aliases"
+	fieldAnswer   = "answer"
+	fieldQuote    = "quote"
+	fieldSource   = "source"
+)
+
+func (m *Moderation) handleAdd(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	return &bot.Reply{Modal: m.entryModal(sc, nil, 0, "")}, nil
+}
+
+func (m *Moderation) handleEdit(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	e, base, err := m.current(ctx, sc, req.String("id"))
+	if err != nil {
+		return nil, err
+	}
+	return &bot.Reply{Modal: m.entryModal(sc, &e, base, "")}, nil
+}
+
+func (m *Moderation) handleRemove(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	e, base, err := m.current(ctx, sc, req.String("id"))
+	if err != nil {
+		return nil, err
+	}
+	return &bot.Reply{Ephemeral: true, Content: fmt.Sprintf("Hide **%s** (`%s`)? It stays in the history and can be restored with `/kb revert`.", bot.Escape(e.Question), e.ID),
+		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			discordgo.Button{Label: "Hide it", Style: discordgo.DangerButton, CustomID: bot.MustCustomID("kbrm", sc, e.ID, strconv.Itoa(base))},
+			discordgo.Button{Label: "Cancel", Style: discordgo.SecondaryButton, CustomID: "/kbcancel"},
+		}}}}, nil
+}
+
+// current returns an entry as the scope sees it and the scope's version of
+// it, both read from the store in one go, so a form always starts from the
+// version it shows: a change made meanwhile by another process or moderator
+// makes the save a conflict instead of being overwritten. The version is 0
+// when the scope has not changed the entry (it comes from the global layer).
+func (m *Moderation) current(ctx context.Context, sc, id string) (kb.Entry, int, error) {
+	notFound := bot.Userf("There is no entry `%s` here. Start typing in the id box to pick one.", bot.Escape(bot.Truncate(id, 64)))
+	if !kb.ValidID(id) {
+		return kb.Entry{}, 0, notFound
+	}
+	vs, err := m.store.History(ctx, sc, id)
+	if err != nil && !errors.Is(err, kb.ErrNotFound) {
+		return kb.Entry{}, 0, err
+	}
+	if len(vs) > 0 {
+		last := vs[len(vs)-1]
+		if last.Entry == nil {
+			return kb.Entry{}, 0, bot.Userf("`%s` is hidden here. `/kb history id:%s` lists its versions and `/kb revert` restores one.", id, id)
+		}
+		return *last.Entry, last.Version, nil
+	}
+	if sc != kb.GlobalScope {
+		if e, ok := m.lib.Index(kb.GlobalScope).Entry(id); ok {
+			return *e, 0, nil
+		}
+	}
+	return kb.Entry{}, 0, notFound
+}
+
+// entryModal is the add/edit form; its custom ID carries the scope, the entry
+// and the version the form started from, so a stale save is caught.
+func (m *Moderation) entryModal(sc string, e *kb.Entry, base int, question string) *bot.Modal {
+	id, title := "new", "Add an answer"
+	vals := map[string]string{fieldQuestion: question, fieldSource: m.defaultSource()}
+	if e != nil {
+		id, title = e.ID, "Edit an answer"
+		vals[fieldQuestion] = e.Question
+		vals[fieldAliases] = strings.Join(e.Aliases, "\n")
+		vals[fieldAnswer] = e.Answer
+		if len(e.Citations) > 0 {
+			c := e.Citations[0]
+			vals[fieldQuote], vals[fieldSource] = c.Quote, c.SourceID
+			if c.Unverified() {
+				vals[fieldSource] = c.URL + " " + c.Title
+			}
+		}
+	}
+	input := func(cid, label string, style discordgo.TextInputStyle, max int, required bool) discordgo.TextInput {
+		return discordgo.TextInput{CustomID: cid, Label: label, Style: style, MaxLength: max, Required: required, Value: vals[cid]}
+	}
+	return &bot.Modal{
+		CustomID: bot.MustCustomID("kbsave", sc, id, strconv.Itoa(base)),
+		Title:    title,
+		Inputs: []discordgo.TextInput{
+			input(fieldQuestion, "Question", discordgo.TextInputShort, kb.MaxQuestionLen, true),
+			input(fieldAliases, "Other phrasings, one per line", discordgo.TextInputParagraph, 2000, false),
+			input(fieldAnswer, "Answer (attribute and date claims)", discordgo.TextInputParagraph, kb.MaxAnswerLen, true),
+			input(fieldQuote, "Quote, word for word from the source", discordgo.TextInputParagraph, kb.MaxQuoteLen, true),
+			input(fieldSource, "Source id, or a URL then its title", discordgo.TextInputShort, 400, true),
+		},
+	}
+}
+
+func (m *Moderation) defaultSource() string {
+	srcs := m.lib.Index(kb.GlobalScope).KB().Sources
+	if len(srcs) == 0 {
+		return ""
+	}
+	return srcs[0].ID
+}
+
+// citationFrom reads the form's source field: a known source id, or an
+// absolute http(s) URL followed by the page's title (an unverified source).
+func citationFrom(k *kb.KB, source, quote string) (kb.Citation, string, error) {
+	source, quote = strings.TrimSpace(source), strings.TrimSpace(quote)
+	if src, ok := k.Source(source); ok {
+		return kb.Citation{SourceID: src.ID, Quote: quote}, src.Outlet, nil
+	}
+	first, title, _ := strings.Cut(source, " ")
+	if strings.HasPrefix(first, "http://") || strings.HasPrefix(first, "https://") {
+		if !kb.SafeURL(first) {
+			return kb.Citation{}, "", bot.Userf("That URL can't be used as a source: give a plain web address (http or https, no spaces, brackets or markdown), then the page's title.")
+		}
+		if strings.TrimSpace(title) == "" {
+			return kb.Citation{}, "", bot.Userf("Give the page's title after its URL, e.g. `https://example.org/story Title of the story`.")
+		}
+		u, _ := url.Parse(first)
+		return kb.Citation{URL: first, Title: strings.TrimSpace(title), Quote: quote}, u.Hostname() + " (unverified)", nil
+	}
+	return kb.Citation{}, "", bot.Userf("I don't know the source `%s`. Use a source id from `/source`, or a URL followed by the page's title.", bot.Escape(bot.Truncate(source, 64)))
+}
+
+var slugRun = regexp.MustCompile(`[^a-z0-9]+`)
+
+// slug makes an entry id from a question.
+func slug(q string) string {
+	s := strings.Trim(slugRun.ReplaceAllString(strings.ToLower(q), "-"), "-")
+	if len(s) > 48 {
+		s = strings.TrimRight(s[:48], "-")
+	}
+	if s == "" {
+		s = "entry"
+	}
+	return s
+}
+
+// formBase reads the base version a form or confirmation button carries.
+func formBase(req *bot.Request) (int, error) {
+	base, err := strconv.Atoi(req.Params["base"])
+	if err != nil || base < 0 {
+		return 0, bot.Userf("That form or button is damaged; open it again.")
+	}
+	return base, nil
+}
+
+func (m *Moderation) handleSave(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	base, err := formBase(req)
+	if err != nil {
+		return nil, err
+	}
+	f := req.Fields
+	var aliases []string
+	for _, a := range strings.Split(f[fieldAliases], "\n") {
+		if a = strings.TrimSpace(a); a != "" {
+			aliases = append(aliases, a)
+		}
+	}
+	ix := m.lib.Index(sc)
+	cite, outlet, err := citationFrom(ix.KB(), f[fieldSource], f[fieldQuote])
+	if err != nil {
+		return nil, err
+	}
+	e := kb.Entry{
+		Question: strings.TrimSpace(f[fieldQuestion]), Aliases: aliases, Answer: strings.TrimSpace(f[fieldAnswer]),
+		Citations: []kb.Citation{cite},
+		AsOf:      m.now().UTC().Format("2006-01-02"), Topic: addedTopic, AttributedTo: outlet,
+	}
+	action, note := kb.ActionAdd, ""
+	if id := req.Params["entry"]; id != "new" {
+		old, _, err := m.current(ctx, sc, id)
+		if err != nil {
+			return nil, bot.Userf("That entry was removed since you opened the form; nothing was saved.")
+		}
+		e.ID, e.Topic, e.AttributedTo, e.Related, action = old.ID, old.Topic, old.AttributedTo, old.Related, kb.ActionEdit
+		if len(old.Citations) > 1 && old.Citations[0].Quote == e.Citations[0].Quote {
+			e.Citations = old.Citations // the form shows the first quote; keep the others
+		}
+	} else {
+		e.ID = slug(e.Question)
+		if _, taken := ix.Entry(e.ID); taken {
+			return nil, bot.Userf("An entry `%s` already exists; use `/kb edit id:%s` to change it.", e.ID, e.ID)
+		}
+		// The id may belong to an entry hidden here: the new entry is added
+		// on top of its history, which stays readable and revertible.
+		vs, err := m.store.History(ctx, sc, e.ID)
+		if err != nil && !errors.Is(err, kb.ErrNotFound) {
+			return nil, err
+		}
+		if len(vs) > 0 {
+			base = vs[len(vs)-1].Version
+			note = fmt.Sprintf(" The id `%s` belonged to a hidden entry; its versions are still in `/kb history`.", e.ID)
+		}
+	}
+	vs, err := m.lib.Apply(ctx, []kb.Change{{Scope: sc, EntryID: e.ID, Entry: &e, Action: action, Author: req.UserID, Base: base}})
+	if err != nil {
+		return nil, saveError(err)
+	}
+	m.audit(ctx, sc, fmt.Sprintf("✏️ <@%s> %s `%s` (version %d).", req.UserID, map[kb.Action]string{kb.ActionAdd: "added", kb.ActionEdit: "edited"}[action], e.ID, vs[0].Version))
+	rep := answerReply(m.lib.Index(sc).KB(), &e, "")
+	rep.Ephemeral, rep.Components = true, nil
+	rep.Content = fmt.Sprintf("Saved `%s` as version %d. It answers from now on.%s", e.ID, vs[0].Version, note)
+	return rep, nil
+}
+
+// saveError turns a store or validation error into words for the moderator.
+func saveError(err error) error {
+	var verr *kb.ValidationError
+	switch {
+	case errors.Is(err, kb.ErrConflict):
+		return bot.Userf("This entry changed since you opened it, so nothing was saved. Open it again to see the new version.")
+	case errors.As(err, &verr):
+		var lines []string
+		for i, p := range verr.Problems {
+			if i == 5 {
+				lines = append(lines, fmt.Sprintf("…and %d more.", len(verr.Problems)-5))
+				break
+			}
+			lines = append(lines, "• "+bot.Escape(p.Field+": "+p.Msg))
+		}
+		return bot.Userf("Nothing was saved:\n%s", strings.Join(lines, "\n"))
+	}
+	return err
+}
+
+// handleRemoveConfirm hides an entry once the moderator confirms. The button
+// carries the entry id: it is checked to name an entry this scope serves, so a
+// forged button cannot store a version for an arbitrary id.
+func (m *Moderation) handleRemoveConfirm(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	base, err := formBase(req)
+	if err != nil {
+		return nil, err
+	}
+	id := req.Params["entry"]
+	if _, _, err := m.current(ctx, sc, id); err != nil {
+		return &bot.Reply{Update: true, Content: "There is no such entry here any more; nothing changed."}, nil
+	}
+	vs, err := m.lib.Apply(ctx, []kb.Change{{Scope: sc, EntryID: id, Action: kb.ActionRemove, Author: req.UserID, Base: base}})
+	if err != nil {
+		return nil, saveError(err)
+	}
+	m.audit(ctx, sc, fmt.Sprintf("🗑️ <@%s> hid `%s` (version %d).", req.UserID, id, vs[0].Version))
+	return &bot.Reply{Update: true, Content: fmt.Sprintf("Hidden `%s` (version %d). `/kb revert id:%s version:%d` brings it back.", id, vs[0].Version, id, max(vs[0].Version-1, 1))}, nil
+}
+
+// handleCreateFromUnanswered opens the add form with a declined question.
+func (m *Moderation) handleCreateFromUnanswered(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	rank, err := strconv.Atoi(req.Params["rank"])
+	if err != nil || rank < 0 {
+		return nil, bot.Userf("That button is damaged; run `/kb unanswered` again.")
+	}
+	us, err := m.store.Unanswered(ctx, sc, 5)
+	if err != nil {
+		return nil, err
+	}
+	q := ""
+	if rank < len(us) {
+		q = bot.Truncate(us[rank].Question, kb.MaxQuestionLen)
+	}
+	return &bot.Reply{Modal: m.entryModal(sc, nil, 0, q)}, nil
+}

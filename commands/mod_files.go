@@ -1,0 +1,102 @@
+package commands
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"crisisbot/bot"
+	"crisisbot/kb"
+)
+
+// maxImportBytes bounds a Discord import; the command line allows
+// kb.MaxFileBytes.
+const maxImportBytes = 1 << 20
+
+// handleExport sends the scope's layer (for a server) or the whole global
+// knowledge base (for operators) as a JSON attachment that import accepts.
+func (m *Moderation) handleExport(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	var doc any
+	name := "crisisbot-global.json"
+	if sc == kb.GlobalScope {
+		doc = m.lib.Index(kb.GlobalScope).KB()
+	} else {
+		vs, err := m.store.Current(ctx, sc)
+		if err != nil {
+			return nil, err
+		}
+		entries := []kb.Entry{}
+		for _, v := range vs {
+			if v.Entry != nil {
+				entries = append(entries, *v.Entry)
+			}
+		}
+		doc = map[string]any{"entries": entries}
+		name = "crisisbot-server-" + sc + ".json"
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	return &bot.Reply{Ephemeral: true, Content: "Here is the knowledge base. `/kb import` takes this file back.",
+		Files: []*discordgo.File{{Name: name, ContentType: "application/json", Reader: &buf}}}, nil
+}
+
+// handleImport validates an attached knowledge-base file, with the scope's
+// knowledge base it would produce, and applies it in one transaction, or
+// changes nothing and lists the problems.
+func (m *Moderation) handleImport(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	url, size := req.Attachment("file")
+	if url == "" {
+		return nil, bot.Userf("Attach a JSON file exported by `/kb export` or `crisisbot kb export`.")
+	}
+	if size > maxImportBytes {
+		return nil, bot.Userf("That file is %d bytes; the limit is %d. Nothing was imported.", size, maxImportBytes)
+	}
+	data, err := m.send.Fetch(ctx, url, maxImportBytes)
+	if err != nil {
+		return nil, bot.Userf("I couldn't download that file. Nothing was imported; try attaching it again.")
+	}
+	ix := m.lib.Index(sc)
+	parsed, err := kb.ParsePart("import", data, ix.KB().Sources)
+	if err != nil {
+		return nil, importProblems(err)
+	}
+	changes, _ := importChanges(ix, sc, parsed, req.UserID)
+	if len(changes) == 0 {
+		return &bot.Reply{Ephemeral: true, Content: "Nothing to import: every entry in the file is already current."}, nil
+	}
+	if _, err := m.lib.Apply(ctx, changes); err != nil {
+		return nil, importProblems(err)
+	}
+	m.audit(ctx, sc, fmt.Sprintf("📥 <@%s> imported %d entries.", req.UserID, len(changes)))
+	return &bot.Reply{Ephemeral: true, Content: fmt.Sprintf("Imported %d entries in one go. They answer from now on.", len(changes))}, nil
+}
+
+func importProblems(err error) error {
+	var verr *kb.ValidationError
+	if !errors.As(err, &verr) {
+		return saveError(err)
+	}
+	var lines []string
+	for i, p := range verr.Problems {
+		if i == 10 {
+			lines = append(lines, fmt.Sprintf("…and %d more.", len(verr.Problems)-10))
+			break
+		}
+		where := p.Field
+		if p.Entry != "" {
+			where = p.Entry + ": " + where
+		}
+		lines = append(lines, "• "+bot.Escape(strings.TrimPrefix(where+": "+p.Msg, ": ")))
+	}
+	return bot.Userf("Nothing was imported. %d problem(s):\n%s", len(verr.Problems), strings.Join(lines, "\n"))
+}

@@ -1,0 +1,237 @@
+package commands
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"crisisbot/bot"
+	"crisisbot/kb"
+)
+
+// Sender is what moderation needs from Discord besides answering the
+// interaction: posting to a channel (the audit channel) and downloading an
+// attachment (an import file). *bot.Bot satisfies it.
+type Sender interface {
+	Send(ctx context.Context, channelID string, rep *bot.Reply) error
+	Fetch(ctx context.Context, url string, limit int64) ([]byte, error)
+}
+
+// ModerationConfig is what the /kb command needs. Library, Store and Sender
+// are required; zero values of the rest mean defaults.
+type ModerationConfig struct {
+	Library *kb.Library // the per-server indexes that edits rebuild
+	Store   kb.Store    // the store behind Library: history, audit, settings, statistics
+	Sender  Sender
+	Owners  []string // OWNER_USER_IDS: may change the global knowledge base
+	Now     func() time.Time
+	Logger  *slog.Logger
+	// PerServer is how many /kb commands one server may run per minute,
+	// shared by its moderators (default 30): one server cannot spend the
+	// bot's CPU and disk for all.
+	PerServer int
+}
+
+// Moderation is the /kb command: moderators keep their server's answers
+// current, with history, rollback and an audit trail, and never reach
+// another server's answers. Safe for concurrent use.
+type Moderation struct {
+	lib      *kb.Library
+	store    kb.Store
+	send     Sender
+	owners   []string
+	now      func() time.Time
+	log      *slog.Logger
+	settings Settings
+	limiter  *limiter
+}
+
+// NewModeration returns the /kb command over its dependencies.
+func NewModeration(c ModerationConfig) *Moderation {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.PerServer == 0 {
+		c.PerServer = 30
+	}
+	return &Moderation{
+		lib: c.Library, store: c.Store, send: c.Sender, owners: c.Owners, now: c.Now, log: c.Logger,
+		settings: Settings{store: c.Store},
+		limiter:  newLimiter(c.PerServer, time.Minute, c.Now),
+	}
+}
+
+const (
+	permManageServer = int64(discordgo.PermissionManageGuild)
+	permAdmin        = int64(discordgo.PermissionAdministrator)
+	addedTopic       = "Added by moderators"
+)
+
+// level is who may run a moderation action.
+type level int
+
+const (
+	// moderator: Manage Server, Administrator, or a moderator role.
+	moderator level = iota
+	// manager: Manage Server or Administrator only. Who moderates and where
+	// the audit trail goes are decided by managers, so a moderator role can
+	// neither grant itself to others nor silence the audit channel.
+	manager
+)
+
+// scopedHandler handles a moderation request in an authorised scope.
+type scopedHandler func(ctx context.Context, req *bot.Request, scope string) (*bot.Reply, error)
+
+// guard authorises a request for the scope it names (the "scope" option of a
+// command, or the scope a form or button carries) at the given level, applies
+// the per-server rate limit, then runs h.
+func (m *Moderation) guard(need level, h scopedHandler) bot.HandlerFunc {
+	return func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+		requested := req.String("scope")
+		if p, ok := req.Params["scope"]; ok {
+			requested = p
+		}
+		sc, err := m.authorize(ctx, req, requested, need)
+		if err != nil {
+			return nil, err
+		}
+		if ok, wait := m.limiter.allow(sc); !ok {
+			return nil, bot.Userf("Moderators here are making changes very quickly. Please wait %d seconds and try again.", int(wait/time.Second))
+		}
+		return h(ctx, req, sc)
+	}
+}
+
+// authorize resolves the scope a request acts on and checks the user may act
+// there. It runs on every moderation interaction, from the member data
+// Discord sent, not only through the command's default permission (which a
+// server can change).
+func (m *Moderation) authorize(ctx context.Context, req *bot.Request, requested string, need level) (string, error) {
+	if requested == "global" || requested == kb.GlobalScope {
+		if !slices.Contains(m.owners, req.UserID) {
+			return "", bot.Userf("Only the bot's operators can change the answers everyone sees. Leave out scope to change this server's answers.")
+		}
+		return kb.GlobalScope, nil
+	}
+	if req.GuildID == "" {
+		return "", bot.Userf("Moderation happens in a server: run this there.")
+	}
+	if requested != "" && requested != "server" && requested != req.GuildID {
+		return "", bot.Userf("You can only change this server's answers.")
+	}
+	if req.Permissions&(permManageServer|permAdmin) != 0 {
+		return req.GuildID, nil
+	}
+	if need == manager {
+		return "", bot.Userf("Only members with Manage Server can change who moderates and where changes are logged.")
+	}
+	roles, err := m.settings.ModRoles(ctx, req.GuildID)
+	if err != nil {
+		return "", err
+	}
+	for _, r := range req.Roles {
+		if r != "" && slices.Contains(roles, r) {
+			return req.GuildID, nil
+		}
+	}
+	return "", bot.Userf("Only moderators can change answers: members with Manage Server, or a role added with `/kb roles add`.")
+}
+
+// command is /kb: its definition and its routes, one route per subcommand.
+func (m *Moderation) command(indexes Indexes) command {
+	perm := permManageServer
+	idOpt := func() *discordgo.ApplicationCommandOption {
+		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: "id", Description: "The entry", Required: true, Autocomplete: true}
+	}
+	scopeOpt := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: "scope", Description: "Where the change applies (default: this server)",
+		Choices: []*discordgo.ApplicationCommandOptionChoice{{Name: "this server", Value: "server"}, {Name: "everyone (bot operators only)", Value: "global"}}}
+	sub := func(name, desc string, opts ...*discordgo.ApplicationCommandOption) *discordgo.ApplicationCommandOption {
+		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand, Name: name, Description: desc, Options: opts}
+	}
+	roleOpt := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionRole, Name: "role", Description: "The role", Required: true}
+	return command{
+		def: &discordgo.ApplicationCommand{
+			Name: "kb", Description: "Moderators: keep CrisisBot's answers current for this server.",
+			DefaultMemberPermissions: &perm,
+			Contexts:                 &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild},
+			Options: []*discordgo.ApplicationCommandOption{
+				sub("add", "Add an answer (opens a form)", scopeOpt),
+				sub("edit", "Edit an answer (opens the form filled in)", idOpt(), scopeOpt),
+				sub("remove", "Hide an answer (asks to confirm; it stays in the history)", idOpt(), scopeOpt),
+				sub("history", "Versions of an answer: who, when, what changed", idOpt(), scopeOpt),
+				sub("revert", "Restore a version as a new version", idOpt(),
+					&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger, Name: "version", Description: "The version to restore", Required: true, MinValue: ptr(1.0)}, scopeOpt),
+				sub("unanswered", "The most-asked questions I declined"),
+				sub("export", "This server's changes (or, for operators, everything) as a JSON file", scopeOpt),
+				sub("import", "Apply a JSON file: all of it, or nothing if any entry is wrong",
+					&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "A file from /kb export", Required: true}, scopeOpt),
+				sub("auditchannel", "Managers: post every change to this server's answers in a channel",
+					&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionChannel, Name: "channel", Description: "Where to post (leave out to stop)",
+						ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildText}}),
+				sub("audit", "The latest changes here: who changed what, and when", scopeOpt),
+				sub("stats", "Questions asked, answered rate, top answers and feedback"),
+				{Type: discordgo.ApplicationCommandOptionSubCommandGroup, Name: "roles", Description: "Roles whose members may moderate",
+					Options: []*discordgo.ApplicationCommandOption{sub("add", "Managers: let a role moderate", roleOpt), sub("remove", "Managers: stop a role moderating", roleOpt), sub("list", "List the moderator roles")}},
+			},
+		},
+		routes: func(r *bot.Router) {
+			r.Command("kb/add", m.guard(moderator, m.handleAdd))
+			r.Command("kb/edit", m.guard(moderator, m.handleEdit))
+			r.Command("kb/remove", m.guard(moderator, m.handleRemove))
+			r.Command("kb/history", m.guard(moderator, m.handleHistory))
+			r.Command("kb/revert", m.guard(moderator, m.handleRevert))
+			r.Command("kb/unanswered", m.guard(moderator, m.handleUnanswered))
+			r.Command("kb/export", m.guard(moderator, m.handleExport))
+			r.Command("kb/import", m.guard(moderator, m.handleImport))
+			r.Command("kb/auditchannel", m.guard(manager, m.handleAuditChannel))
+			r.Command("kb/audit", m.guard(moderator, m.handleAudit))
+			r.Command("kb/stats", m.guard(moderator, m.handleStats))
+			r.Command("kb/roles/add", m.guard(manager, m.handleRolesAdd))
+			r.Command("kb/roles/remove", m.guard(manager, m.handleRolesRemove))
+			r.Command("kb/roles/list", m.guard(moderator, m.handleRolesList))
+			r.Command("kb", func(context.Context, *bot.Request) (*bot.Reply, error) {
+				return nil, bot.Userf("I don't know that /kb command; it may be from an older version of me.")
+			})
+			r.Autocomplete("kb", func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+				var choices []*discordgo.ApplicationCommandOptionChoice
+				for _, sg := range indexes.Index(scope(req)).Complete(req.String("id"), bot.MaxChoices) {
+					choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: sg.Question, Value: sg.ID})
+				}
+				return &bot.Reply{Choices: choices}, nil
+			})
+			r.ModalSubmit("/kbsave/{scope}/{entry}/{base}", m.guard(moderator, m.handleSave))
+			r.Component("/kbrm/{scope}/{entry}/{base}", m.guard(moderator, m.handleRemoveConfirm))
+			r.Component("/kbcancel", func(context.Context, *bot.Request) (*bot.Reply, error) {
+				return &bot.Reply{Update: true, Content: "Cancelled; nothing changed."}, nil
+			})
+			r.Component("/kbnew/{rank}", m.guard(moderator, m.handleCreateFromUnanswered))
+		},
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// audit posts a change to the server's audit channel, if it has one. The
+// audit log in the store is the record; a failed post is only logged.
+func (m *Moderation) audit(ctx context.Context, sc, text string) {
+	if sc == kb.GlobalScope {
+		return
+	}
+	ch, err := m.settings.AuditChannel(ctx, sc)
+	if err != nil || ch == "" {
+		return
+	}
+	m.post(ctx, ch, text)
+}
+
+func (m *Moderation) post(ctx context.Context, channel, text string) {
+	if err := m.send.Send(ctx, channel, &bot.Reply{Content: text}); err != nil {
+		m.log.Warn("could not post to the audit channel", "err", err, "channel", channel)
+	}
+}
