@@ -107,13 +107,6 @@ func (s *Service) answer(req *bot.Request, text string) (answered, error) {
 	return answered{Reply: answerReply(ix.KB(), res.Entry, res.Question), entryID: res.Entry.ID}, nil
 }
 
-func (s *Service) throttle(user string) error {
-	if ok, wait := s.limiter.allow(user); !ok {
-		return bot.Userf("You're asking quickly. Please try again in %d seconds.", int(wait/time.Second))
-	}
-	return nil
-}
-
 // withRepeat turns a repeat of the same entry in the same channel, within the
 // window, into a private copy with a pointer, instead of a public duplicate.
 func (s *Service) withRepeat(channel string, private bool, rep *bot.Reply, entry string) *bot.Reply {

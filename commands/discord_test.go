@@ -275,3 +275,42 @@ func TestDefinitions(t *testing.T) {
 		}
 	}
 }
+
+func TestMessages_ThrottledOnceNotEveryTime(t *testing.T) {
+	k, err := kb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := time.Date(2022, 1, 10, 12, 0, 0, 0, time.UTC)
+	svc := NewService(Fixed{Live: kb.NewLive(kb.NewIndex(k, kb.Options{}))}, Options{RateQuestions: 2, RateWindow: time.Minute, Now: func() time.Time { return clock }})
+	router := bot.NewRouter(slog.New(slog.DiscardHandler), nil)
+	svc.Routes(router)
+	raw, err := os.ReadFile("../testdata/discord/message_mention.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := func(q string) []*discordgo.MessageSend {
+		var m discordgo.Message
+		if err := json.Unmarshal(raw, &m); err != nil {
+			t.Fatal(err)
+		}
+		m.Content = "<@900000000000000001> " + q
+		rec := &recorder{}
+		router.HandleMessage(context.Background(), rec, &m, "900000000000000001")
+		return rec.messages
+	}
+	var replies []string
+	for _, q := range []string{"peskov", "guard act", "sherman", "geneva", "osce", "nato"} {
+		for _, m := range send(q) {
+			replies = append(replies, m.Content)
+		}
+	}
+	// Two answers, one notice, and the other three dropped.
+	if len(replies) != 3 || !strings.Contains(replies[2], "asking quickly") {
+		t.Fatalf("replies %q", replies)
+	}
+	clock = clock.Add(time.Minute)
+	if got := send("peskov"); len(got) != 1 || strings.Contains(got[0].Content, "quickly") {
+		t.Fatalf("after the window: %+v", got)
+	}
+}

@@ -41,6 +41,9 @@ func (s *Service) handleAskMessage(ctx context.Context, req *bot.Request) (*bot.
 // window gets a short pointer to the earlier answer.
 func (s *Service) handleMessage(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	rep, err := s.answer(req, req.Text)
+	if quietlyThrottled(err) {
+		return nil, nil // told once already; answering every one would be the spam
+	}
 	if err != nil || rep.entryID == "" || req.GuildID == "" {
 		return rep.Reply, err
 	}

@@ -1,9 +1,13 @@
 package commands
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"sync"
 	"time"
+
+	"crisisbot/bot"
 )
 
 // limiter is a per-user token bucket: capacity n, refilled at n per window.
@@ -17,8 +21,9 @@ type limiter struct {
 }
 
 type bucket struct {
-	tokens float64
-	at     time.Time
+	tokens   float64
+	at       time.Time
+	notified bool // told once that they are asking too quickly, since the last allowed request
 }
 
 func newLimiter(n int, per time.Duration, now func() time.Time) *limiter {
@@ -27,6 +32,13 @@ func newLimiter(n int, per time.Duration, now func() time.Time) *limiter {
 
 // allow takes a token for user, or says how long until one is free.
 func (l *limiter) allow(user string) (bool, time.Duration) {
+	ok, wait, _ := l.take(user)
+	return ok, wait
+}
+
+// take is allow that also says whether this is the first refusal since the
+// user's last allowed request: the one worth telling them about.
+func (l *limiter) take(user string) (ok bool, wait time.Duration, first bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -43,10 +55,43 @@ func (l *limiter) allow(user string) (bool, time.Duration) {
 	b.at = now
 	if b.tokens >= 1 {
 		b.tokens--
-		return true, 0
+		b.notified = false
+		return true, 0, false
 	}
-	wait := time.Duration((1 - b.tokens) / rate * float64(time.Second))
-	return false, wait.Round(time.Second) + time.Second
+	wait = time.Duration((1 - b.tokens) / rate * float64(time.Second))
+	first = !b.notified
+	b.notified = true
+	return false, wait.Round(time.Second) + time.Second, first
+}
+
+// throttledError is a question refused by the per-user rate limit. Only the
+// first refusal in a row is worth a reply: answering every throttled message
+// in a channel would multiply the very spam the limit is there to stop.
+type throttledError struct {
+	wait  time.Duration
+	first bool
+}
+
+func (e *throttledError) Error() string {
+	return fmt.Sprintf("You're asking quickly. Please try again in %d seconds.", int(e.wait/time.Second))
+}
+
+// Unwrap makes the refusal a *bot.UserError, shown to the user as it is.
+func (e *throttledError) Unwrap() error { return &bot.UserError{Msg: e.Error()} }
+
+// throttle takes a question from user's allowance.
+func (s *Service) throttle(user string) error {
+	if ok, wait, first := s.limiter.take(user); !ok {
+		return &throttledError{wait: wait, first: first}
+	}
+	return nil
+}
+
+// quietlyThrottled reports whether err is a repeated rate-limit refusal,
+// which a message (not an interaction) should not answer at all.
+func quietlyThrottled(err error) bool {
+	var te *throttledError
+	return errors.As(err, &te) && !te.first
 }
 
 // prune forgets users whose buckets are full again.
