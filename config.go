@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"strconv"
@@ -26,6 +27,7 @@ type Config struct {
 	ShutdownTimout time.Duration // SHUTDOWN_TIMEOUT
 	DBPath         string        // KB_DB_PATH
 	Owners         []string      // OWNER_USER_IDS
+	MetricsAddr    string        // METRICS_ADDR: host:port for /metrics, /livez, /readyz; "" = off
 }
 
 // configError is a configuration that cannot work; it exits with 2.
@@ -39,6 +41,7 @@ var configKeys = []string{
 	"DISCORD_TOKEN", "DISCORD_GUILD_ID", "DISCORD_API_BASE_URL", "LOG_LEVEL", "LOG_FORMAT",
 	"ASK_CHANNEL_IDS", "RATE_LIMIT_QUESTIONS", "RATE_LIMIT_WINDOW", "REPEAT_WINDOW", "SHUTDOWN_TIMEOUT",
 	"KB_DB_PATH", "OWNER_USER_IDS",
+	"METRICS_ADDR",
 }
 
 // LoadConfig reads and validates the configuration. The error names every
@@ -93,6 +96,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c.RateWindow = duration(get, bad, "RATE_LIMIT_WINDOW", "30s")
 	c.RepeatWindow = duration(get, bad, "REPEAT_WINDOW", "2m")
 	c.ShutdownTimout = duration(get, bad, "SHUTDOWN_TIMEOUT", "10s")
+	c.MetricsAddr = get("METRICS_ADDR", "")
+	if c.MetricsAddr != "" && !isListenAddr(c.MetricsAddr) {
+		bad("METRICS_ADDR", "%q is not host:port like 127.0.0.1:9464 (or :9464 for every interface)", c.MetricsAddr)
+	}
 	if len(problems) > 0 {
 		return c, errors.New("configuration:\n  " + strings.Join(problems, "\n  "))
 	}
@@ -130,4 +137,15 @@ func isSnowflake(s string) bool {
 	}
 	_, err := strconv.ParseUint(s, 10, 64)
 	return err == nil
+}
+
+// isListenAddr reports whether s is host:port with a port number (0 picks a
+// free port).
+func isListenAddr(s string) bool {
+	_, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return false
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 0 && n <= 65535
 }

@@ -36,21 +36,26 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 		return fmt.Errorf("KB_DB_PATH: %w", err)
 	}
 	defer store.Close(context.Background())
-	lib, err := kb.OpenLibrary(ctx, store, curated, kb.Options{}, log)
+	op := newOperations(cfg, log)
+	kbStore := op.store(store) // timed and counted when METRICS_ADDR is set
+	lib, err := kb.OpenLibrary(ctx, kbStore, curated, kb.Options{}, log)
 	if err != nil {
 		return err
 	}
 	router := bot.NewRouter(log, cfg.AskChannelIDs)
+	router.Observer = op.observer()
 	b, err := bot.New(bot.Options{
 		Token: cfg.Token, APIBase: cfg.APIBaseURL, MessageContent: router.HasAskChannels(), Logger: log,
+		Observer: op.observer(), Transport: op.transport(),
 	}, router)
 	if err != nil {
 		return err
 	}
-	mod := commands.NewModeration(commands.ModerationConfig{Library: lib, Store: store, Sender: b, Owners: cfg.Owners, Logger: log})
+	mod := commands.NewModeration(commands.ModerationConfig{Library: lib, Store: kbStore, Sender: b, Owners: cfg.Owners, Logger: log,
+		Observer: op.editObserver()})
 	svc := commands.NewService(lib, commands.Options{
 		RateQuestions: cfg.RateQuestions, RateWindow: cfg.RateWindow, RepeatWindow: cfg.RepeatWindow, Logger: log,
-		Records: store, Moderation: mod,
+		Records: kbStore, Moderation: mod,
 	})
 	defer svc.Close(context.Background()) // on early returns; idempotent
 	svc.Routes(router)                    // before the bot takes events (Open)
@@ -65,6 +70,10 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 		_, err := b.Register(ctx, cfg.GuildID, svc.Definitions(), true)
 		return err
 	}
+	if err := op.start(lib, store, b); err != nil {
+		return err
+	}
+	defer op.close(context.Background())
 	if _, err := b.Register(ctx, cfg.GuildID, svc.Definitions(), false); err != nil {
 		log.Error("command registration failed; serving the commands already registered", "err", err)
 	}

@@ -202,6 +202,7 @@ func TestLoadConfig(t *testing.T) {
 				"LOG_LEVEL": "loud", "LOG_FORMAT": "xml", "ASK_CHANNEL_IDS": "1,x", "RATE_LIMIT_QUESTIONS": "0",
 				"RATE_LIMIT_WINDOW": "soon", "REPEAT_WINDOW": "-1s", "SHUTDOWN_TIMEOUT": "forever",
 				"OWNER_USER_IDS": "me", "KB_DB_PATH": ".",
+				"METRICS_ADDR": "9464",
 			}[k]
 		})
 		if err == nil {

@@ -32,6 +32,9 @@ type Options struct {
 	OpenTimeout    time.Duration // default 15 s
 	CallTimeout    time.Duration // bound on one REST call, 429 retries included; default 10 s
 	Logger         *slog.Logger
+	// Observer is told of gateway events if it implements GatewayObserver;
+	// nil means none. (The router has its own Observer for requests.)
+	Observer Observer
 }
 
 // Bot is one connection to Discord. Open connects, Close shuts down in order:
@@ -84,6 +87,7 @@ func New(opts Options, router *Router) (*Bot, error) {
 	s.AddHandler(b.onReady)
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(b.onMessage)
+	b.watchGateway()
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { b.log.Warn("gateway disconnected") })
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { b.log.Info("gateway session resumed") })
 	s.AddHandler(func(_ *discordgo.Session, rl *discordgo.RateLimit) {

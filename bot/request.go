@@ -25,6 +25,8 @@ type Request struct {
 	options     map[string]*discordgo.ApplicationCommandInteractionDataOption
 	focused     string
 	sub         string
+	id          string // shared by the request's log line and any error reply
+	trace       *trace // nil for a request the router did not build
 }
 
 // String returns a string option of the command ("" when absent).

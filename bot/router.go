@@ -57,6 +57,9 @@ type Router struct {
 	// dropped for an empty list, since autocomplete cannot be deferred.
 	// Default 2 s.
 	AutocompleteBudget time.Duration
+	// Observer is told of every handled request; nil means none. Set it
+	// before the router serves.
+	Observer Observer
 }
 
 // NewRouter returns an empty router. Messages in askChannels are questions
@@ -126,12 +129,13 @@ func (r *Router) HasAskChannels() bool { return len(r.askChannel) > 0 }
 
 // errorReply is what a user sees for an error.
 func (r *Router) errorReply(err error, req *Request) *Reply {
+	noteError(req, err)
 	var ue *UserError
 	if errors.As(err, &ue) {
 		return &Reply{Ephemeral: true, Content: ue.Msg}
 	}
-	r.log.Error("handler failed", "err", err, "user", req.UserID, "guild", req.GuildID)
-	return &Reply{Ephemeral: true, Content: "Sorry, something went wrong on my side. It has been logged; please try again."}
+	r.log.Error("handler failed", "err", err, "request", req.ID(), "user", req.UserID, "guild", req.GuildID)
+	return &Reply{Ephemeral: true, Content: errorMessage(req.ID())}
 }
 
 // call runs h under recover.
@@ -160,6 +164,8 @@ func (r *Router) HandleInteraction(ctx context.Context, resp Responder, i *disco
 	if i.Member != nil {
 		req.Permissions, req.Roles = i.Member.Permissions, i.Member.Roles
 	}
+	resp = r.beginInteraction(req, i, resp)
+	defer r.end(req)
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
 		d, ok := i.Data.(discordgo.ApplicationCommandInteractionData)
@@ -393,6 +399,8 @@ func (r *Router) HandleMessage(ctx context.Context, resp Responder, m *discordgo
 		return
 	}
 	req := &Request{Message: m, UserID: m.Author.ID, GuildID: m.GuildID, ChannelID: m.ChannelID, Text: StripMention(m.Content, botID)}
+	resp = r.beginMessage(req, m, botID, resp)
+	defer r.end(req)
 	rep, err := r.call(ctx, r.message, req)
 	if err != nil {
 		rep = r.errorReply(err, req)

@@ -47,6 +47,7 @@ func (s *Service) handleAsk(ctx context.Context, req *bot.Request) (*bot.Reply, 
 			if err := s.throttle(req.UserID); err != nil {
 				return nil, err
 			}
+			req.Note(bot.OutcomeAnswered, e.ID, 0)
 			return s.withRepeat(req.ChannelID, private, answerReply(ix.KB(), e, ""), e.ID), nil
 		}
 	}
@@ -82,11 +83,14 @@ type answered struct {
 // answer runs a free-text question through the rate limit and the matcher.
 func (s *Service) answer(req *bot.Request, text string) (answered, error) {
 	if err := s.throttle(req.UserID); err != nil {
+		req.Note(bot.OutcomeRateLimited, "", 0)
 		return answered{}, err
 	}
 	q := stripDiscordMarkup(text)
 	ix := s.indexes.Index(scope(req))
+	start := time.Now()
 	res, err := ix.Ask(q)
+	noteAnswer(req, res, err, time.Since(start))
 	switch {
 	case errors.Is(err, kb.ErrEmptyQuestion):
 		return answered{Reply: helpReply(true)}, nil

@@ -33,6 +33,8 @@ type ModerationConfig struct {
 	// shared by its moderators (default 30): one server cannot spend the
 	// bot's CPU and disk for all.
 	PerServer int
+	// Observer is told of refused edits; nil means none.
+	Observer EditObserver
 }
 
 // Moderation is the /kb command: moderators keep their server's answers
@@ -47,6 +49,7 @@ type Moderation struct {
 	log      *slog.Logger
 	settings Settings
 	limiter  *limiter
+	observer EditObserver
 }
 
 // NewModeration returns the /kb command over its dependencies.
@@ -64,6 +67,7 @@ func NewModeration(c ModerationConfig) *Moderation {
 		lib: c.Library, store: c.Store, send: c.Sender, owners: c.Owners, now: c.Now, log: c.Logger,
 		settings: Settings{store: c.Store},
 		limiter:  newLimiter(c.PerServer, time.Minute, c.Now),
+		observer: c.Observer,
 	}
 }
 

@@ -79,6 +79,7 @@ type Server struct {
 	identifies  atomic.Int64
 	lastIntents atomic.Int64
 	resumes     atomic.Int64
+	held        atomic.Bool // the gateway refuses connections (HoldGateway)
 }
 
 // New starts a fake that accepts token.

@@ -31,6 +31,10 @@ type frame struct {
 var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
 
 func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
+	if s.held.Load() {
+		http.Error(w, "the gateway is unavailable", http.StatusServiceUnavailable)
+		return
+	}
 	ws, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return

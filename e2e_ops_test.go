@@ -1,0 +1,203 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+)
+
+var opsAddrLog = regexp.MustCompile(`msg="metrics and health probes listening" addr=(127\.0\.0\.1:\d+)`)
+
+// opsURL is the base URL of the bot's metrics and probes, as it logged it
+// (METRICS_ADDR=127.0.0.1:0 lets the system pick the port).
+func (h *harness) opsURL(t *testing.T) string {
+	t.Helper()
+	var m []string
+	if !eventually(func() bool { m = opsAddrLog.FindStringSubmatch(h.logs.String()); return m != nil }) {
+		t.Fatal("the bot did not log the metrics address")
+	}
+	return "http://" + m[1]
+}
+
+// get returns the status and body of a GET on the bot's ops server.
+func get(t testing.TB, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(body)
+}
+
+// scrape reads /metrics into metric families.
+func scrape(t testing.TB, base string) map[string]*dto.MetricFamily {
+	t.Helper()
+	status, body := get(t, base+"/metrics")
+	if status != http.StatusOK {
+		t.Fatalf("/metrics: %d %s", status, body)
+	}
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("parse /metrics: %v", err)
+	}
+	return fams
+}
+
+// value is the value of the series of a family with exactly these labels
+// among its own (counter, gauge, or a histogram's count); -1 when absent.
+func value(fams map[string]*dto.MetricFamily, name string, labels ...string) float64 {
+	f, ok := fams[name]
+	if !ok {
+		return -1
+	}
+next:
+	for _, m := range f.GetMetric() {
+		have := map[string]string{}
+		for _, l := range m.GetLabel() {
+			have[l.GetName()] = l.GetValue()
+		}
+		for i := 0; i+1 < len(labels); i += 2 {
+			if have[labels[i]] != labels[i+1] {
+				continue next
+			}
+		}
+		switch {
+		case m.Counter != nil:
+			return m.Counter.GetValue()
+		case m.Gauge != nil:
+			return m.Gauge.GetValue()
+		case m.Histogram != nil:
+			return float64(m.Histogram.GetSampleCount())
+		}
+	}
+	return -1
+}
+
+func TestE2E_Metrics(t *testing.T) {
+	t.Parallel()
+	h := startBot(t, newFake(t), map[string]string{"METRICS_ADDR": "127.0.0.1:0"})
+	base := h.opsURL(t)
+	if status, body := get(t, base+"/livez"); status != 200 || body != "ok" {
+		t.Fatalf("/livez: %d %q", status, body)
+	}
+	if !eventually(func() bool { s, _ := get(t, base+"/readyz"); return s == 200 }) {
+		_, body := get(t, base+"/readyz?verbose")
+		t.Fatalf("never ready:\n%s", body)
+	}
+	h.interact(t, "slash_ask", nil)
+	h.interact(t, "slash_ask", setQuestion("What sanctions has the EU imposed on Russia?"))
+	h.interact(t, "autocomplete_ask", nil)
+	h.interact(t, "context_menu", nil)
+	want := []struct {
+		name   string
+		labels []string
+		value  float64
+	}{
+		{"crisisbot_questions_total", []string{"surface", "slash", "outcome", "answered"}, 1},
+		{"crisisbot_questions_total", []string{"surface", "slash", "outcome", "declined"}, 1},
+		{"crisisbot_questions_total", []string{"surface", "autocomplete", "outcome", "answered"}, 1},
+		{"crisisbot_questions_total", []string{"surface", "context_menu", "outcome", "answered"}, 1},
+		{"crisisbot_questions_total", []string{"surface", "dm", "outcome", "answered"}, 0},
+		{"crisisbot_questions_total", []string{"surface", "http", "outcome", "partial"}, 0},
+		{"crisisbot_answer_duration_seconds", nil, 3},
+		{"crisisbot_response_duration_seconds", []string{"surface", "slash"}, 2},
+		{"crisisbot_response_duration_seconds", []string{"surface", "context_menu"}, 1},
+		{"crisisbot_autocomplete_duration_seconds", nil, 1},
+		{"crisisbot_requests_total", []string{"surface", "slash", "result", "ok"}, 2},
+		{"crisisbot_requests_total", []string{"surface", "slash", "result", "error"}, 0},
+		{"crisisbot_discord_requests_total", []string{"route", "interaction_callback", "status", "204"}, 4},
+		{"crisisbot_discord_rate_limited_total", []string{"route", "interaction_callback"}, 0},
+		{"crisisbot_gateway_up", []string{"shard", "0"}, 1},
+		{"crisisbot_gateway_events_total", []string{"shard", "0", "event", "ready"}, 1},
+		{"crisisbot_kb_entries", []string{"scope_kind", "servers"}, 0},
+		{"crisisbot_votes_total", []string{"kind", "up"}, 0},
+		{"crisisbot_kb_edits_refused_total", []string{"reason", "conflict"}, 0},
+	}
+	var fams map[string]*dto.MetricFamily
+	ok := eventually(func() bool {
+		fams = scrape(t, base)
+		for _, w := range want {
+			if value(fams, w.name, w.labels...) != w.value {
+				return false
+			}
+		}
+		return true
+	})
+	if !ok {
+		for _, w := range want {
+			if got := value(fams, w.name, w.labels...); got != w.value {
+				t.Errorf("%s%v = %v, want %v", w.name, w.labels, got, w.value)
+			}
+		}
+	}
+	for _, name := range []string{"crisisbot_build_info", "crisisbot_gateway_heartbeat_latency_seconds", "crisisbot_store_operation_duration_seconds",
+		"crisisbot_store_errors_total", "crisisbot_kb_edits_total", "crisisbot_discord_retries_total", "go_goroutines", "process_resident_memory_bytes"} {
+		if _, ok := fams[name]; !ok {
+			t.Errorf("/metrics lacks %s", name)
+		}
+	}
+	if g := value(fams, "crisisbot_kb_entries", "scope_kind", "global"); g < 30 {
+		t.Errorf("global entries %v", g)
+	}
+	if b := fams["crisisbot_build_info"].GetMetric()[0]; len(b.GetLabel()) != 2 {
+		t.Errorf("build info labels %v", b.GetLabel())
+	}
+	// One debug line per handled interaction, naming surface, outcome and
+	// entry; the question's text is not in it.
+	logs := h.logs.String()
+	if !regexp.MustCompile(`msg=handled request=[0-9a-f]{8} surface=slash command=ask outcome=answered latency=\S+ entry=russian-troop-numbers`).MatchString(logs) {
+		t.Errorf("no log line for the answered /ask:\n%s", logs)
+	}
+	if strings.Contains(logs, "sanctions") {
+		t.Error("a question's text reached the logs")
+	}
+}
+
+func TestE2E_Readiness(t *testing.T) {
+	t.Parallel()
+	fake := newFake(t)
+	h := startBot(t, fake, map[string]string{"METRICS_ADDR": "127.0.0.1:0"})
+	base := h.opsURL(t)
+	if !eventually(func() bool { s, _ := get(t, base+"/readyz"); return s == 200 }) {
+		t.Fatal("never ready")
+	}
+	if _, body := get(t, base+"/readyz?verbose"); !strings.Contains(body, "[+]kb ok\n[+]store ok\n[+]gateway-shard-0 ok\nreadyz check passed") {
+		t.Errorf("verbose:\n%s", body)
+	}
+	fake.HoldGateway()
+	var body string
+	if !eventually(func() bool { var s int; s, body = get(t, base+"/readyz"); return s == 503 }) {
+		t.Fatal("still ready with the gateway down")
+	}
+	if !strings.Contains(body, "[-]gateway-shard-0 failed") || strings.Contains(body, "[+]") {
+		t.Errorf("503 body:\n%s", body)
+	}
+	if _, v := get(t, base+"/readyz?verbose"); !strings.Contains(v, "[+]kb ok") || !strings.Contains(v, "[-]gateway-shard-0 failed") {
+		t.Errorf("verbose while down:\n%s", v)
+	}
+	if s, _ := get(t, base+"/livez"); s != 200 {
+		t.Errorf("/livez %d while the gateway is down: liveness must not depend on it", s)
+	}
+	fake.ReleaseGateway()
+	if !eventually(func() bool { s, _ := get(t, base+"/readyz"); return s == 200 }) {
+		t.Fatal("not ready again after the gateway came back")
+	}
+	if fake.Resumes() < 1 {
+		t.Errorf("came back without resuming")
+	}
+	if embedTitle(t, data(t, h.interact(t, "slash_ask", nil))) == "" {
+		t.Fatal("no answer after the outage")
+	}
+}
