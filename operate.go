@@ -112,6 +112,7 @@ func (o *operations) start(lib *kb.Library, store kb.Store, b *bot.Bot) error {
 			return nil
 		}},
 	)
+	o.metrics.WatchReady(health)
 	o.srv = ops.NewServer(o.addr, o.metrics.Registry(), health, o.log)
 	_, err := o.srv.Start()
 	return err

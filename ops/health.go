@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Check is one readiness check: Fn returns nil when the dependency is ready,
@@ -84,4 +86,33 @@ func (h *Health) readyz(w http.ResponseWriter, r *http.Request) {
 		lines = failed
 	}
 	fmt.Fprint(w, strings.Join(lines, "\n")+"\nreadyz check failed\n")
+}
+
+var (
+	readyDesc      = prometheus.NewDesc("crisisbot_ready", "1 when every readiness check passes (as /readyz answers 200), else 0.", nil, nil)
+	readyCheckDesc = prometheus.NewDesc("crisisbot_ready_check", "1 when the named readiness check passes, else 0.", []string{"check"}, nil)
+)
+
+// WatchReady exports crisisbot_ready and crisisbot_ready_check{check}, from
+// h's checks run at each scrape, so alerts can see what /readyz says.
+func (m *Metrics) WatchReady(h *Health) { m.reg.MustRegister(readyCollector{h}) }
+
+type readyCollector struct{ h *Health }
+
+func (c readyCollector) Describe(ch chan<- *prometheus.Desc) { ch <- readyDesc; ch <- readyCheckDesc }
+
+func (c readyCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*checkTimeout)
+	defer cancel()
+	all := 1.0
+	for _, ck := range c.h.checks {
+		cctx, ccancel := context.WithTimeout(ctx, checkTimeout)
+		v := 1.0
+		if ck.Fn(cctx) != nil {
+			v, all = 0, 0
+		}
+		ccancel()
+		ch <- prometheus.MustNewConstMetric(readyCheckDesc, prometheus.GaugeValue, v, ck.Name)
+	}
+	ch <- prometheus.MustNewConstMetric(readyDesc, prometheus.GaugeValue, all)
 }
