@@ -85,6 +85,9 @@ type Store interface {
 	Vote(ctx context.Context, scope, entryID, user string, up bool) error
 	// Stats summarises questions and feedback in a scope.
 	Stats(ctx context.Context, scope string) (Stats, error)
+	// Daily returns a scope's figures per day (UTC) from since's day on,
+	// oldest first; days without questions or votes are left out.
+	Daily(ctx context.Context, scope string, since time.Time) ([]Day, error)
 	// Close flushes and closes the store.
 	Close(ctx context.Context) error
 }

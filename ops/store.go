@@ -119,3 +119,10 @@ func (s *store) fail(op string, err error) {
 		s.m.storeErrors.WithLabelValues(op).Inc()
 	}
 }
+
+func (s *store) Daily(ctx context.Context, scope string, since time.Time) ([]kb.Day, error) {
+	defer s.m.storeDone("daily", time.Now())
+	out, err := s.Store.Daily(ctx, scope, since)
+	s.fail("daily", err)
+	return out, err
+}

@@ -64,6 +64,7 @@ var migrations = []string{
 		up       INTEGER NOT NULL,
 		PRIMARY KEY (scope, entry_id, user_id)
 	);`,
+	migrationDaily,
 }
 
 // Store is a kb.Store on SQLite. Safe for concurrent use.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"crisisbot/kb"
 )
@@ -156,6 +157,43 @@ func Run(t *testing.T, open func(t *testing.T) kb.Store) {
 		st, err := s.Stats(ctx, "g1")
 		if err != nil || st.Asked != 4 || st.Answered != 1 || len(st.Entries) != 1 || st.Entries[0].Up != 1 || st.Entries[0].Down != 1 {
 			t.Fatalf("stats %+v %v", st, err)
+		}
+	})
+	t.Run("Daily", func(t *testing.T) {
+		s := open(t)
+		since := time.Now().UTC().Add(-24 * time.Hour)
+		if days, err := s.Daily(ctx, "g1", since); err != nil || len(days) != 0 {
+			t.Fatalf("empty store: %+v %v", days, err)
+		}
+		s.RecordQuestion(ctx, "g1", "what about x?", "")
+		s.RecordQuestion(ctx, "g1", "What about X", "") // the same question again: counted again
+		s.RecordQuestion(ctx, "g1", "who is peskov", "who-is-peskov")
+		s.RecordQuestion(ctx, "g1", "peskov?", "who-is-peskov")
+		s.RecordQuestion(ctx, "g2", "elsewhere", "")
+		s.Vote(ctx, "g1", "who-is-peskov", "u1", true)
+		s.Vote(ctx, "g1", "who-is-peskov", "u1", false) // changed: a 👎 cast today
+		s.Vote(ctx, "g1", "who-is-peskov", "u1", false) // the same again: not counted
+		s.Vote(ctx, "g1", "who-is-peskov", "u2", true)
+		days, err := s.Daily(ctx, "g1", since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sum kb.Day
+		for _, d := range days {
+			if d.Date.Before(since.Truncate(24*time.Hour)) || d.Date.After(time.Now().Add(24*time.Hour)) || d.Date.Hour() != 0 {
+				t.Errorf("day %v", d.Date)
+			}
+			sum.Asked, sum.Answered, sum.Declined, sum.Partial = sum.Asked+d.Asked, sum.Answered+d.Answered, sum.Declined+d.Declined, sum.Partial+d.Partial
+			sum.Up, sum.Down = sum.Up+d.Up, sum.Down+d.Down
+		}
+		if len(days) == 0 || sum.Asked != 4 || sum.Answered != 2 || sum.Declined != 2 || sum.Partial != 0 || sum.Up != 2 || sum.Down != 1 {
+			t.Fatalf("daily %+v, summed %+v", days, sum)
+		}
+		if days, _ := s.Daily(ctx, "g2", since); len(days) != 1 || days[0].Asked != 1 || days[0].Declined != 1 {
+			t.Fatalf("g2 %+v", days)
+		}
+		if days, _ := s.Daily(ctx, "g1", time.Now().Add(48*time.Hour)); len(days) != 0 {
+			t.Fatalf("from the day after tomorrow: %+v", days)
 		}
 	})
 }
