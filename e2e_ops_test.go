@@ -1,11 +1,17 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"image"
+	"image/png"
 	"io"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
+
+	"crisisbot/internal/fakediscord"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
@@ -200,4 +206,67 @@ func TestE2E_Readiness(t *testing.T) {
 	if embedTitle(t, data(t, h.interact(t, "slash_ask", nil))) == "" {
 		t.Fatal("no answer after the outage")
 	}
+}
+
+// TestE2E_StatsChart: /kb stats attaches the last 30 days as a PNG, shown in
+// the private reply's embed, with the same figures in text.
+func TestE2E_StatsChart(t *testing.T) {
+	t.Parallel()
+	fake := newFake(t)
+	h := startBot(t, fake, nil)
+	reader := asMember(guildA, "500000000000000099", "0")
+	h.interact(t, "slash_ask", both(reader, setQuestion("who is peskov")))
+	h.interact(t, "slash_ask", both(reader, setQuestion("What is Nord Stream 2?")))
+	h.interact(t, "button_open", both(reader, func(m map[string]any) {
+		m["data"] = map[string]any{"custom_id": "/fb/who-is-peskov/up", "component_type": 2}
+	}))
+	mod := asMember(guildA, modA, "32")
+	var stats map[string]any
+	var files map[string][]byte
+	// The question counter is written off the reply path; poll for it.
+	if !eventually(func() bool {
+		stats, files = h.reply(t, "slash_ask", both(mod, kbCommand("stats")))
+		raw, _ := json.Marshal(stats)
+		return strings.Contains(string(raw), "2 questions: 1 answered, 0 partly answered, 1 declined; 👍 1, 👎 0.")
+	}) {
+		raw, _ := json.Marshal(stats)
+		t.Fatalf("stats: %s", raw)
+	}
+	if int(stats["flags"].(float64))&64 == 0 {
+		t.Errorf("stats not private: %v", stats["flags"])
+	}
+	embed := stats["embeds"].([]any)[0].(map[string]any)
+	if img, _ := embed["image"].(map[string]any); img["url"] != "attachment://kb-stats.png" {
+		t.Errorf("embed image %v", embed["image"])
+	}
+	png := files["kb-stats.png"]
+	m, err := pngDecode(png)
+	if err != nil {
+		t.Fatalf("attachment (%d bytes): %v", len(png), err)
+	}
+	if b := m.Bounds(); b.Dx() != 800 || b.Dy() != 400 {
+		t.Errorf("chart is %dx%d", b.Dx(), b.Dy())
+	}
+}
+
+func pngDecode(b []byte) (image.Image, error) { return png.Decode(bytes.NewReader(b)) }
+
+// reply dispatches an interaction and returns the message it got and its
+// attached files, whether the answer came at once or, deferred, as the
+// edit of the original response.
+func (h *harness) reply(t *testing.T, name string, edit func(m map[string]any)) (map[string]any, map[string][]byte) {
+	t.Helper()
+	m, id := h.fixture(t, name, edit)
+	from := len(h.fake.Requests())
+	if err := h.fake.Dispatch("INTERACTION_CREATE", m); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := h.fake.Wait(t, from, wait, fakediscord.Path("POST", "/interactions/"+id+"/"))
+	body := r.JSON()
+	if body["type"] != float64(5) {
+		return data(t, body), r.Files
+	}
+	token := m["token"].(string)
+	r, _ = h.fake.Wait(t, from, wait, fakediscord.Path("PATCH", "/webhooks/"+fakediscord.AppID+"/"+token+"/messages/@original"))
+	return r.JSON(), r.Files
 }

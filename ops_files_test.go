@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -11,6 +15,8 @@ import (
 
 	dto "github.com/prometheus/client_model/go"
 	"go.yaml.in/yaml/v3"
+
+	"crisisbot/kb/sqlite"
 )
 
 // metricName finds the metric names an expression uses (the label values and
@@ -147,5 +153,42 @@ func TestOps_DashboardAndAlerts(t *testing.T) {
 		if n == 0 {
 			t.Errorf("%s names no metric", file)
 		}
+	}
+}
+
+// TestKBStats_CLI: `crisisbot kb stats --db … --scope … --png FILE` prints the
+// last 30 days' figures and writes their chart.
+func TestKBStats_CLI(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "kb.db")
+	s, err := sqlite.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const guild = "300000000000000001"
+	s.RecordQuestion(ctx, guild, "who is peskov", "who-is-peskov")
+	s.RecordQuestion(ctx, guild, "what is nord stream", "")
+	s.Vote(ctx, guild, "who-is-peskov", "u1", false)
+	s.Close(ctx)
+	png := filepath.Join(dir, "stats.png")
+	var out bytes.Buffer
+	// Flags anywhere, as for the other kb subcommands.
+	if err := run(ctx, []string{"kb", "stats", "--png", png, "--db", db, "--scope", guild}, func(string) string { return "" }, strings.NewReader(""), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "Last 30 days in "+guild+": 2 questions, 1 answered, 0 partly answered, 1 declined; 👍 0, 👎 1") {
+		t.Fatalf("printed:\n%s", out.String())
+	}
+	raw, err := os.ReadFile(png)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := pngDecode(raw)
+	if err != nil || m.Bounds().Dx() != 800 || m.Bounds().Dy() != 400 {
+		t.Fatalf("chart: %v %v", err, m)
+	}
+	if err := run(ctx, []string{"kb", "stats", "extra", "--db", db}, func(string) string { return "" }, strings.NewReader(""), io.Discard, io.Discard); exitCode(err) != 2 {
+		t.Fatalf("a stray argument: %v", err)
 	}
 }

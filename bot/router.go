@@ -308,7 +308,7 @@ func (r *Router) respond(ctx context.Context, resp Responder, i *discordgo.Inter
 	if comps == nil {
 		comps = []discordgo.MessageComponent{}
 	}
-	if _, err := resp.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, Components: &comps}); err != nil {
+	if _, err := resp.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, Components: &comps, Files: res.rep.Files}); err != nil {
 		r.log.Warn("edit after defer failed", "err", err)
 	}
 }

@@ -143,7 +143,7 @@ func (m *Moderation) handleStats(ctx context.Context, req *bot.Request, sc strin
 		}
 		lines = append(lines, fmt.Sprintf("`%s` — %d answers · 👍 %d · 👎 %d", e.EntryID, e.Answers, e.Up, e.Down))
 	}
-	return &bot.Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{Title: "CrisisBot here", Description: strings.Join(lines, "\n"), Color: colorAnswer}}}, nil
+	return m.withChart(ctx, sc, &bot.Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{Title: "CrisisBot here", Description: strings.Join(lines, "\n"), Color: colorAnswer}}}), nil
 }
 
 // auditShown is how many audit records /kb audit shows.
