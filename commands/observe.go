@@ -9,7 +9,8 @@ import (
 )
 
 // noteAnswer tells the router what came of a question the matcher was asked,
-// for metrics and the request's log line.
+// for metrics and the request's log line. bot.OutcomePartial (declined, with
+// a related entry offered) is to be noted here once kb.Result says so.
 func noteAnswer(req *bot.Request, res kb.Result, err error, match time.Duration) {
 	switch {
 	case errors.Is(err, kb.ErrEmptyQuestion), errors.Is(err, kb.ErrQuestionTooLong):
