@@ -106,25 +106,33 @@ func TestE2E_Metrics(t *testing.T) {
 	h.interact(t, "slash_ask", setQuestion("What sanctions has the EU imposed on Russia?"))
 	h.interact(t, "autocomplete_ask", nil)
 	h.interact(t, "context_menu", nil)
+	h.message(t, "message_dm", nil)
+	h.fake.RateLimit("/callback", 0.05) // one 429 on a callback, then the retry goes through
+	h.interact(t, "slash_ask", setQuestion("kb:guard-act"))
 	want := []struct {
 		name   string
 		labels []string
 		value  float64
 	}{
-		{"crisisbot_questions_total", []string{"surface", "slash", "outcome", "answered"}, 1},
+		{"crisisbot_questions_total", []string{"surface", "slash", "outcome", "answered"}, 2},
+		{"crisisbot_questions_total", []string{"surface", "dm", "outcome", "answered"}, 1},
 		{"crisisbot_questions_total", []string{"surface", "slash", "outcome", "declined"}, 1},
 		{"crisisbot_questions_total", []string{"surface", "autocomplete", "outcome", "answered"}, 1},
 		{"crisisbot_questions_total", []string{"surface", "context_menu", "outcome", "answered"}, 1},
-		{"crisisbot_questions_total", []string{"surface", "dm", "outcome", "answered"}, 0},
+		{"crisisbot_questions_total", []string{"surface", "mention", "outcome", "answered"}, 0},
 		{"crisisbot_questions_total", []string{"surface", "http", "outcome", "partial"}, 0},
-		{"crisisbot_answer_duration_seconds", nil, 3},
-		{"crisisbot_response_duration_seconds", []string{"surface", "slash"}, 2},
+		{"crisisbot_answer_duration_seconds", nil, 4}, // the picked suggestion skips the matcher
+		{"crisisbot_response_duration_seconds", []string{"surface", "slash"}, 3},
+		{"crisisbot_response_duration_seconds", []string{"surface", "dm"}, 1},
 		{"crisisbot_response_duration_seconds", []string{"surface", "context_menu"}, 1},
 		{"crisisbot_autocomplete_duration_seconds", nil, 1},
-		{"crisisbot_requests_total", []string{"surface", "slash", "result", "ok"}, 2},
+		{"crisisbot_requests_total", []string{"surface", "slash", "result", "ok"}, 3},
 		{"crisisbot_requests_total", []string{"surface", "slash", "result", "error"}, 0},
-		{"crisisbot_discord_requests_total", []string{"route", "interaction_callback", "status", "204"}, 4},
-		{"crisisbot_discord_rate_limited_total", []string{"route", "interaction_callback"}, 0},
+		{"crisisbot_discord_requests_total", []string{"route", "interaction_callback", "status", "204"}, 5},
+		{"crisisbot_discord_requests_total", []string{"route", "interaction_callback", "status", "429"}, 1},
+		{"crisisbot_discord_requests_total", []string{"route", "channel_messages", "status", "200"}, 1},
+		{"crisisbot_discord_rate_limited_total", []string{"route", "interaction_callback"}, 1},
+		{"crisisbot_discord_retries_total", []string{"route", "interaction_callback"}, 1},
 		{"crisisbot_gateway_up", []string{"shard", "0"}, 1},
 		{"crisisbot_gateway_events_total", []string{"shard", "0", "event", "ready"}, 1},
 		{"crisisbot_kb_entries", []string{"scope_kind", "servers"}, 0},
