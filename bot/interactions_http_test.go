@@ -107,9 +107,13 @@ func TestInteractionServer_Verifies(t *testing.T) {
 			q, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/interactions", bytes.NewReader(body))
 			return q
 		}(),
-		"OtherKey":     newSigner(t).request(f.srv.URL, body, now),
-		"ChangedBytes": func() *http.Request { q := f.signer.request(f.srv.URL, body, now); q.Body = io.NopCloser(bytes.NewReader(bytes.Replace(body, []byte(`"ask"`), []byte(`"asx"`), 1))); return q }(),
-		"Stale":        f.signer.request(f.srv.URL, body, now.Add(-time.Hour)),
+		"OtherKey": newSigner(t).request(f.srv.URL, body, now),
+		"ChangedBytes": func() *http.Request {
+			q := f.signer.request(f.srv.URL, body, now)
+			q.Body = io.NopCloser(bytes.NewReader(bytes.Replace(body, []byte(`"ask"`), []byte(`"asx"`), 1)))
+			return q
+		}(),
+		"Stale": f.signer.request(f.srv.URL, body, now.Add(-time.Hour)),
 		"NonCanonical": func() *http.Request {
 			q := f.signer.request(f.srv.URL, body, now)
 			sig, _ := hex.DecodeString(q.Header.Get("X-Signature-Ed25519"))
