@@ -38,6 +38,11 @@ var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // lists every one found, and no KB.
 func Parse(name string, data []byte, known []Source) (*KB, error) {
 	v := validator{file: name}
+	return v.parse(data, known)
+}
+
+// parse is Parse with the validator given, so tests can see its counters.
+func (v *validator) parse(data []byte, known []Source) (*KB, error) {
 	if len(data) > MaxFileBytes {
 		v.add("", "", fmt.Sprintf("file is %d bytes; the limit is %d", len(data), MaxFileBytes))
 		return nil, v.err()
