@@ -194,7 +194,7 @@ func (l *Library) readScope(ctx context.Context, sc string) error {
 	}
 	global := l.current[GlobalScope]
 	k := &KB{Sources: l.sources, Entries: Layer(Layer(nil, global), vs)}
-	if err := validate(sc, k, layer, l.texts, l.keys); err != nil {
+	if err := validateStored(sc, k, layer, l.texts); err != nil {
 		return fmt.Errorf("load scope %s: %w", sc, err)
 	}
 	l.current[sc] = vs

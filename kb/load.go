@@ -107,6 +107,7 @@ type validator struct {
 	file     string
 	problems []Problem
 	quotesOf map[string]bool   // when not nil, verify quotes only of these entries
+	ownOnly  bool              // check only the quotesOf entries' own fields: no clashes, no related ids
 	keys     map[string]string // when not nil, a memo of phraseKey
 	closest  int               // closest-passage searches run
 }
@@ -171,6 +172,9 @@ func (v *validator) entries(entries []Entry, sourceText map[string]string) {
 		}
 		ids[e.ID] = i
 		if v.quotesOf != nil && !v.quotesOf[e.ID] {
+			if v.ownOnly {
+				continue
+			}
 			// Stored earlier, and checked then: only its phrasings matter
 			// now, for clashes with the changed entries.
 			v.phrase(ref, "question", e.Question, phrases)
@@ -198,7 +202,7 @@ func (v *validator) entries(entries []Entry, sourceText map[string]string) {
 		v.citations(ref, e.Citations, sourceText, v.quotesOf == nil || v.quotesOf[e.ID])
 	}
 	for i, e := range entries {
-		if v.full() {
+		if v.full() || v.ownOnly {
 			return
 		}
 		ref := e.ID
@@ -231,7 +235,7 @@ func (v *validator) phrase(ref, field, s string, seen map[string]string) {
 			v.keys[s] = key
 		}
 	}
-	if key == "" {
+	if key == "" || v.ownOnly {
 		return
 	}
 	if other, ok := seen[key]; ok && other != ref {

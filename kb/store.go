@@ -234,3 +234,16 @@ func validate(name string, k *KB, changed map[string]bool, texts, keys map[strin
 	}
 	return nil
 }
+
+// validateStored checks the entries a scope stored (named in own) as they
+// are served in k, each on its own: fields, lengths and quotes, but not
+// clashes with other entries, which a newer binary's curated entries may
+// have brought in and which must not take a server's layer down.
+func validateStored(name string, k *KB, own map[string]bool, texts map[string]string) error {
+	v := validator{file: name, quotesOf: own, ownOnly: true}
+	v.entries(k.Entries, texts)
+	if len(v.problems) > 0 {
+		return v.err()
+	}
+	return nil
+}
