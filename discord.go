@@ -40,6 +40,10 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	if err != nil {
 		return err
 	}
+	// Edits made by other processes on the same database (the operator's
+	// command line) are picked up within a second.
+	lib.Watch(time.Second)
+	defer lib.Close(context.Background())
 	router := bot.NewRouter(log, cfg.AskChannelIDs)
 	b, err := bot.New(bot.Options{
 		Token: cfg.Token, APIBase: cfg.APIBaseURL, MessageContent: router.HasAskChannels(), Logger: log,

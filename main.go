@@ -53,7 +53,7 @@ func (e usageError) Error() string { return e.msg }
 func exitCode(err error) int {
 	var ue usageError
 	var ce configError
-	if errors.As(err, &ue) || errors.As(err, &ce) || errors.Is(err, bot.ErrTokenRejected) || errors.Is(err, errFatalGateway) {
+	if errors.As(err, &ue) || errors.As(err, &ce) || errors.Is(err, bot.ErrTokenRejected) || errors.Is(err, errFatalGateway) || errors.Is(err, kb.ErrReadOnly) {
 		return 2
 	}
 	return 1
