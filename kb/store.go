@@ -123,6 +123,17 @@ type Store interface {
 	Vote(ctx context.Context, scope, entryID, user string, up bool) error
 	// Stats summarises questions and feedback in a scope.
 	Stats(ctx context.Context, scope string) (Stats, error)
+	// RecordPick counts a member's confirmation that question is answered by
+	// entryID: they picked that suggestion after a decline, or voted 👍 on
+	// that answer. Nothing is learned from it until a moderator adds the
+	// question as a phrasing. A scope keeps at most MaxQuestions picks.
+	RecordPick(ctx context.Context, scope, question, entryID string) error
+	// Picks returns a scope's confirmed (question, entry) pairs, most
+	// confirmed first, then newest; older than the question retention are
+	// not returned.
+	Picks(ctx context.Context, scope string, limit int) ([]Pick, error)
+	// DropPick forgets a pair (a moderator added it, or dismissed it).
+	DropPick(ctx context.Context, scope, question, entryID string) error
 	// Changes returns the scopes that have versions stored after the mark
 	// since, and the mark to pass next time. Marks are the store's own,
 	// only grow, and 0 means the beginning. Changes sees the writes of every
@@ -146,6 +157,14 @@ type AuditRecord struct {
 // Unanswered is a declined question and how often it was asked.
 type Unanswered struct {
 	Question string
+	Count    int
+	Last     time.Time
+}
+
+// Pick is a question members confirmed an entry answers, and how often.
+type Pick struct {
+	Question string // normalised as questions are
+	EntryID  string
 	Count    int
 	Last     time.Time
 }

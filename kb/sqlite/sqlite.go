@@ -62,6 +62,15 @@ var migrations = []string{
 	);`,
 	// Declined questions are pruned by age across scopes.
 	`CREATE INDEX questions_declined_last ON questions (last) WHERE entry_id = '';`,
+	// Members' confirmations that a question is answered by an entry.
+	`CREATE TABLE picks (
+		scope    TEXT NOT NULL,
+		question TEXT NOT NULL,
+		entry_id TEXT NOT NULL,
+		count    INTEGER NOT NULL,
+		last     TEXT NOT NULL,
+		PRIMARY KEY (scope, question, entry_id)
+	);`,
 }
 
 // Store is a kb.Store on SQLite. Safe for concurrent use, and by several

@@ -181,6 +181,48 @@ func Run(t *testing.T, open func(t *testing.T, opts kb.StoreOptions) kb.Store) {
 			t.Fatalf("stats %+v %v", st, err)
 		}
 	})
+	t.Run("Picks", func(t *testing.T) {
+		clk := &clock{now: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
+		s := open(t, kb.StoreOptions{Now: clk.Now, QuestionRetention: 90 * 24 * time.Hour, MaxQuestions: 3})
+		pick := func(scope, q, entry string) {
+			t.Helper()
+			if err := s.RecordPick(ctx, scope, q, entry); err != nil {
+				t.Fatal(err)
+			}
+			clk.Add(time.Minute)
+		}
+		pick("g1", "Who speaks for the Kremlin?", "who-is-peskov")
+		pick("g1", "who speaks for the kremlin", "who-is-peskov") // the same question, normalised
+		pick("g1", "who speaks for the kremlin", "leaders")       // another entry for it
+		pick("g2", "kremlin voice", "who-is-peskov")
+		pick("g1", "", "who-is-peskov") // nothing to learn
+		got, err := s.Picks(ctx, "g1", 10)
+		if err != nil || len(got) != 2 || got[0].Question != "who speaks for the kremlin" || got[0].EntryID != "who-is-peskov" || got[0].Count != 2 || got[1].EntryID != "leaders" {
+			t.Fatalf("picks %+v %v", got, err)
+		}
+		if err := s.DropPick(ctx, "g1", "Who speaks for the Kremlin?", "who-is-peskov"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.Picks(ctx, "g1", 10); len(got) != 1 || got[0].EntryID != "leaders" {
+			t.Fatalf("after drop %+v", got)
+		}
+		if got, _ := s.Picks(ctx, "g2", 10); len(got) != 1 {
+			t.Fatalf("another server's picks %+v", got)
+		}
+		// A scope keeps at most MaxQuestions pairs: the least confirmed go.
+		for _, q := range []string{"a", "b", "c", "d"} {
+			pick("g2", q, "x")
+		}
+		pick("g2", "d", "x")
+		if got, _ := s.Picks(ctx, "g2", 10); len(got) != 3 || got[0].Question != "d" {
+			t.Fatalf("capped picks %+v", got)
+		}
+		// Past the retention they are not shown.
+		clk.Add(91 * 24 * time.Hour)
+		if got, _ := s.Picks(ctx, "g2", 10); len(got) != 0 {
+			t.Fatalf("expired picks %+v", got)
+		}
+	})
 	t.Run("QuestionRetention", func(t *testing.T) {
 		clk := &clock{now: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
 		s := open(t, kb.StoreOptions{Now: clk.Now, QuestionRetention: 90 * 24 * time.Hour, MaxQuestions: 3, PruneEvery: 2})
