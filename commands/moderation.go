@@ -211,6 +211,7 @@ func (m *Moderation) command(indexes Indexes) command {
 				return &bot.Reply{Update: true, Content: "Cancelled; nothing changed."}, nil
 			})
 			r.Component("/kbnew/{rank}", m.guard(moderator, m.handleCreateFromUnanswered))
+			r.Component("/kbphr/{entry}/{ref}", m.guard(moderator, m.handleAddPhrasing))
 		},
 	}
 }
