@@ -79,13 +79,13 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	log.Info("serving; stop with Ctrl-C or SIGTERM")
 	<-ctx.Done()
 	fatal := context.Cause(ctx)
-	if !errors.Is(fatal, errFatalGateway) {
+	if !errors.Is(fatal, bot.ErrFatalGateway) {
 		fatal = nil
 	} else {
 		log.Error("stopping: the gateway cannot be used", "err", fatal)
 	}
-	log.Info("shutting down", "timeout", cfg.ShutdownTimout)
-	sctx, scancel := context.WithTimeout(context.Background(), cfg.ShutdownTimout)
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	sctx, scancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer scancel()
 	// Order: gateway and in-flight handlers, then the statistics queue, then
 	// the store (closed by the deferred call).

@@ -113,7 +113,9 @@ func TestE2E_ShutdownWithHandlerInFlight(t *testing.T) {
 	if err := fake.Dispatch("INTERACTION_CREATE", m); err != nil {
 		t.Fatal(err)
 	}
-	eventually(func() bool { return fake.InFlight() > 0 })
+	if !eventually(func() bool { return fake.InFlight() > 0 }) {
+		t.Fatal("the reply never reached the fake")
+	}
 	if err := h.stop(t); err != nil {
 		t.Fatalf("shutdown: %v", err)
 	}

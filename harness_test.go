@@ -86,12 +86,14 @@ func startBot(t *testing.T, fake *fakediscord.Server, env map[string]string) *ha
 		}
 	})
 	fake.WaitConnected(t, wait)
-	eventually(func() bool { return strings.Contains(h.logs.String(), "msg=\"serving;") })
+	if !eventually(func() bool { return strings.Contains(h.logs.String(), "msg=\"serving;") }) {
+		t.Fatalf("the bot is not serving after %v", wait)
+	}
 	return h
 }
 
 // eventually polls cond until it holds or the wait runs out, and reports
-// whether it held.
+// whether it held. Callers must check the result (TestEventuallyChecked).
 func eventually(cond func() bool) bool {
 	deadline := time.Now().Add(wait)
 	for !cond() {

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -129,7 +128,8 @@ func (b *Bot) CheckToken(ctx context.Context) (string, error) {
 func (b *Bot) AppID() string { return b.appID.Load().(string) }
 
 // Open connects to the gateway, giving up after the open timeout (discordgo's
-// Open has none of its own).
+// Open has none of its own). A close code after which reconnecting cannot
+// succeed is an ErrFatalGateway error (close 4004 also ErrTokenRejected).
 func (b *Bot) Open(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, b.opts.OpenTimeout)
 	defer cancel()
@@ -137,13 +137,13 @@ func (b *Bot) Open(ctx context.Context) error {
 	go func() { done <- b.s.Open() }()
 	select {
 	case err := <-done:
-		switch {
-		case err == nil:
+		if err == nil {
 			return nil
-		case strings.Contains(err.Error(), "4014"):
-			return fmt.Errorf("open the gateway: Discord refused the Message Content intent (close 4014): enable it under Bot > Privileged Gateway Intents in the Developer Portal, or unset ASK_CHANNEL_IDS: %w", err)
-		case strings.Contains(err.Error(), "4004"):
-			return fmt.Errorf("%w (gateway close 4004)", ErrTokenRejected)
+		}
+		if code, ok := closeCode(err); ok {
+			if fatal := fatalClose(code); fatal != nil {
+				return fmt.Errorf("open the gateway: %w", fatal)
+			}
 		}
 		return fmt.Errorf("open the gateway: %w", err)
 	case <-ctx.Done():
