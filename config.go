@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"strconv"
@@ -20,6 +21,7 @@ type Config struct {
 	Token           string        // DISCORD_TOKEN
 	GuildID         string        // DISCORD_GUILD_ID
 	APIBaseURL      *url.URL      // DISCORD_API_BASE_URL
+	CDNBaseURL      *url.URL      // DISCORD_CDN_BASE_URL; nil means Discord's CDN
 	LogLevel        slog.Level    // LOG_LEVEL
 	LogFormat       string        // LOG_FORMAT: text or json
 	AskChannelIDs   []string      // ASK_CHANNEL_IDS
@@ -68,6 +70,17 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		bad("DISCORD_API_BASE_URL", "%q is not a base URL like https://discord.com (scheme and host only)", raw)
 	} else {
 		c.APIBaseURL = u
+	}
+	if raw := get("DISCORD_CDN_BASE_URL", ""); raw != "" {
+		u, err := url.Parse(raw)
+		switch {
+		case err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") || u.User != nil:
+			bad("DISCORD_CDN_BASE_URL", "%q is not a base URL like https://media-proxy.example (scheme and host only)", raw)
+		case u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname())):
+			bad("DISCORD_CDN_BASE_URL", "%q must use https (plain http only on 127.0.0.1 or localhost)", raw)
+		default:
+			c.CDNBaseURL = u
+		}
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL", "info"))); err != nil {
 		bad("LOG_LEVEL", "%q is not one of debug, info, warn, error", get("LOG_LEVEL", ""))
@@ -118,6 +131,14 @@ func duration(get func(string, string) string, bad func(string, string, ...any),
 		return 0
 	}
 	return d
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func isSnowflake(s string) bool {

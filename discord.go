@@ -40,7 +40,14 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	if err != nil {
 		return err
 	}
+	// One REST value for the whole program, built before everything that
+	// sends with it.
+	rest, err := bot.NewREST(bot.RESTOptions{Token: cfg.Token, APIBase: cfg.APIBaseURL, CDNBase: cfg.CDNBaseURL, Logger: log})
+	if err != nil {
+		return err
+	}
 	mod := &commands.Moderation{Library: lib, Owners: cfg.Owners}
+	mod.Post, mod.Fetch = rest.Send, rest.Fetch
 	svc := commands.NewService(lib, commands.Options{
 		RateQuestions: cfg.RateQuestions, RateWindow: cfg.RateWindow, RepeatWindow: cfg.RepeatWindow, Logger: log,
 		Moderation: mod,
@@ -48,13 +55,10 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	defer svc.Close(context.Background()) // on early returns; idempotent
 	router := bot.NewRouter(log, cfg.AskChannelIDs)
 	svc.Routes(router)
-	b, err := bot.New(bot.Options{
-		Token: cfg.Token, APIBase: cfg.APIBaseURL, MessageContent: router.HasAskChannels(), Logger: log,
-	}, router)
+	b, err := bot.New(bot.Options{MessageContent: router.HasAskChannels(), Logger: log}, rest, router)
 	if err != nil {
 		return err
 	}
-	mod.Post, mod.Fetch = b.Send, b.Fetch // before the bot takes events
 	checkCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	app, err := b.CheckToken(checkCtx)
 	cancel()

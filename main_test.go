@@ -219,7 +219,7 @@ func TestLoadConfig(t *testing.T) {
 	t.Run("EveryProblemNamed", func(t *testing.T) {
 		secret := "s3cr3t-token with space"
 		bad := map[string]string{
-			"DISCORD_TOKEN": secret, "DISCORD_GUILD_ID": "abc", "DISCORD_API_BASE_URL": "ftp://x",
+			"DISCORD_TOKEN": secret, "DISCORD_GUILD_ID": "abc", "DISCORD_API_BASE_URL": "ftp://x", "DISCORD_CDN_BASE_URL": "http://cdn.example",
 			"LOG_LEVEL": "loud", "LOG_FORMAT": "xml", "ASK_CHANNEL_IDS": "1,x", "RATE_LIMIT_QUESTIONS": "0",
 			"RATE_LIMIT_WINDOW": "soon", "REPEAT_WINDOW": "-1s", "SHUTDOWN_TIMEOUT": "forever",
 			"OWNER_USER_IDS": "me", "KB_DB_PATH": ".",

@@ -21,6 +21,7 @@ type recorder struct {
 	mu        sync.Mutex
 	responses []*discordgo.InteractionResponse
 	edits     []*discordgo.WebhookEdit
+	followups []*discordgo.WebhookParams
 	messages  []*discordgo.MessageSend
 	got       chan struct{}
 }
@@ -41,6 +42,14 @@ func (r *recorder) InteractionResponseEdit(i *discordgo.Interaction, e *discordg
 	r.mu.Unlock()
 	r.got <- struct{}{}
 	return &discordgo.Message{ID: "1"}, nil
+}
+
+func (r *recorder) FollowupMessageCreate(i *discordgo.Interaction, _ bool, p *discordgo.WebhookParams, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
+	r.mu.Lock()
+	r.followups = append(r.followups, p)
+	r.mu.Unlock()
+	r.got <- struct{}{}
+	return &discordgo.Message{ID: "3"}, nil
 }
 
 func (r *recorder) ChannelMessageSendComplex(ch string, m *discordgo.MessageSend, _ ...discordgo.RequestOption) (*discordgo.Message, error) {

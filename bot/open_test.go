@@ -14,7 +14,11 @@ func TestBot_OpenTimeout(t *testing.T) {
 	fake := fakediscord.New(t, "tok")
 	fake.Silent = true
 	base, _ := url.Parse(fake.URL)
-	b, err := New(Options{Token: "tok", APIBase: base, OpenTimeout: 300 * time.Millisecond, Logger: quiet()}, NewRouter(quiet(), nil))
+	rest, err := NewREST(RESTOptions{Token: "tok", APIBase: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(Options{OpenTimeout: 300 * time.Millisecond, Logger: quiet()}, rest, NewRouter(quiet(), nil))
 	if err != nil {
 		t.Fatal(err)
 	}
