@@ -23,6 +23,7 @@ type recorder struct {
 	edits     []*discordgo.WebhookEdit
 	followups []*discordgo.WebhookParams
 	messages  []*discordgo.MessageSend
+	ops       []string // "respond", "edit", "followup", "message", in order
 	got       chan struct{}
 }
 
@@ -31,6 +32,7 @@ func newRecorder() *recorder { return &recorder{got: make(chan struct{}, 16)} }
 func (r *recorder) InteractionRespond(i *discordgo.Interaction, resp *discordgo.InteractionResponse, _ ...discordgo.RequestOption) error {
 	r.mu.Lock()
 	r.responses = append(r.responses, resp)
+	r.ops = append(r.ops, "respond")
 	r.mu.Unlock()
 	r.got <- struct{}{}
 	return nil
@@ -39,6 +41,7 @@ func (r *recorder) InteractionRespond(i *discordgo.Interaction, resp *discordgo.
 func (r *recorder) InteractionResponseEdit(i *discordgo.Interaction, e *discordgo.WebhookEdit, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
 	r.mu.Lock()
 	r.edits = append(r.edits, e)
+	r.ops = append(r.ops, "edit")
 	r.mu.Unlock()
 	r.got <- struct{}{}
 	return &discordgo.Message{ID: "1"}, nil
@@ -47,6 +50,7 @@ func (r *recorder) InteractionResponseEdit(i *discordgo.Interaction, e *discordg
 func (r *recorder) FollowupMessageCreate(i *discordgo.Interaction, _ bool, p *discordgo.WebhookParams, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
 	r.mu.Lock()
 	r.followups = append(r.followups, p)
+	r.ops = append(r.ops, "followup")
 	r.mu.Unlock()
 	r.got <- struct{}{}
 	return &discordgo.Message{ID: "3"}, nil
@@ -55,6 +59,7 @@ func (r *recorder) FollowupMessageCreate(i *discordgo.Interaction, _ bool, p *di
 func (r *recorder) ChannelMessageSendComplex(ch string, m *discordgo.MessageSend, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
 	r.mu.Lock()
 	r.messages = append(r.messages, m)
+	r.ops = append(r.ops, "message")
 	r.mu.Unlock()
 	r.got <- struct{}{}
 	return &discordgo.Message{ID: "2", ChannelID: ch}, nil
