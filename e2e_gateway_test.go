@@ -158,6 +158,9 @@ func TestE2E_Intents(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "Privileged Gateway Intents") {
 			t.Fatalf("err = %v", err)
 		}
+		if !errors.Is(err, bot.ErrFatalGateway) || exitCode(err) != 2 {
+			t.Fatalf("err = %v (exit %d): close 4014 is fatal, exit 2", err, exitCode(err))
+		}
 	})
 }
 
