@@ -2,11 +2,16 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"crisisbot/internal/discordspec"
+	"crisisbot/internal/fakediscord"
 )
 
 // slowRoute runs one interaction through a route whose handler answers rep
@@ -176,5 +181,70 @@ func TestRouter_OpensModalNeverDeferred(t *testing.T) {
 	}
 	if len(rec.edits)+len(rec.followups) != 0 {
 		t.Fatal("a modal route was deferred")
+	}
+}
+
+// TestRouter_LateRepliesOnTheWire sends the late-reply shapes (an edit with
+// files, an ephemeral followup) through REST to the fake Discord, which
+// checks every body against Discord's OpenAPI request schemas.
+func TestRouter_LateRepliesOnTheWire(t *testing.T) {
+	spec, err := discordspec.Load("../testdata/discord-api/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := fakediscord.New(t, "tok")
+	fake.Validate = spec.Validate
+	base, _ := url.Parse(fake.URL)
+	rest, err := NewREST(RESTOptions{Token: "tok", APIBase: base, Logger: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewRouter(quiet(), nil)
+	r.SlowAfter = 10 * time.Millisecond
+	for _, c := range []struct {
+		name string
+		rep  *Reply
+		want []string // method and path part of each request after the deferral
+	}{
+		{"EditWithFile", &Reply{Content: "Export attached.", Files: []*discordgo.File{{Name: "kb.json", ContentType: "application/json", Reader: strings.NewReader("{}")}}},
+			[]string{"PATCH /messages/@original"}},
+		{"EphemeralAfterPublicDefer", &Reply{Ephemeral: true, Content: "Only for you.", Embeds: []*discordgo.MessageEmbed{{Title: "Entry"}}},
+			[]string{"PATCH /messages/@original", "POST /webhooks/"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			release := make(chan struct{})
+			r.Command(c.name, func(context.Context, *Request) (*Reply, error) { <-release; return c.rep, nil })
+			i := command(c.name)
+			i.AppID, i.Token = fakediscord.AppID, "tok-"+c.name
+			from := len(fake.Requests())
+			done := make(chan struct{})
+			go func() { r.HandleInteraction(context.Background(), rest.Responder(), i); close(done) }()
+			_, at := fake.Wait(t, from, 5*time.Second, fakediscord.Path("POST", "/callback"))
+			close(release)
+			<-done
+			got := fake.Requests()[at+1:]
+			if len(got) != len(c.want) {
+				t.Fatalf("%d requests after the deferral: %+v", len(got), got)
+			}
+			for k, w := range c.want {
+				method, part, _ := strings.Cut(w, " ")
+				if got[k].Method != method || !strings.Contains(got[k].Path, part) || got[k].Status >= 300 {
+					t.Fatalf("request %d: %s %s (%d), want %s", k, got[k].Method, got[k].Path, got[k].Status, w)
+				}
+			}
+			if c.name == "EditWithFile" && string(got[0].Files["kb.json"]) != "{}" {
+				t.Fatalf("the file was not uploaded with the edit: %v", got[0].Files)
+			}
+			if c.name == "EphemeralAfterPublicDefer" {
+				var f struct{ Flags int }
+				json.Unmarshal(got[1].Body, &f)
+				if f.Flags&int(discordgo.MessageFlagsEphemeral) == 0 || strings.Contains(string(got[0].Body), "Only for you") {
+					t.Fatalf("edit %s followup %s", got[0].Body, got[1].Body)
+				}
+			}
+			for _, bad := range fake.Invalid() {
+				t.Errorf("invalid request: %s", bad)
+			}
+		})
 	}
 }
