@@ -44,20 +44,24 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	// command line) are picked up within a second.
 	lib.Watch(time.Second)
 	defer lib.Close(context.Background())
-	router := bot.NewRouter(log, cfg.AskChannelIDs)
-	b, err := bot.New(bot.Options{
-		Token: cfg.Token, APIBase: cfg.APIBaseURL, MessageContent: router.HasAskChannels(), Logger: log,
-	}, router)
+	// One REST value for the whole program, built before everything that
+	// sends with it; then everything is wired in one pass.
+	rest, err := bot.NewREST(bot.RESTOptions{Token: cfg.Token, APIBase: cfg.APIBaseURL, CDNBase: cfg.CDNBaseURL, Logger: log})
 	if err != nil {
 		return err
 	}
-	mod := commands.NewModeration(commands.ModerationConfig{Library: lib, Store: store, Sender: b, Owners: cfg.Owners, Logger: log})
+	mod := commands.NewModeration(commands.ModerationConfig{Library: lib, Store: store, Sender: rest, Owners: cfg.Owners, Logger: log})
 	svc := commands.NewService(lib, commands.Options{
 		RateQuestions: cfg.RateQuestions, RateWindow: cfg.RateWindow, RepeatWindow: cfg.RepeatWindow, Logger: log,
 		Records: store, Moderation: mod,
 	})
 	defer svc.Close(context.Background()) // on early returns; idempotent
-	svc.Routes(router)                    // before the bot takes events (Open)
+	router := bot.NewRouter(log, cfg.AskChannelIDs)
+	svc.Routes(router)
+	b, err := bot.New(bot.Options{MessageContent: router.HasAskChannels(), Logger: log}, rest, router)
+	if err != nil {
+		return err
+	}
 	checkCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	app, err := b.CheckToken(checkCtx)
 	cancel()
@@ -82,13 +86,13 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	log.Info("serving; stop with Ctrl-C or SIGTERM")
 	<-ctx.Done()
 	fatal := context.Cause(ctx)
-	if !errors.Is(fatal, errFatalGateway) {
+	if !errors.Is(fatal, bot.ErrFatalGateway) {
 		fatal = nil
 	} else {
 		log.Error("stopping: the gateway cannot be used", "err", fatal)
 	}
-	log.Info("shutting down", "timeout", cfg.ShutdownTimout)
-	sctx, scancel := context.WithTimeout(context.Background(), cfg.ShutdownTimout)
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	sctx, scancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer scancel()
 	// Order: gateway and in-flight handlers, then the statistics queue, then
 	// the store (closed by the deferred call).

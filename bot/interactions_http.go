@@ -281,6 +281,10 @@ func (r *inlineResponder) InteractionResponseEdit(i *discordgo.Interaction, edit
 	return r.rest.InteractionResponseEdit(i, edit, options...)
 }
 
+func (r *inlineResponder) FollowupMessageCreate(i *discordgo.Interaction, wait bool, data *discordgo.WebhookParams, options ...discordgo.RequestOption) (*discordgo.Message, error) {
+	return r.rest.FollowupMessageCreate(i, wait, data, options...)
+}
+
 func (r *inlineResponder) ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error) {
 	return r.rest.ChannelMessageSendComplex(channelID, data, options...)
 }
