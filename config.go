@@ -18,19 +18,21 @@ import (
 // Config is everything the operator sets, read once from the environment
 // (and .env). Every key is listed, with a comment, in .env.example.
 type Config struct {
-	Token           string        // DISCORD_TOKEN
-	GuildID         string        // DISCORD_GUILD_ID
-	APIBaseURL      *url.URL      // DISCORD_API_BASE_URL
-	CDNBaseURL      *url.URL      // DISCORD_CDN_BASE_URL; nil means Discord's CDN
-	LogLevel        slog.Level    // LOG_LEVEL
-	LogFormat       string        // LOG_FORMAT: text or json
-	AskChannelIDs   []string      // ASK_CHANNEL_IDS
-	RateQuestions   int           // RATE_LIMIT_QUESTIONS
-	RateWindow      time.Duration // RATE_LIMIT_WINDOW
-	RepeatWindow    time.Duration // REPEAT_WINDOW
-	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT
-	DBPath          string        // KB_DB_PATH
-	Owners          []string      // OWNER_USER_IDS
+	Token             string        // DISCORD_TOKEN
+	GuildID           string        // DISCORD_GUILD_ID
+	APIBaseURL        *url.URL      // DISCORD_API_BASE_URL
+	CDNBaseURL        *url.URL      // DISCORD_CDN_BASE_URL; nil means Discord's CDN
+	LogLevel          slog.Level    // LOG_LEVEL
+	LogFormat         string        // LOG_FORMAT: text or json
+	AskChannelIDs     []string      // ASK_CHANNEL_IDS
+	RateQuestions     int           // RATE_LIMIT_QUESTIONS
+	RateWindow        time.Duration // RATE_LIMIT_WINDOW
+	RepeatWindow      time.Duration // REPEAT_WINDOW
+	ShutdownTimeout   time.Duration // SHUTDOWN_TIMEOUT
+	DBPath            string        // KB_DB_PATH
+	Owners            []string      // OWNER_USER_IDS
+	MaxServerEntries  int           // KB_MAX_SERVER_ENTRIES: entries one server's layer may hold
+	QuestionRetention time.Duration // QUESTION_RETENTION: how long declined questions are kept
 }
 
 // configError is a configuration that cannot work; it exits with 2.
@@ -102,6 +104,14 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c.RateWindow = duration(get, bad, "RATE_LIMIT_WINDOW", "30s")
 	c.RepeatWindow = duration(get, bad, "REPEAT_WINDOW", "2m")
 	c.ShutdownTimeout = duration(get, bad, "SHUTDOWN_TIMEOUT", "10s")
+	c.MaxServerEntries, err = strconv.Atoi(get("KB_MAX_SERVER_ENTRIES", "1000"))
+	if err != nil || c.MaxServerEntries < 1 || c.MaxServerEntries > 100_000 {
+		bad("KB_MAX_SERVER_ENTRIES", "%q is not a whole number from 1 to 100000", get("KB_MAX_SERVER_ENTRIES", ""))
+	}
+	c.QuestionRetention, err = time.ParseDuration(get("QUESTION_RETENTION", "2160h"))
+	if err != nil || c.QuestionRetention < time.Hour {
+		bad("QUESTION_RETENTION", "%q is not a duration of at least 1h, like 2160h (90 days)", get("QUESTION_RETENTION", ""))
+	}
 	if len(problems) > 0 {
 		return c, errors.New("configuration:\n  " + strings.Join(problems, "\n  "))
 	}

@@ -31,12 +31,12 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	if err != nil {
 		return fmt.Errorf("load the embedded knowledge base: %w", err)
 	}
-	store, err := sqlite.Open(ctx, cfg.DBPath)
+	store, err := sqlite.OpenWith(ctx, cfg.DBPath, kb.StoreOptions{QuestionRetention: cfg.QuestionRetention})
 	if err != nil {
 		return fmt.Errorf("KB_DB_PATH: %w", err)
 	}
 	defer store.Close(context.Background())
-	lib, err := kb.OpenLibrary(ctx, store, curated, kb.Options{}, log)
+	lib, err := kb.OpenLibrary(ctx, store, curated, kb.Options{MaxLayerEntries: cfg.MaxServerEntries}, log)
 	if err != nil {
 		return err
 	}

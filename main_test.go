@@ -222,7 +222,7 @@ func TestLoadConfig(t *testing.T) {
 			"DISCORD_TOKEN": secret, "DISCORD_GUILD_ID": "abc", "DISCORD_API_BASE_URL": "ftp://x", "DISCORD_CDN_BASE_URL": "http://cdn.example",
 			"LOG_LEVEL": "loud", "LOG_FORMAT": "xml", "ASK_CHANNEL_IDS": "1,x", "RATE_LIMIT_QUESTIONS": "0",
 			"RATE_LIMIT_WINDOW": "soon", "REPEAT_WINDOW": "-1s", "SHUTDOWN_TIMEOUT": "forever",
-			"OWNER_USER_IDS": "me", "KB_DB_PATH": ".",
+			"OWNER_USER_IDS": "me", "KB_DB_PATH": ".", "KB_MAX_SERVER_ENTRIES": "lots", "QUESTION_RETENTION": "1m",
 		}
 		_, err := LoadConfig(func(k string) string { return bad[k] })
 		if err == nil {
