@@ -62,7 +62,11 @@ func benchAsk(b *testing.B, perSecond int) {
 	svc := commands.NewService(commands.Fixed{Live: kb.NewLive(kb.NewIndex(k, kb.Options{}))}, commands.Options{RateQuestions: 1 << 30, Logger: log})
 	router := bot.NewRouter(log, nil)
 	svc.Routes(router)
-	bt, err := bot.New(bot.Options{Token: "bench-token", APIBase: mustURL(b, fake.URL), Logger: log}, router)
+	rest, err := bot.NewREST(bot.RESTOptions{Token: "bench-token", APIBase: mustURL(b, fake.URL), Logger: log})
+	if err != nil {
+		b.Fatal(err)
+	}
+	bt, err := bot.New(bot.Options{Logger: log}, rest, router)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/url"
@@ -10,24 +11,29 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/joho/godotenv"
 )
 
 // Config is everything the operator sets, read once from the environment
 // (and .env). Every key is listed, with a comment, in .env.example.
 type Config struct {
-	Token          string        // DISCORD_TOKEN
-	GuildID        string        // DISCORD_GUILD_ID
-	APIBaseURL     *url.URL      // DISCORD_API_BASE_URL
-	LogLevel       slog.Level    // LOG_LEVEL
-	LogFormat      string        // LOG_FORMAT: text or json
-	AskChannelIDs  []string      // ASK_CHANNEL_IDS
-	RateQuestions  int           // RATE_LIMIT_QUESTIONS
-	RateWindow     time.Duration // RATE_LIMIT_WINDOW
-	RepeatWindow   time.Duration // REPEAT_WINDOW
-	ShutdownTimout time.Duration // SHUTDOWN_TIMEOUT
-	DBPath         string        // KB_DB_PATH
-	Owners         []string      // OWNER_USER_IDS
-	MetricsAddr    string        // METRICS_ADDR: host:port for /metrics, /livez, /readyz; "" = off
+	Token             string        // DISCORD_TOKEN
+	GuildID           string        // DISCORD_GUILD_ID
+	APIBaseURL        *url.URL      // DISCORD_API_BASE_URL
+	CDNBaseURL        *url.URL      // DISCORD_CDN_BASE_URL; nil means Discord's CDN
+	LogLevel          slog.Level    // LOG_LEVEL
+	LogFormat         string        // LOG_FORMAT: text or json
+	AskChannelIDs     []string      // ASK_CHANNEL_IDS
+	RateQuestions     int           // RATE_LIMIT_QUESTIONS
+	RateWindow        time.Duration // RATE_LIMIT_WINDOW
+	RepeatWindow      time.Duration // REPEAT_WINDOW
+	ShutdownTimeout   time.Duration // SHUTDOWN_TIMEOUT
+	DBPath            string        // KB_DB_PATH
+	Owners            []string      // OWNER_USER_IDS
+	MaxServerEntries  int           // KB_MAX_SERVER_ENTRIES: entries one server's layer may hold
+	QuestionRetention time.Duration // QUESTION_RETENTION: how long declined questions are kept
+	MetricsAddr       string        // METRICS_ADDR: host:port for /metrics, /livez, /readyz; "" = off
 }
 
 // configError is a configuration that cannot work; it exits with 2.
@@ -35,14 +41,6 @@ type configError struct{ err error }
 
 func (e configError) Error() string { return e.err.Error() }
 func (e configError) Unwrap() error { return e.err }
-
-// configKeys are the keys Config reads, in .env.example order.
-var configKeys = []string{
-	"DISCORD_TOKEN", "DISCORD_GUILD_ID", "DISCORD_API_BASE_URL", "LOG_LEVEL", "LOG_FORMAT",
-	"ASK_CHANNEL_IDS", "RATE_LIMIT_QUESTIONS", "RATE_LIMIT_WINDOW", "REPEAT_WINDOW", "SHUTDOWN_TIMEOUT",
-	"KB_DB_PATH", "OWNER_USER_IDS",
-	"METRICS_ADDR",
-}
 
 // LoadConfig reads and validates the configuration. The error names every
 // missing or malformed key and how to fix it; it never contains the token.
@@ -76,6 +74,17 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	} else {
 		c.APIBaseURL = u
 	}
+	if raw := get("DISCORD_CDN_BASE_URL", ""); raw != "" {
+		u, err := url.Parse(raw)
+		switch {
+		case err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") || u.User != nil:
+			bad("DISCORD_CDN_BASE_URL", "%q is not a base URL like https://media-proxy.example (scheme and host only)", raw)
+		case u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname())):
+			bad("DISCORD_CDN_BASE_URL", "%q must use https (plain http only on 127.0.0.1 or localhost)", raw)
+		default:
+			c.CDNBaseURL = u
+		}
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL", "info"))); err != nil {
 		bad("LOG_LEVEL", "%q is not one of debug, info, warn, error", get("LOG_LEVEL", ""))
 	}
@@ -95,7 +104,15 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	c.RateWindow = duration(get, bad, "RATE_LIMIT_WINDOW", "30s")
 	c.RepeatWindow = duration(get, bad, "REPEAT_WINDOW", "2m")
-	c.ShutdownTimout = duration(get, bad, "SHUTDOWN_TIMEOUT", "10s")
+	c.ShutdownTimeout = duration(get, bad, "SHUTDOWN_TIMEOUT", "10s")
+	c.MaxServerEntries, err = strconv.Atoi(get("KB_MAX_SERVER_ENTRIES", "1000"))
+	if err != nil || c.MaxServerEntries < 1 || c.MaxServerEntries > 100_000 {
+		bad("KB_MAX_SERVER_ENTRIES", "%q is not a whole number from 1 to 100000", get("KB_MAX_SERVER_ENTRIES", ""))
+	}
+	c.QuestionRetention, err = time.ParseDuration(get("QUESTION_RETENTION", "2160h"))
+	if err != nil || c.QuestionRetention < time.Hour {
+		bad("QUESTION_RETENTION", "%q is not a duration of at least 1h, like 2160h (90 days)", get("QUESTION_RETENTION", ""))
+	}
 	c.MetricsAddr = get("METRICS_ADDR", "")
 	if c.MetricsAddr != "" && !isListenAddr(c.MetricsAddr) {
 		bad("METRICS_ADDR", "%q is not host:port like 127.0.0.1:9464 (or :9464 for every interface)", c.MetricsAddr)
@@ -131,12 +148,55 @@ func duration(get func(string, string) string, bad func(string, string, ...any),
 	return d
 }
 
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 func isSnowflake(s string) bool {
 	if len(s) < 5 || len(s) > 20 {
 		return false
 	}
 	_, err := strconv.ParseUint(s, 10, 64)
 	return err == nil
+}
+
+// loadDotEnv loads name (.env) into the process environment with godotenv; a
+// missing file is fine. godotenv quotes the offending text in its errors, and
+// a .env holds the token, so a malformed file is reported by line number
+// only, as a configError (exit 2: restarting cannot fix it).
+func loadDotEnv(name string) error {
+	err := godotenv.Load(name)
+	if err == nil || errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return configError{fmt.Errorf("read %s: %w", name, pe.Err)}
+	}
+	raw, rerr := os.ReadFile(name)
+	if rerr != nil {
+		return configError{fmt.Errorf("read %s: %w", name, rerr)}
+	}
+	return configError{fmt.Errorf("%s: line %d is not KEY=value (its text is not shown: it may hold the token); fix or remove that line", name, badDotEnvLine(raw))}
+}
+
+// badDotEnvLine returns the line where a malformed .env goes wrong: the line
+// after the longest prefix of whole lines that parses. (A quoted value may
+// span lines, so a prefix can fail where the whole would not; the longest
+// parsing prefix is what counts.)
+func badDotEnvLine(raw []byte) int {
+	lines := strings.SplitAfter(string(raw), "\n")
+	good := 0
+	for n := 1; n <= len(lines); n++ {
+		if _, err := godotenv.Unmarshal(strings.Join(lines[:n], "")); err == nil {
+			good = n
+		}
+	}
+	return min(good+1, len(lines))
 }
 
 // isListenAddr reports whether s is host:port with a port number (0 picks a

@@ -31,34 +31,42 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	if err != nil {
 		return fmt.Errorf("load the embedded knowledge base: %w", err)
 	}
-	store, err := sqlite.Open(ctx, cfg.DBPath)
+	store, err := sqlite.OpenWith(ctx, cfg.DBPath, kb.StoreOptions{QuestionRetention: cfg.QuestionRetention})
 	if err != nil {
 		return fmt.Errorf("KB_DB_PATH: %w", err)
 	}
 	defer store.Close(context.Background())
 	op := newOperations(cfg, log)
 	kbStore := op.store(store) // timed and counted when METRICS_ADDR is set
-	lib, err := kb.OpenLibrary(ctx, kbStore, curated, kb.Options{}, log)
+	lib, err := kb.OpenLibrary(ctx, kbStore, curated, kb.Options{MaxLayerEntries: cfg.MaxServerEntries}, log)
 	if err != nil {
 		return err
 	}
-	router := bot.NewRouter(log, cfg.AskChannelIDs)
-	router.Observer = op.observer()
-	b, err := bot.New(bot.Options{
-		Token: cfg.Token, APIBase: cfg.APIBaseURL, MessageContent: router.HasAskChannels(), Logger: log,
-		Observer: op.observer(), Transport: op.transport(),
-	}, router)
+	// Edits made by other processes on the same database (the operator's
+	// command line) are picked up within a second.
+	lib.Watch(time.Second)
+	defer lib.Close(context.Background())
+	// One REST value for the whole program, built before everything that
+	// sends with it; then everything is wired in one pass.
+	rest, err := bot.NewREST(bot.RESTOptions{Token: cfg.Token, APIBase: cfg.APIBaseURL, CDNBase: cfg.CDNBaseURL, Logger: log,
+		Transport: op.transport(), CDNTransport: op.transport()})
 	if err != nil {
 		return err
 	}
-	mod := commands.NewModeration(commands.ModerationConfig{Library: lib, Store: kbStore, Sender: b, Owners: cfg.Owners, Logger: log,
+	mod := commands.NewModeration(commands.ModerationConfig{Library: lib, Store: kbStore, Sender: rest, Owners: cfg.Owners, Logger: log,
 		Observer: op.editObserver()})
 	svc := commands.NewService(lib, commands.Options{
 		RateQuestions: cfg.RateQuestions, RateWindow: cfg.RateWindow, RepeatWindow: cfg.RepeatWindow, Logger: log,
 		Records: kbStore, Moderation: mod,
 	})
 	defer svc.Close(context.Background()) // on early returns; idempotent
-	svc.Routes(router)                    // before the bot takes events (Open)
+	router := bot.NewRouter(log, cfg.AskChannelIDs)
+	router.Observer = op.observer()
+	svc.Routes(router)
+	b, err := bot.New(bot.Options{MessageContent: router.HasAskChannels(), Logger: log, Observer: op.observer()}, rest, router)
+	if err != nil {
+		return err
+	}
 	checkCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	app, err := b.CheckToken(checkCtx)
 	cancel()
@@ -87,13 +95,13 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	log.Info("serving; stop with Ctrl-C or SIGTERM")
 	<-ctx.Done()
 	fatal := context.Cause(ctx)
-	if !errors.Is(fatal, errFatalGateway) {
+	if !errors.Is(fatal, bot.ErrFatalGateway) {
 		fatal = nil
 	} else {
 		log.Error("stopping: the gateway cannot be used", "err", fatal)
 	}
-	log.Info("shutting down", "timeout", cfg.ShutdownTimout)
-	sctx, scancel := context.WithTimeout(context.Background(), cfg.ShutdownTimout)
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	sctx, scancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer scancel()
 	// Order: gateway and in-flight handlers, then the statistics queue, then
 	// the store (closed by the deferred call).

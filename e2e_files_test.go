@@ -65,6 +65,15 @@ func TestE2E_ModerationFiles(t *testing.T) {
 	if !strings.Contains(content(imp), "Imported 2 entries") {
 		t.Fatalf("import: %v", imp)
 	}
+	// The file came from the CDN host, without the token; the API host never
+	// saw it.
+	if n := countWhere(fake.Requests(), func(r fakediscord.Request) bool { return strings.Contains(r.Path, "/attachments/") }); n != 0 {
+		t.Fatalf("the API host got %d attachment requests", n)
+	}
+	cdn := fake.CDNRequests()
+	if len(cdn) != 1 || cdn[0].Status != 200 || cdn[0].Auth != "" {
+		t.Fatalf("CDN requests %+v; want one, served, without Authorization", cdn)
+	}
 	post, _ := fake.Wait(t, from, wait, fakediscord.Path("POST", "/channels/"+auditCh+"/messages"))
 	if c, _ := post.JSON()["content"].(string); !strings.Contains(c, "imported 2 entries") {
 		t.Fatalf("audit post: %s", post.Body)
@@ -121,5 +130,38 @@ func TestE2E_UnverifiedSource(t *testing.T) {
 	bad := data(t, h.interact(t, "slash_ask", both(asMember(guildA, modA, "32"), modalSubmit("/kbsave/"+guildA+"/new/0", noTitle))))
 	if !strings.Contains(content(bad), "title after its URL") {
 		t.Fatalf("a URL without a title was accepted: %v", bad)
+	}
+}
+
+// TestE2E_AuditPostRateLimited: an audit post that Discord rate-limits for
+// longer than a call may take is given up (and logged), instead of holding
+// the moderator's reply until the limit passes.
+func TestE2E_AuditPostRateLimited(t *testing.T) {
+	t.Parallel()
+	fake := newFake(t)
+	h := startBot(t, fake, nil)
+	mod := asMember(guildA, modA, "32")
+	const auditCh = "420000000000000002"
+	set := data(t, h.interact(t, "slash_ask", both(mod, kbCommand("auditchannel", map[string]any{"name": "channel", "type": 7, "value": auditCh}), func(m map[string]any) {
+		m["data"].(map[string]any)["resolved"] = map[string]any{"channels": map[string]any{auditCh: map[string]any{"id": auditCh, "name": "audit", "type": 0, "permissions": "0"}}}
+	})))
+	if !strings.Contains(content(set), auditCh) {
+		t.Fatalf("auditchannel: %v", set)
+	}
+	fake.RateLimit("/channels/"+auditCh+"/messages", 600)
+	file, _ := json.Marshal(map[string]any{"entries": []map[string]any{{
+		"id": "minsk-commitment", "topic": "Russian position", "question": "Is Moscow committed to the Minsk Agreements?", "answer": "According to Peskov, yes.",
+		"citations": []any{map[string]any{"source_id": "hngn-2022-01-10", "quote": "staying committed to the Normandy Four arrangement and the Minsk Agreements"}},
+		"as_of":     "2022-01-10", "attributed_to": "Kremlin spokesman Dmitry Peskov",
+	}}})
+	opt, resolved := attachmentOpt(fake, "kb.json", file)
+	body := h.interact(t, "slash_ask", both(mod, kbCommand("import", opt), func(m map[string]any) {
+		m["data"].(map[string]any)["resolved"] = resolved
+	}))
+	if body["type"] != float64(4) || !strings.Contains(content(data(t, body)), "Imported 1 entries") {
+		t.Fatalf("the import was not answered at once: %v", body)
+	}
+	if !eventually(func() bool { return strings.Contains(h.logs.String(), "could not post to the audit channel") }) {
+		t.Fatal("the given-up audit post was not logged")
 	}
 }

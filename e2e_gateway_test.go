@@ -113,7 +113,9 @@ func TestE2E_ShutdownWithHandlerInFlight(t *testing.T) {
 	if err := fake.Dispatch("INTERACTION_CREATE", m); err != nil {
 		t.Fatal(err)
 	}
-	eventually(func() bool { return fake.InFlight() > 0 })
+	if !eventually(func() bool { return fake.InFlight() > 0 }) {
+		t.Fatal("the reply never reached the fake")
+	}
 	if err := h.stop(t); err != nil {
 		t.Fatalf("shutdown: %v", err)
 	}
@@ -155,6 +157,9 @@ func TestE2E_Intents(t *testing.T) {
 		err := run(context.Background(), nil, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, &syncBuffer{})
 		if err == nil || !strings.Contains(err.Error(), "Privileged Gateway Intents") {
 			t.Fatalf("err = %v", err)
+		}
+		if !errors.Is(err, bot.ErrFatalGateway) || exitCode(err) != 2 {
+			t.Fatalf("err = %v (exit %d): close 4014 is fatal, exit 2", err, exitCode(err))
 		}
 	})
 }

@@ -23,13 +23,15 @@ func TestE2E_UnansweredAndStats(t *testing.T) {
 	mod := asMember(guildA, modA, "32")
 	// The question counter is written off the reply path; poll for it.
 	var list map[string]any
-	for i := 0; i < 200; i++ {
+	counted := eventually(func() bool {
 		list = data(t, h.interact(t, "slash_ask", both(mod, kbCommand("unanswered"))))
-		if raw, _ := json.Marshal(list); strings.Contains(string(raw), "asked 2×") {
-			break
-		}
-	}
+		raw, _ := json.Marshal(list)
+		return strings.Contains(string(raw), "asked 2×")
+	})
 	raw, _ := json.Marshal(list)
+	if !counted {
+		t.Fatalf("the repeated question was not counted within %v: %s", wait, raw)
+	}
 	if !strings.Contains(string(raw), "how many ukrainian refugees are there”") || !strings.Contains(string(raw), "asked 2×") {
 		t.Fatalf("unanswered: %s", raw)
 	}

@@ -62,7 +62,7 @@ func startBot(t *testing.T, fake *fakediscord.Server, env map[string]string) *ha
 	t.Helper()
 	h := &harness{fake: fake, done: make(chan error, 1), logs: &syncBuffer{}}
 	h.ids.Store(1_200_000_000_000_000_000)
-	vars := map[string]string{"DISCORD_TOKEN": "test-token", "DISCORD_API_BASE_URL": fake.URL, "KB_DB_PATH": filepath.Join(t.TempDir(), "kb.db"), "LOG_LEVEL": "debug", "SHUTDOWN_TIMEOUT": "5s", "RATE_LIMIT_QUESTIONS": "1000"}
+	vars := map[string]string{"DISCORD_TOKEN": "test-token", "DISCORD_API_BASE_URL": fake.URL, "DISCORD_CDN_BASE_URL": fake.CDNURL, "KB_DB_PATH": filepath.Join(t.TempDir(), "kb.db"), "LOG_LEVEL": "debug", "SHUTDOWN_TIMEOUT": "5s", "RATE_LIMIT_QUESTIONS": "1000"}
 	for k, v := range env {
 		vars[k] = v
 	}
@@ -86,12 +86,14 @@ func startBot(t *testing.T, fake *fakediscord.Server, env map[string]string) *ha
 		}
 	})
 	fake.WaitConnected(t, wait)
-	eventually(func() bool { return strings.Contains(h.logs.String(), "msg=\"serving;") })
+	if !eventually(func() bool { return strings.Contains(h.logs.String(), "msg=\"serving;") }) {
+		t.Fatalf("the bot is not serving after %v", wait)
+	}
 	return h
 }
 
 // eventually polls cond until it holds or the wait runs out, and reports
-// whether it held.
+// whether it held. Callers must check the result (TestEventuallyChecked).
 func eventually(cond func() bool) bool {
 	deadline := time.Now().Add(wait)
 	for !cond() {

@@ -9,7 +9,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/signal"
 	"slices"
@@ -19,7 +18,6 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
-	"github.com/joho/godotenv"
 
 	"crisisbot/bot"
 	"crisisbot/commands"
@@ -56,7 +54,7 @@ func (e usageError) Error() string { return e.msg }
 func exitCode(err error) int {
 	var ue usageError
 	var ce configError
-	if errors.As(err, &ue) || errors.As(err, &ce) || errors.Is(err, bot.ErrTokenRejected) || errors.Is(err, errFatalGateway) {
+	if errors.As(err, &ue) || errors.As(err, &ce) || errors.Is(err, bot.ErrTokenRejected) || errors.Is(err, bot.ErrFatalGateway) || errors.Is(err, kb.ErrReadOnly) {
 		return 2
 	}
 	return 1
@@ -67,8 +65,8 @@ func main() {
 	ctx, fail := context.WithCancelCause(ctx)
 	// discordgo reports gateway trouble only through its package-level
 	// logger, and reconnects whatever the close code; this is the one place
-	// that sets it, to stop on codes that retrying cannot fix.
-	discordgo.Logger = gatewayLogger(os.Stderr, fail)
+	// that sets it. bot.GatewayLogger knows which codes retrying cannot fix.
+	discordgo.Logger = bot.GatewayLogger(os.Stderr, fail)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
@@ -79,8 +77,8 @@ func main() {
 
 // run is the whole program: main only supplies the process's environment.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if err := godotenv.Load(); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("read .env: %w", err)
+	if err := loadDotEnv(".env"); err != nil {
+		return err
 	}
 	cmd, rest := "", []string(nil)
 	if len(args) > 0 {

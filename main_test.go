@@ -9,8 +9,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // runCLI runs the program in a temporary directory (so no .env is read) with
@@ -185,30 +187,52 @@ func TestRun_KBExportCheck(t *testing.T) {
 	}
 }
 
+// configKeys runs LoadConfig and returns every key it asks getenv for, in
+// the order first asked: the keys Config reads, taken from its behaviour
+// rather than from a list kept by hand.
+func configKeys(tb testing.TB) []string {
+	tb.Helper()
+	var keys []string
+	seen := map[string]bool{}
+	LoadConfig(func(k string) string {
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+		return ""
+	})
+	if len(keys) == 0 {
+		tb.Fatal("LoadConfig read no keys")
+	}
+	return keys
+}
+
 func TestLoadConfig(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		c, err := LoadConfig(func(k string) string {
 			return map[string]string{"DISCORD_TOKEN": "Bot abc.def", "ASK_CHANNEL_IDS": "123456789012345678, 223456789012345678"}[k]
 		})
-		if err != nil || c.Token != "abc.def" || len(c.AskChannelIDs) != 2 || c.RateQuestions != 5 || c.APIBaseURL.String() != "https://discord.com" {
+		if err != nil || c.Token != "abc.def" || len(c.AskChannelIDs) != 2 || c.RateQuestions != 5 || c.APIBaseURL.String() != "https://discord.com" || c.ShutdownTimeout != 10*time.Second {
 			t.Fatalf("%+v %v", c, err)
 		}
 	})
 	t.Run("EveryProblemNamed", func(t *testing.T) {
 		secret := "s3cr3t-token with space"
-		_, err := LoadConfig(func(k string) string {
-			return map[string]string{
-				"DISCORD_TOKEN": secret, "DISCORD_GUILD_ID": "abc", "DISCORD_API_BASE_URL": "ftp://x",
-				"LOG_LEVEL": "loud", "LOG_FORMAT": "xml", "ASK_CHANNEL_IDS": "1,x", "RATE_LIMIT_QUESTIONS": "0",
-				"RATE_LIMIT_WINDOW": "soon", "REPEAT_WINDOW": "-1s", "SHUTDOWN_TIMEOUT": "forever",
-				"OWNER_USER_IDS": "me", "KB_DB_PATH": ".",
-				"METRICS_ADDR": "9464",
-			}[k]
-		})
+		bad := map[string]string{
+			"DISCORD_TOKEN": secret, "DISCORD_GUILD_ID": "abc", "DISCORD_API_BASE_URL": "ftp://x", "DISCORD_CDN_BASE_URL": "http://cdn.example",
+			"LOG_LEVEL": "loud", "LOG_FORMAT": "xml", "ASK_CHANNEL_IDS": "1,x", "RATE_LIMIT_QUESTIONS": "0",
+			"RATE_LIMIT_WINDOW": "soon", "REPEAT_WINDOW": "-1s", "SHUTDOWN_TIMEOUT": "forever",
+			"OWNER_USER_IDS": "me", "KB_DB_PATH": ".", "KB_MAX_SERVER_ENTRIES": "lots", "QUESTION_RETENTION": "1m",
+			"METRICS_ADDR": "9464",
+		}
+		_, err := LoadConfig(func(k string) string { return bad[k] })
 		if err == nil {
 			t.Fatal("accepted")
 		}
-		for _, k := range configKeys {
+		for _, k := range configKeys(t) {
+			if _, ok := bad[k]; !ok {
+				t.Errorf("%s has no malformed value in this test", k)
+			}
 			if !strings.Contains(err.Error(), k+":") {
 				t.Errorf("%s not named in:\n%v", k, err)
 			}
@@ -219,7 +243,8 @@ func TestLoadConfig(t *testing.T) {
 	})
 }
 
-// TestEnvExample keeps .env.example and Config's keys the same.
+// TestEnvExample keeps .env.example and the keys LoadConfig reads the same,
+// each key with a comment above it.
 func TestEnvExample(t *testing.T) {
 	f, err := os.Open(".env.example")
 	if err != nil {
@@ -239,8 +264,11 @@ func TestEnvExample(t *testing.T) {
 		}
 		prevComment = strings.HasPrefix(line, "#")
 	}
-	if !reflect.DeepEqual(keys, configKeys) {
-		t.Fatalf(".env.example has %v\nConfig reads   %v", keys, configKeys)
+	read := configKeys(t)
+	slices.Sort(keys)
+	slices.Sort(read)
+	if !reflect.DeepEqual(keys, read) {
+		t.Fatalf(".env.example has %v\nLoadConfig reads %v", keys, read)
 	}
 }
 
@@ -290,5 +318,43 @@ func TestRun_KBOperator(t *testing.T) {
 	back, _, _ := runCLI(t, nil, "", "kb", "export", "--db", db)
 	if strings.Contains(back, "(imported)") {
 		t.Fatal("revert did not restore version 1")
+	}
+}
+
+// TestRun_DotEnvSyntaxError: a malformed .env is reported by file and line,
+// never with its text (it holds the token), and exits 2 so a supervisor stops
+// restarting (and re-printing) it.
+func TestRun_DotEnvSyntaxError(t *testing.T) {
+	const secret = "MTA5OTk5OTk5OTk5OTk5OTk5.GhJkLm.s3cr3tT0kenV4lue"
+	for _, c := range []struct {
+		name, env string
+		line      string
+	}{
+		{"UnterminatedQuote", "# bot\nLOG_LEVEL=info\nDISCORD_TOKEN=\"" + secret + "\nKB_DB_PATH=x.db\n", "line 3"},
+		{"BadName", "LOG_LEVEL=info\n{DISCORD_TOKEN}=" + secret + "\nKB_DB_PATH=x.db\n", "line 2"},
+		{"TokenPastedAlone", "LOG_LEVEL=info\n" + secret + "\n", "line 2"},
+		{"AfterMultilineValue", "A=\"one\ntwo\"\nLOG_LEVEL=info\n" + secret + "\n", "line 4"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Chdir(t.TempDir())
+			if err := os.WriteFile(".env", []byte(c.env), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var out, errOut bytes.Buffer
+			err := run(context.Background(), nil, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
+			if err == nil {
+				t.Fatal("a malformed .env was accepted")
+			}
+			all := err.Error() + out.String() + errOut.String()
+			if strings.Contains(all, "s3cr3t") || strings.Contains(all, "GhJkLm") {
+				t.Fatalf("the secret leaked: %v", err)
+			}
+			if !strings.Contains(err.Error(), ".env") || !strings.Contains(err.Error(), c.line) {
+				t.Errorf("err = %v, want the file and %s", err, c.line)
+			}
+			if code := exitCode(err); code != 2 {
+				t.Errorf("exit code %d, want 2", code)
+			}
+		})
 	}
 }

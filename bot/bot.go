@@ -4,11 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,16 +18,10 @@ var ErrTokenRejected = errors.New("Discord rejected the bot token (401): reset i
 
 // Options configure a Bot. Zero values mean defaults.
 type Options struct {
-	Token   string   // without the "Bot " prefix
-	APIBase *url.URL // default https://discord.com
-	// Transport carries the (rewritten) requests; tests pass one that
-	// reaches a fake Discord. Default http.DefaultTransport.
-	Transport http.RoundTripper
 	// MessageContent asks for the privileged message-content intent, needed
 	// only for ask channels.
 	MessageContent bool
 	OpenTimeout    time.Duration // default 15 s
-	CallTimeout    time.Duration // bound on one REST call, 429 retries included; default 10 s
 	Logger         *slog.Logger
 	// Observer is told of gateway events if it implements GatewayObserver;
 	// nil means none. (The router has its own Observer for requests.)
@@ -42,6 +33,7 @@ type Options struct {
 // reconnecting. Its methods are safe for concurrent use.
 type Bot struct {
 	s      *discordgo.Session
+	rest   *REST
 	router *Router
 	log    *slog.Logger
 	opts   Options
@@ -55,25 +47,28 @@ type Bot struct {
 	ready sync.Once
 }
 
-// New builds a bot that routes events to router. It does not connect.
-func New(opts Options, router *Router) (*Bot, error) {
-	if opts.Token == "" {
-		return nil, errors.New("no bot token")
+// New builds a bot that takes gateway events for router and makes every REST
+// call through rest (its client also carries the gateway's URL lookup). It
+// does not connect.
+func New(opts Options, rest *REST, router *Router) (*Bot, error) {
+	if rest == nil || router == nil {
+		return nil, errors.New("bot.New: no REST client or router")
 	}
 	if opts.OpenTimeout == 0 {
 		opts.OpenTimeout = 15 * time.Second
 	}
-	if opts.CallTimeout == 0 {
-		opts.CallTimeout = 10 * time.Second
-	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	s, err := discordgo.New("Bot " + opts.Token)
+	s, err := discordgo.New(rest.auth)
 	if err != nil {
 		return nil, fmt.Errorf("create session: %w", err)
 	}
-	s.Client = NewHTTPClient(opts.APIBase, opts.Transport)
+	s.Client = rest.api
+	s.UserAgent = rest.ua
+	// The session's only REST call is the gateway lookup in Open; it must
+	// not sleep through a 429 either.
+	s.ShouldRetryOnRateLimit = false
 	s.LogLevel = discordgo.LogWarning // gateway close codes are reported at this level
 	s.StateEnabled = true
 	s.SyncEvents = false
@@ -82,7 +77,7 @@ func New(opts Options, router *Router) (*Bot, error) {
 		s.Identify.Intents |= discordgo.IntentsMessageContent
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	b := &Bot{s: s, router: router, log: opts.Logger, opts: opts, ctx: ctx, cancel: cancel, Ready: make(chan struct{})}
+	b := &Bot{s: s, rest: rest, router: router, log: opts.Logger, opts: opts, ctx: ctx, cancel: cancel, Ready: make(chan struct{})}
 	b.appID.Store("")
 	s.AddHandler(b.onReady)
 	s.AddHandler(b.onInteraction)
@@ -90,9 +85,6 @@ func New(opts Options, router *Router) (*Bot, error) {
 	b.watchGateway()
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { b.log.Warn("gateway disconnected") })
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { b.log.Info("gateway session resumed") })
-	s.AddHandler(func(_ *discordgo.Session, rl *discordgo.RateLimit) {
-		b.log.Warn("rate limited by Discord", "url", rl.URL, "retry_after", rl.RetryAfter)
-	})
 	return b, nil
 }
 
@@ -100,40 +92,27 @@ func New(opts Options, router *Router) (*Bot, error) {
 // application's id. A rejected token is ErrTokenRejected; other failures are
 // returned as they are.
 func (b *Bot) CheckToken(ctx context.Context) (string, error) {
-	type res struct {
-		app *discordgo.Application
-		err error
-	}
-	ch := make(chan res, 1)
-	go func() {
-		app, err := b.s.Application("@me")
-		ch <- res{app, err}
-	}()
-	var r res
-	select {
-	case r = <-ch:
-	case <-ctx.Done():
-		return "", fmt.Errorf("check the token: %w", ctx.Err())
-	}
+	app, err := b.rest.application(ctx)
 	var rest *discordgo.RESTError
-	if errors.As(r.err, &rest) && rest.Response != nil && rest.Response.StatusCode == http.StatusUnauthorized {
+	if errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode == http.StatusUnauthorized {
 		return "", ErrTokenRejected
 	}
-	if r.err != nil {
-		return "", fmt.Errorf("check the token: %w", r.err)
+	if err != nil {
+		return "", fmt.Errorf("check the token: %w", err)
 	}
-	if r.app == nil || r.app.ID == "" {
+	if app == nil || app.ID == "" {
 		return "", errors.New("check the token: Discord returned no application id")
 	}
-	b.appID.Store(r.app.ID)
-	return r.app.ID, nil
+	b.appID.Store(app.ID)
+	return app.ID, nil
 }
 
 // AppID returns the application id, known after CheckToken or READY.
 func (b *Bot) AppID() string { return b.appID.Load().(string) }
 
 // Open connects to the gateway, giving up after the open timeout (discordgo's
-// Open has none of its own).
+// Open has none of its own). A close code after which reconnecting cannot
+// succeed is an ErrFatalGateway error (close 4004 also ErrTokenRejected).
 func (b *Bot) Open(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, b.opts.OpenTimeout)
 	defer cancel()
@@ -141,13 +120,13 @@ func (b *Bot) Open(ctx context.Context) error {
 	go func() { done <- b.s.Open() }()
 	select {
 	case err := <-done:
-		switch {
-		case err == nil:
+		if err == nil {
 			return nil
-		case strings.Contains(err.Error(), "4014"):
-			return fmt.Errorf("open the gateway: Discord refused the Message Content intent (close 4014): enable it under Bot > Privileged Gateway Intents in the Developer Portal, or unset ASK_CHANNEL_IDS: %w", err)
-		case strings.Contains(err.Error(), "4004"):
-			return fmt.Errorf("%w (gateway close 4004)", ErrTokenRejected)
+		}
+		if code, ok := closeCode(err); ok {
+			if fatal := fatalClose(code); fatal != nil {
+				return fmt.Errorf("open the gateway: %w", fatal)
+			}
 		}
 		return fmt.Errorf("open the gateway: %w", err)
 	case <-ctx.Done():
@@ -198,7 +177,7 @@ func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreat
 		return
 	}
 	defer b.flight.leave()
-	b.router.HandleInteraction(b.ctx, b.responder(), ic.Interaction)
+	b.router.HandleInteraction(b.ctx, b.rest.Responder(), ic.Interaction)
 }
 
 func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
@@ -210,41 +189,7 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 	if s.State != nil && s.State.User != nil {
 		botID = s.State.User.ID
 	}
-	b.router.HandleMessage(b.ctx, b.responder(), mc.Message, botID)
-}
-
-// responder bounds every REST call, 429 retries included.
-func (b *Bot) responder() Responder {
-	return boundedResponder{s: b.s, timeout: b.opts.CallTimeout, cb: callbacks{client: b.s.Client, ua: b.s.UserAgent}}
-}
-
-type boundedResponder struct {
-	s       *discordgo.Session
-	timeout time.Duration
-	cb      callbacks
-}
-
-func (r boundedResponder) opts(options []discordgo.RequestOption) ([]discordgo.RequestOption, context.CancelFunc) {
-	ctx, cancel := context.WithTimeout(context.Background(), r.timeout)
-	return append(options, discordgo.WithContext(ctx)), cancel
-}
-
-func (r boundedResponder) InteractionRespond(i *discordgo.Interaction, resp *discordgo.InteractionResponse, _ ...discordgo.RequestOption) error {
-	ctx, cancel := context.WithTimeout(context.Background(), r.timeout)
-	defer cancel()
-	return r.cb.respond(ctx, i, resp)
-}
-
-func (r boundedResponder) InteractionResponseEdit(i *discordgo.Interaction, edit *discordgo.WebhookEdit, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), r.timeout)
-	defer cancel()
-	return r.cb.edit(ctx, i, edit)
-}
-
-func (r boundedResponder) ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error) {
-	o, cancel := r.opts(options)
-	defer cancel()
-	return r.s.ChannelMessageSendComplex(channelID, data, o...)
+	b.router.HandleMessage(b.ctx, b.rest.Responder(), mc.Message, botID)
 }
 
 // inflight counts running handlers and refuses new ones once closed.
@@ -298,37 +243,4 @@ func (f *inflight) wait(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-// Send posts a reply as a new message in a channel, through the same safety
-// and limits as every other message.
-func (b *Bot) Send(ctx context.Context, channelID string, rep *Reply) error {
-	r := safeResponder{next: b.responder(), z: sanitizer{log: b.log}}
-	_, err := r.ChannelMessageSendComplex(channelID, &discordgo.MessageSend{Content: rep.Content, Embeds: rep.Embeds, Components: rep.Components})
-	return err
-}
-
-// Fetch downloads a file Discord hosts (an attachment) through the bot's
-// client, refusing more than limit bytes.
-func (b *Bot) Fetch(ctx context.Context, url string, limit int64) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := b.s.Client.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("download the attachment: %w", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("download the attachment: status %d", resp.StatusCode)
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("download the attachment: %w", err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("the attachment is larger than %d bytes", limit)
-	}
-	return data, nil
 }

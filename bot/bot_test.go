@@ -21,7 +21,9 @@ type recorder struct {
 	mu        sync.Mutex
 	responses []*discordgo.InteractionResponse
 	edits     []*discordgo.WebhookEdit
+	followups []*discordgo.WebhookParams
 	messages  []*discordgo.MessageSend
+	ops       []string // "respond", "edit", "followup", "message", in order
 	got       chan struct{}
 }
 
@@ -30,6 +32,7 @@ func newRecorder() *recorder { return &recorder{got: make(chan struct{}, 16)} }
 func (r *recorder) InteractionRespond(i *discordgo.Interaction, resp *discordgo.InteractionResponse, _ ...discordgo.RequestOption) error {
 	r.mu.Lock()
 	r.responses = append(r.responses, resp)
+	r.ops = append(r.ops, "respond")
 	r.mu.Unlock()
 	r.got <- struct{}{}
 	return nil
@@ -38,14 +41,25 @@ func (r *recorder) InteractionRespond(i *discordgo.Interaction, resp *discordgo.
 func (r *recorder) InteractionResponseEdit(i *discordgo.Interaction, e *discordgo.WebhookEdit, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
 	r.mu.Lock()
 	r.edits = append(r.edits, e)
+	r.ops = append(r.ops, "edit")
 	r.mu.Unlock()
 	r.got <- struct{}{}
 	return &discordgo.Message{ID: "1"}, nil
 }
 
+func (r *recorder) FollowupMessageCreate(i *discordgo.Interaction, _ bool, p *discordgo.WebhookParams, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
+	r.mu.Lock()
+	r.followups = append(r.followups, p)
+	r.ops = append(r.ops, "followup")
+	r.mu.Unlock()
+	r.got <- struct{}{}
+	return &discordgo.Message{ID: "3"}, nil
+}
+
 func (r *recorder) ChannelMessageSendComplex(ch string, m *discordgo.MessageSend, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
 	r.mu.Lock()
 	r.messages = append(r.messages, m)
+	r.ops = append(r.ops, "message")
 	r.mu.Unlock()
 	r.got <- struct{}{}
 	return &discordgo.Message{ID: "2", ChannelID: ch}, nil

@@ -1,6 +1,10 @@
-// Package bot owns CrisisBot's connection to Discord: the discordgo session,
-// the HTTP client that can point it at another base URL, command
-// registration, the router that turns gateway events into handler calls, and
-// the one place where every outgoing message is made safe (no pings) and
-// trimmed to Discord's limits. It knows nothing about the knowledge base.
+// Package bot owns CrisisBot's connection to Discord: the discordgo gateway
+// session, the one REST client every HTTP call goes through (REST: its own
+// request code on one http.Client that can point at another base URL, 429s
+// honoured within each call's deadline, and a separate, CDN-only attachment
+// downloader), gateway close-code handling, command registration, the
+// router that turns gateway events into handler calls and defers slow ones
+// the way each route declares, and the one place where every outgoing
+// message is made safe (no pings) and trimmed to Discord's limits. It knows
+// nothing about the knowledge base.
 package bot

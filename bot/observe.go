@@ -32,6 +32,7 @@ const (
 	SurfaceDM           = "dm"
 	SurfaceMention      = "mention"
 	SurfaceAskChannel   = "ask_channel"
+	SurfaceHTTP         = "http" // a command through the HTTP interactions endpoint
 )
 
 // Handled describes one handled interaction or addressed message.
@@ -195,6 +196,12 @@ func (tr timedResponder) InteractionResponseEdit(i *discordgo.Interaction, edit 
 	return m, err
 }
 
+func (tr timedResponder) FollowupMessageCreate(i *discordgo.Interaction, wait bool, data *discordgo.WebhookParams, options ...discordgo.RequestOption) (*discordgo.Message, error) {
+	m, err := tr.next.FollowupMessageCreate(i, wait, data, options...)
+	tr.sent()
+	return m, err
+}
+
 func (tr timedResponder) ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error) {
 	m, err := tr.next.ChannelMessageSendComplex(channelID, data, options...)
 	tr.sent()
@@ -275,10 +282,24 @@ func errorMessage(requestID string) string {
 	return "Sorry, something went wrong on my side. It has been logged (ref " + requestID + "); please try again."
 }
 
-// beginInteraction starts tracing an interaction.
+// beginInteraction starts tracing an interaction. A command that came
+// through the HTTP interactions endpoint (InteractionServer) has the surface
+// "http"; its autocomplete stays "autocomplete".
 func (r *Router) beginInteraction(req *Request, i *discordgo.Interaction, resp Responder) Responder {
 	surface, command := interactionRoute(i)
+	if viaHTTP(resp) && (surface == SurfaceSlash || surface == SurfaceContextMenu) {
+		surface = SurfaceHTTP
+	}
 	return r.begin(req, surface, command, resp)
+}
+
+// viaHTTP reports whether resp answers inline through the HTTP endpoint.
+func viaHTTP(resp Responder) bool {
+	if s, ok := resp.(safeResponder); ok {
+		resp = s.next
+	}
+	_, ok := resp.(*inlineResponder)
+	return ok
 }
 
 // beginMessage starts tracing a message addressed to the bot.

@@ -122,22 +122,3 @@ type limited struct{}
 func (*limited) Error() string    { return "slow down" }
 func (*limited) Unwrap() error    { return &UserError{Msg: "slow down"} }
 func (*limited) Outcome() Outcome { return OutcomeRateLimited }
-
-func TestRouter_DeferredReplyKeepsFiles(t *testing.T) {
-	r := NewRouter(quiet(), nil)
-	r.SlowAfter = time.Millisecond
-	release := make(chan struct{})
-	r.Command("stats", func(ctx context.Context, req *Request) (*Reply, error) {
-		<-release
-		return &Reply{Ephemeral: true, Content: "figures", Files: []*discordgo.File{{Name: "kb-stats.png", ContentType: "image/png", Reader: strings.NewReader("png")}}}, nil
-	})
-	rec := newRecorder()
-	done := make(chan struct{})
-	go func() { r.HandleInteraction(context.Background(), rec, command("stats")); close(done) }()
-	<-rec.got // the deferral
-	close(release)
-	<-done
-	if len(rec.edits) != 1 || len(rec.edits[0].Files) != 1 || rec.edits[0].Files[0].Name != "kb-stats.png" {
-		t.Fatalf("the deferred edit lost the attachment: %+v", rec.edits)
-	}
-}

@@ -19,19 +19,18 @@ func (b *Bot) Register(ctx context.Context, guildID string, cmds []*discordgo.Ap
 	if app == "" {
 		return false, fmt.Errorf("register commands: application id unknown (check the token first)")
 	}
-	o := []discordgo.RequestOption{discordgo.WithContext(ctx)}
 	if !force {
-		have, err := b.s.ApplicationCommands(app, guildID, o...)
+		have, err := b.rest.commands(ctx, app, guildID)
 		if err != nil {
-			return false, fmt.Errorf("read registered commands: %w", err)
+			return false, err
 		}
 		if sameCommands(have, cmds) {
 			b.log.Info("commands already registered", "count", len(cmds), "guild", guildID)
 			return false, nil
 		}
 	}
-	if _, err := b.s.ApplicationCommandBulkOverwrite(app, guildID, cmds, o...); err != nil {
-		return false, fmt.Errorf("register commands: %w", err)
+	if err := b.rest.overwrite(ctx, app, guildID, cmds); err != nil {
+		return false, err
 	}
 	b.log.Info("registered commands", "count", len(cmds), "guild", guildID)
 	return true, nil

@@ -3,7 +3,7 @@ package bot
 import "github.com/bwmarrin/discordgo"
 
 // safeResponder is the single place where outgoing payloads are made safe:
-// every message and edit gets empty allowed mentions, and everything is
+// every message, edit and followup gets empty allowed mentions, and everything is
 // trimmed to Discord's limits.
 type safeResponder struct {
 	next Responder
@@ -38,11 +38,25 @@ func (s safeResponder) InteractionResponseEdit(i *discordgo.Interaction, edit *d
 	return s.next.InteractionResponseEdit(i, &c, options...)
 }
 
-func (s safeResponder) ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error) {
-	c := *data
+func (s safeResponder) FollowupMessageCreate(i *discordgo.Interaction, wait bool, p *discordgo.WebhookParams, options ...discordgo.RequestOption) (*discordgo.Message, error) {
+	c := *p
 	c.Content = s.z.text("content", c.Content, MaxContent)
 	c.Embeds = s.z.embeds(c.Embeds)
 	c.Components = s.z.components(c.Components)
 	c.AllowedMentions = NoMentions()
-	return s.next.ChannelMessageSendComplex(channelID, &c, options...)
+	return s.next.FollowupMessageCreate(i, wait, &c, options...)
+}
+
+func (s safeResponder) ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error) {
+	return s.next.ChannelMessageSendComplex(channelID, s.z.message(data), options...)
+}
+
+// message returns a safe copy of a channel message.
+func (z sanitizer) message(data *discordgo.MessageSend) *discordgo.MessageSend {
+	c := *data
+	c.Content = z.text("content", c.Content, MaxContent)
+	c.Embeds = z.embeds(c.Embeds)
+	c.Components = z.components(c.Components)
+	c.AllowedMentions = NoMentions()
+	return &c
 }

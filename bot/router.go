@@ -17,6 +17,7 @@ import (
 type Responder interface {
 	InteractionRespond(i *discordgo.Interaction, resp *discordgo.InteractionResponse, options ...discordgo.RequestOption) error
 	InteractionResponseEdit(i *discordgo.Interaction, edit *discordgo.WebhookEdit, options ...discordgo.RequestOption) (*discordgo.Message, error)
+	FollowupMessageCreate(i *discordgo.Interaction, wait bool, data *discordgo.WebhookParams, options ...discordgo.RequestOption) (*discordgo.Message, error)
 	ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error)
 }
 
@@ -35,15 +36,74 @@ const (
 type route struct {
 	pattern string
 	h       HandlerFunc
+	opts    RouteOption
+}
+
+// RouteOption declares how a route answers, so that the router can defer
+// the right way when the handler is slow. Options combine with |, or are
+// passed one by one.
+type RouteOption int
+
+const (
+	// Private: the route answers only the user (ephemeral). A slow handler
+	// is deferred ephemerally, so its answer is never public.
+	Private RouteOption = 1 << iota
+	// OpensModal: the route may answer with a form. A modal can only be the
+	// first response, so such a route is never deferred: the router waits
+	// for the handler however long it takes (it must stay within Discord's
+	// 3 seconds).
+	OpensModal
+	// UpdatesMessage: the component route answers by updating the message
+	// the component is on (Reply.Update). A slow handler is deferred as an
+	// update (DEFERRED_UPDATE_MESSAGE), and its reply then edits that
+	// message instead of posting a new one.
+	UpdatesMessage
+)
+
+func options(opts []RouteOption) RouteOption {
+	var o RouteOption
+	for _, x := range opts {
+		o |= x
+	}
+	return o
 }
 
 // Router routes interactions by type and command name or custom-ID path, and
 // messages addressed to the bot to one message handler. Handlers run under
 // recover. Routes are added before the router serves; after that it is safe
 // for concurrent use.
+//
+// The 3-second rule: a handler that has not answered after SlowAfter is
+// deferred, and its reply edits the deferred response when it comes. How it
+// is deferred is declared per route (RouteOption), because it must be chosen
+// before the reply exists and cannot be changed afterwards:
+//
+//   - a command defers publicly, or privately when the route is Private or
+//     the user set the command's "private" option;
+//   - a component or modal submit defers privately, or as an update of the
+//     component's message when the route is UpdatesMessage;
+//   - an OpensModal route is never deferred.
+//
+// Every part of a late reply — content, embeds, components and files — goes
+// into the edit. A late reply that does not fit the deferral is still never
+// shown to more people than it was meant for:
+//
+//   - ephemeral after a public defer: the public placeholder is edited to a
+//     neutral line, then the reply is sent as an ephemeral followup (Discord
+//     would treat a followup sent first as the placeholder's content, public);
+//     the followup is not sent if that edit fails;
+//   - public after a private defer: it stays private;
+//   - not an update after a deferred update: it is sent as a followup, with
+//     its own visibility;
+//   - an update after an ordinary defer: it edits the deferred message;
+//   - a modal from a route not declared OpensModal: it cannot be shown any
+//     more; the user is asked to try again and the mistake is logged.
+//
+// So a route that answers privately, by update or with a form should say so;
+// the fallbacks only keep an undeclared route safe.
 type Router struct {
 	log        *slog.Logger
-	commands   map[string]HandlerFunc
+	commands   map[string]route
 	complete   map[string]HandlerFunc
 	components map[string][]route // by first path segment
 	modals     map[string][]route
@@ -66,7 +126,7 @@ type Router struct {
 // even without a mention.
 func NewRouter(log *slog.Logger, askChannels []string) *Router {
 	r := &Router{
-		log: log, commands: map[string]HandlerFunc{}, complete: map[string]HandlerFunc{},
+		log: log, commands: map[string]route{}, complete: map[string]HandlerFunc{},
 		components: map[string][]route{}, modals: map[string][]route{}, askChannel: map[string]bool{},
 		SlowAfter: 1500 * time.Millisecond, AutocompleteBudget: 2 * time.Second,
 	}
@@ -79,14 +139,16 @@ func NewRouter(log *slog.Logger, askChannels []string) *Router {
 // Command routes a slash or context-menu command by its path: the command's
 // name, then its subcommand group and subcommand, e.g. "kb/roles/add". A
 // command routed by its bare name also receives every subcommand that has no
-// route of its own.
-func (r *Router) Command(path string, h HandlerFunc) { r.commands[path] = h }
+// route of its own. opts declare how it answers (see Router).
+func (r *Router) Command(path string, h HandlerFunc, opts ...RouteOption) {
+	r.commands[path] = route{pattern: path, h: h, opts: options(opts)}
+}
 
-// commandHandler finds the handler for a command and its subcommand path.
-func (r *Router) commandHandler(name, sub string) HandlerFunc {
+// commandRoute finds the route for a command and its subcommand path.
+func (r *Router) commandRoute(name, sub string) route {
 	if sub != "" {
-		if h, ok := r.commands[name+"/"+strings.ReplaceAll(sub, " ", "/")]; ok {
-			return h
+		if rt, ok := r.commands[name+"/"+strings.ReplaceAll(sub, " ", "/")]; ok {
+			return rt
 		}
 	}
 	return r.commands[name]
@@ -96,26 +158,27 @@ func (r *Router) commandHandler(name, sub string) HandlerFunc {
 func (r *Router) Autocomplete(name string, h HandlerFunc) { r.complete[name] = h }
 
 // Component routes clicks and selections whose custom ID matches pattern,
-// e.g. "/fb/{entry}/{vote}".
-func (r *Router) Component(pattern string, h HandlerFunc) {
+// e.g. "/fb/{entry}/{vote}". opts declare how it answers (see Router).
+func (r *Router) Component(pattern string, h HandlerFunc, opts ...RouteOption) {
 	first := strings.SplitN(strings.TrimPrefix(pattern, "/"), "/", 2)[0]
-	r.components[first] = append(r.components[first], route{pattern, h})
+	r.components[first] = append(r.components[first], route{pattern, h, options(opts)})
 }
 
-// ModalSubmit routes submitted forms whose custom ID matches pattern.
-func (r *Router) ModalSubmit(pattern string, h HandlerFunc) {
+// ModalSubmit routes submitted forms whose custom ID matches pattern. opts
+// declare how it answers (see Router).
+func (r *Router) ModalSubmit(pattern string, h HandlerFunc, opts ...RouteOption) {
 	first := strings.SplitN(strings.TrimPrefix(pattern, "/"), "/", 2)[0]
-	r.modals[first] = append(r.modals[first], route{pattern, h})
+	r.modals[first] = append(r.modals[first], route{pattern, h, options(opts)})
 }
 
-func match(routes map[string][]route, id string) (HandlerFunc, map[string]string) {
+func match(routes map[string][]route, id string) (route, map[string]string) {
 	first := strings.SplitN(strings.TrimPrefix(id, "/"), "/", 2)[0]
 	for _, rt := range routes[first] {
 		if vars, ok := matchCustomID(rt.pattern, id); ok {
-			return rt.h, vars
+			return rt, vars
 		}
 	}
-	return nil, nil
+	return route{}, nil
 }
 
 // Message sets the handler for messages addressed to the bot: DMs, messages
@@ -177,8 +240,11 @@ func (r *Router) HandleInteraction(ctx context.Context, resp Responder, i *disco
 		if d.CommandType == discordgo.MessageApplicationCommand && d.Resolved != nil {
 			req.Message = d.Resolved.Messages[d.TargetID]
 		}
-		h := r.commandHandler(d.Name, req.sub)
-		r.respond(ctx, resp, i, req, h, req.Bool("private"))
+		rt := r.commandRoute(d.Name, req.sub)
+		if req.Bool("private") {
+			rt.opts |= Private
+		}
+		r.respond(ctx, resp, i, req, rt)
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		d, ok := i.Data.(discordgo.ApplicationCommandInteractionData)
 		if !ok {
@@ -197,18 +263,18 @@ func (r *Router) HandleInteraction(ctx context.Context, resp Responder, i *disco
 			return
 		}
 		req.Values = d.Values
-		h, vars := match(r.components, d.CustomID)
+		rt, vars := match(r.components, d.CustomID)
 		req.Params = vars
-		r.respond(ctx, resp, i, req, h, true)
+		r.respond(ctx, resp, i, req, rt)
 	case discordgo.InteractionModalSubmit:
 		d, ok := i.Data.(discordgo.ModalSubmitInteractionData)
 		if !ok {
 			return
 		}
 		req.Fields = modalFields(d.Components)
-		h, vars := match(r.modals, d.CustomID)
+		rt, vars := match(r.modals, d.CustomID)
 		req.Params = vars
-		r.respond(ctx, resp, i, req, h, true)
+		r.respond(ctx, resp, i, req, rt)
 	}
 }
 
@@ -261,55 +327,119 @@ type result struct {
 	err error
 }
 
-// respond runs h and answers within Discord's 3 seconds: at once when h is
-// quick, otherwise it defers first (ephemeral when deferEphemeral) and edits
-// the original when h is done.
-func (r *Router) respond(ctx context.Context, resp Responder, i *discordgo.Interaction, req *Request, h HandlerFunc, deferEphemeral bool) {
-	if h == nil {
+// respond runs the route's handler and answers within Discord's 3 seconds:
+// at once when it is quick, otherwise it defers (as the route declares) and
+// delivers the reply when the handler is done. See Router.
+func (r *Router) respond(ctx context.Context, resp Responder, i *discordgo.Interaction, req *Request, rt route) {
+	if rt.h == nil {
 		r.send(resp, i, &Reply{Ephemeral: true, Content: "I don't know that command or button any more; it may be from an older version of me. Try /help."})
 		return
 	}
+	run := func() result {
+		rep, err := r.call(ctx, rt.h, req)
+		if err != nil {
+			rep = r.errorReply(err, req)
+		}
+		return result{rep: rep}
+	}
+	if rt.opts&OpensModal != 0 {
+		r.send(resp, i, run().rep) // a modal cannot follow a defer
+		return
+	}
 	done := make(chan result, 1)
-	go func() {
-		rep, err := r.call(ctx, h, req)
-		done <- result{rep, err}
-	}()
+	go func() { done <- run() }()
 	timer := time.NewTimer(r.SlowAfter)
 	defer timer.Stop()
 	select {
 	case res := <-done:
-		if res.err != nil {
-			res.rep = r.errorReply(res.err, req)
-		}
 		r.send(resp, i, res.rep)
 		return
 	case <-timer.C:
 	}
-	deferred := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
-	if deferEphemeral {
-		deferred.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
-	}
-	if err := resp.InteractionRespond(i, deferred); err != nil {
+	d := r.deferral(i, rt)
+	if err := resp.InteractionRespond(i, d.response()); err != nil {
 		r.log.Warn("defer failed", "err", err)
 		return
 	}
-	res := <-done
-	if res.err != nil {
-		res.rep = r.errorReply(res.err, req)
+	r.late(resp, i, d, (<-done).rep)
+}
+
+// deferral is how an interaction was deferred.
+type deferral struct{ update, private bool }
+
+func (r *Router) deferral(i *discordgo.Interaction, rt route) deferral {
+	if i.Type == discordgo.InteractionApplicationCommand {
+		return deferral{private: rt.opts&Private != 0}
 	}
-	if res.rep == nil {
-		res.rep = &Reply{Content: "Done."}
+	return deferral{update: i.Type == discordgo.InteractionMessageComponent && rt.opts&UpdatesMessage != 0, private: true}
+}
+
+func (d deferral) response() *discordgo.InteractionResponse {
+	if d.update {
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}
 	}
-	content := res.rep.Content
-	embeds, comps := res.rep.Embeds, res.rep.Components
+	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
+	if d.private {
+		resp.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
+	}
+	return resp
+}
+
+// answeredPrivately replaces a public placeholder whose answer went to the
+// user alone.
+const answeredPrivately = "Answered privately."
+
+// late delivers a reply after the interaction was deferred as d.
+func (r *Router) late(resp Responder, i *discordgo.Interaction, d deferral, rep *Reply) {
+	if rep != nil && rep.Modal != nil {
+		r.log.Error("a slow handler answered with a form, which cannot follow a deferral; declare its route bot.OpensModal", "interaction", i.ID)
+		rep = &Reply{Ephemeral: true, Content: "Sorry, that took me too long to open the form. Please try again."}
+	}
+	switch {
+	case d.update && rep == nil:
+		// The deferred update acknowledged the click; nothing to change.
+	case d.update && !rep.Update:
+		r.followup(resp, i, rep)
+	case rep == nil:
+		r.edit(resp, i, &Reply{Content: "Done."})
+	case !d.private && !d.update && rep.Ephemeral:
+		// Resolve the public placeholder first: a followup sent while it is
+		// still loading would become its (public) content.
+		if r.edit(resp, i, &Reply{Content: answeredPrivately}) {
+			r.followup(resp, i, rep)
+		}
+	default:
+		r.edit(resp, i, rep)
+	}
+}
+
+// edit replaces the deferred response (or, after a deferred update, the
+// component's message) with every part of rep. It reports success.
+func (r *Router) edit(resp Responder, i *discordgo.Interaction, rep *Reply) bool {
+	content := rep.Content
+	embeds, comps := rep.Embeds, rep.Components
 	if embeds == nil {
 		embeds = []*discordgo.MessageEmbed{}
 	}
 	if comps == nil {
 		comps = []discordgo.MessageComponent{}
 	}
-	if _, err := resp.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, Components: &comps, Files: res.rep.Files}); err != nil {
+	_, err := resp.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, Components: &comps, Files: rep.Files})
+	if err != nil {
 		r.log.Warn("edit after defer failed", "err", err)
+	}
+	return err == nil
+}
+
+// followup sends rep as a new message for the interaction, ephemeral when
+// rep is.
+func (r *Router) followup(resp Responder, i *discordgo.Interaction, rep *Reply) {
+	p := &discordgo.WebhookParams{Content: rep.Content, Embeds: rep.Embeds, Components: rep.Components, Files: rep.Files}
+	if rep.Ephemeral {
+		p.Flags = discordgo.MessageFlagsEphemeral
+	}
+	if _, err := resp.FollowupMessageCreate(i, true, p); err != nil {
+		r.log.Warn("followup after defer failed", "err", err)
 	}
 }
 

@@ -35,6 +35,10 @@ func (r *recorder) InteractionResponseEdit(*discordgo.Interaction, *discordgo.We
 	return &discordgo.Message{}, nil
 }
 
+func (r *recorder) FollowupMessageCreate(*discordgo.Interaction, bool, *discordgo.WebhookParams, ...discordgo.RequestOption) (*discordgo.Message, error) {
+	return &discordgo.Message{}, nil
+}
+
 func (r *recorder) ChannelMessageSendComplex(ch string, m *discordgo.MessageSend, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -11,9 +11,9 @@ import (
 
 // entryRoutes are the buttons every answer and suggestion carries.
 func (s *Service) entryRoutes(r *bot.Router) {
-	r.Component("/open/{entry}", s.handleOpen)
-	r.Component("/related/{entry}", s.handleRelated)
-	r.Component("/fb/{entry}/{vote}", s.handleFeedback)
+	r.Component("/open/{entry}", s.handleOpen, bot.Private)
+	r.Component("/related/{entry}", s.handleRelated, bot.Private)
+	r.Component("/fb/{entry}/{vote}", s.handleFeedback, bot.Private)
 }
 
 func (s *Service) entry(req *bot.Request, id string) (*kb.Index, *kb.Entry, error) {

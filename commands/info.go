@@ -27,7 +27,7 @@ func (s *Service) sourceCommand() command {
 					})
 				}
 				return &bot.Reply{Ephemeral: true, Embeds: embeds}, nil
-			})
+			}, bot.Private)
 		},
 	}
 }

@@ -225,7 +225,12 @@ func (m *Moderation) handleSave(ctx context.Context, req *bot.Request, sc string
 // saveError turns a store or validation error into words for the moderator.
 func saveError(err error) error {
 	var verr *kb.ValidationError
+	var full *kb.LayerFullError
 	switch {
+	case errors.As(err, &full):
+		return bot.Userf("Nothing was saved: this server already has %d answers of its own, the most one server may keep. Hide or revert some first.", full.Limit)
+	case errors.Is(err, kb.ErrScopeUnavailable):
+		return bot.Userf("Nothing was saved: this server's answers could not be loaded at start, so they cannot be changed until the operator fixes them. Members still get the global answers.")
 	case errors.Is(err, kb.ErrConflict):
 		return bot.Userf("This entry changed since you opened it, so nothing was saved. Open it again to see the new version.")
 	case errors.As(err, &verr):

@@ -114,17 +114,29 @@ func (m *Moderation) handleUnanswered(ctx context.Context, req *bot.Request, sc 
 	if err != nil {
 		return nil, err
 	}
-	if len(us) == 0 {
+	picks, pickButtons, err := m.picksEmbed(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	if len(us) == 0 && picks == nil {
 		return &bot.Reply{Ephemeral: true, Content: "No declined questions recorded here yet."}, nil
 	}
-	var lines []string
-	var buttons []discordgo.MessageComponent
-	for i, u := range us {
-		lines = append(lines, fmt.Sprintf("%d. “%s” — asked %d×, last <t:%d:R>", i+1, bot.Escape(bot.Truncate(u.Question, 150)), u.Count, u.Last.Unix()))
-		buttons = append(buttons, discordgo.Button{Label: fmt.Sprintf("Create entry %d", i+1), Style: discordgo.PrimaryButton, CustomID: bot.MustCustomID("kbnew", strconv.Itoa(i))})
+	rep := &bot.Reply{Ephemeral: true}
+	if len(us) > 0 {
+		var lines []string
+		var buttons []discordgo.MessageComponent
+		for i, u := range us {
+			lines = append(lines, fmt.Sprintf("%d. “%s” — asked %d×, last <t:%d:R>", i+1, bot.Escape(bot.Truncate(u.Question, 150)), u.Count, u.Last.Unix()))
+			buttons = append(buttons, discordgo.Button{Label: fmt.Sprintf("Create entry %d", i+1), Style: discordgo.PrimaryButton, CustomID: bot.MustCustomID("kbnew", strconv.Itoa(i))})
+		}
+		rep.Embeds = append(rep.Embeds, &discordgo.MessageEmbed{Title: "Most-asked questions I declined", Description: strings.Join(lines, "\n"), Color: colorDecline})
+		rep.Components = append(rep.Components, discordgo.ActionsRow{Components: buttons})
 	}
-	return &bot.Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{Title: "Most-asked questions I declined", Description: strings.Join(lines, "\n"), Color: colorDecline}},
-		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: buttons}}}, nil
+	if picks != nil {
+		rep.Embeds = append(rep.Embeds, picks)
+		rep.Components = append(rep.Components, pickButtons...)
+	}
+	return rep, nil
 }
 
 func (m *Moderation) handleStats(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {

@@ -185,23 +185,23 @@ func (m *Moderation) command(indexes Indexes) command {
 			},
 		},
 		routes: func(r *bot.Router) {
-			r.Command("kb/add", m.guard(moderator, m.handleAdd))
-			r.Command("kb/edit", m.guard(moderator, m.handleEdit))
-			r.Command("kb/remove", m.guard(moderator, m.handleRemove))
-			r.Command("kb/history", m.guard(moderator, m.handleHistory))
-			r.Command("kb/revert", m.guard(moderator, m.handleRevert))
-			r.Command("kb/unanswered", m.guard(moderator, m.handleUnanswered))
-			r.Command("kb/export", m.guard(moderator, m.handleExport))
-			r.Command("kb/import", m.guard(moderator, m.handleImport))
-			r.Command("kb/auditchannel", m.guard(manager, m.handleAuditChannel))
-			r.Command("kb/audit", m.guard(moderator, m.handleAudit))
-			r.Command("kb/stats", m.guard(moderator, m.handleStats))
-			r.Command("kb/roles/add", m.guard(manager, m.handleRolesAdd))
-			r.Command("kb/roles/remove", m.guard(manager, m.handleRolesRemove))
-			r.Command("kb/roles/list", m.guard(moderator, m.handleRolesList))
+			r.Command("kb/add", m.guard(moderator, m.handleAdd), bot.OpensModal)
+			r.Command("kb/edit", m.guard(moderator, m.handleEdit), bot.OpensModal)
+			r.Command("kb/remove", m.guard(moderator, m.handleRemove), bot.Private)
+			r.Command("kb/history", m.guard(moderator, m.handleHistory), bot.Private)
+			r.Command("kb/revert", m.guard(moderator, m.handleRevert), bot.Private)
+			r.Command("kb/unanswered", m.guard(moderator, m.handleUnanswered), bot.Private)
+			r.Command("kb/export", m.guard(moderator, m.handleExport), bot.Private)
+			r.Command("kb/import", m.guard(moderator, m.handleImport), bot.Private)
+			r.Command("kb/auditchannel", m.guard(manager, m.handleAuditChannel), bot.Private)
+			r.Command("kb/audit", m.guard(moderator, m.handleAudit), bot.Private)
+			r.Command("kb/stats", m.guard(moderator, m.handleStats), bot.Private)
+			r.Command("kb/roles/add", m.guard(manager, m.handleRolesAdd), bot.Private)
+			r.Command("kb/roles/remove", m.guard(manager, m.handleRolesRemove), bot.Private)
+			r.Command("kb/roles/list", m.guard(moderator, m.handleRolesList), bot.Private)
 			r.Command("kb", func(context.Context, *bot.Request) (*bot.Reply, error) {
 				return nil, bot.Userf("I don't know that /kb command; it may be from an older version of me.")
-			})
+			}, bot.Private)
 			r.Autocomplete("kb", func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 				var choices []*discordgo.ApplicationCommandOptionChoice
 				for _, sg := range indexes.Index(scope(req)).Complete(req.String("id"), bot.MaxChoices) {
@@ -209,12 +209,13 @@ func (m *Moderation) command(indexes Indexes) command {
 				}
 				return &bot.Reply{Choices: choices}, nil
 			})
-			r.ModalSubmit("/kbsave/{scope}/{entry}/{base}", m.guard(moderator, m.handleSave))
-			r.Component("/kbrm/{scope}/{entry}/{base}", m.guard(moderator, m.handleRemoveConfirm))
+			r.ModalSubmit("/kbsave/{scope}/{entry}/{base}", m.guard(moderator, m.handleSave), bot.Private)
+			r.Component("/kbrm/{scope}/{entry}/{base}", m.guard(moderator, m.handleRemoveConfirm), bot.UpdatesMessage)
 			r.Component("/kbcancel", func(context.Context, *bot.Request) (*bot.Reply, error) {
 				return &bot.Reply{Update: true, Content: "Cancelled; nothing changed."}, nil
-			})
-			r.Component("/kbnew/{rank}", m.guard(moderator, m.handleCreateFromUnanswered))
+			}, bot.UpdatesMessage)
+			r.Component("/kbnew/{rank}", m.guard(moderator, m.handleCreateFromUnanswered), bot.OpensModal)
+			r.Component("/kbphr/{entry}/{ref}", m.guard(moderator, m.handleAddPhrasing), bot.UpdatesMessage)
 		},
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -432,5 +433,49 @@ func TestModeration_Routes(t *testing.T) {
 	}
 	if got := text(f.do(t, owner, modal("/kbsave/global/new/"+strconv.Itoa(0), map[string]string{fieldQuestion: "x"}))); !strings.Contains(got, "Only the bot's operators") {
 		t.Fatalf("form for the global scope: %q", got)
+	}
+}
+
+func TestModeration_AddPhrasingFromPicks(t *testing.T) {
+	f := newModFixture(t, 0)
+	ctx := context.Background()
+	owner := as(guildA, "500000000000000001", manage)
+	const q = "which bloke talks for the kremlin"
+	if err := f.store.RecordPick(ctx, guildA, q, "who-is-peskov"); err != nil {
+		t.Fatal(err)
+	}
+	has := func(scope string) bool {
+		e, _, _ := f.lib.Entry(scope, "who-is-peskov")
+		return slices.Contains(e.Aliases, q)
+	}
+	if has(guildA) {
+		t.Fatal("learned before a moderator chose to")
+	}
+	r := f.do(t, owner, kbCmd("unanswered"))
+	if !strings.Contains(text(r), "“"+q+"” → `who-is-peskov`") {
+		t.Fatalf("unanswered: %q", text(r))
+	}
+	var id string
+	for _, row := range r.Data.Components {
+		for _, c := range row.(discordgo.ActionsRow).Components {
+			if b := c.(discordgo.Button); strings.HasPrefix(b.CustomID, "/kbphr/") {
+				id = b.CustomID
+			}
+		}
+	}
+	if got := text(f.do(t, owner, button(id))); !strings.Contains(got, "Added “"+q+"” as a phrasing of `who-is-peskov` (version 1)") {
+		t.Fatalf("add phrasing: %q", got)
+	}
+	if !has(guildA) || has(guildB) || has(kb.GlobalScope) {
+		t.Fatal("the phrasing is not exactly in this server's layer")
+	}
+	if ps, _ := f.store.Picks(ctx, guildA, 10); len(ps) != 0 {
+		t.Fatalf("picks left %+v", ps)
+	}
+	if got := text(f.do(t, owner, button(id))); !strings.Contains(got, "gone") {
+		t.Fatalf("second click: %q", got)
+	}
+	if vs, _ := f.store.History(ctx, guildA, "who-is-peskov"); len(vs) != 1 || vs[0].Author != "500000000000000001" {
+		t.Fatalf("history %+v", vs)
 	}
 }

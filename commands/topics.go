@@ -22,14 +22,14 @@ func (s *Service) topicsCommand() command {
 				rep := s.topicMenu(req)
 				rep.Ephemeral = true
 				return rep, nil
-			})
-			r.Component("/topics/pick", s.handleTopicPick)
-			r.Component("/topics/{topic}/{page}", s.handleTopicPage)
+			}, bot.Private)
+			r.Component("/topics/pick", s.handleTopicPick, bot.UpdatesMessage)
+			r.Component("/topics/{topic}/{page}", s.handleTopicPage, bot.UpdatesMessage)
 			r.Component("/topics/home", func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 				rep := s.topicMenu(req)
 				rep.Update = true
 				return rep, nil
-			})
+			}, bot.UpdatesMessage)
 		},
 	}
 }

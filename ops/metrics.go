@@ -20,13 +20,13 @@ import (
 // first scrape: dashboards and alerts see a rate, not a missing series.
 var (
 	questionSurfaces = []string{bot.SurfaceSlash, bot.SurfaceAutocomplete, bot.SurfaceDM, bot.SurfaceMention,
-		bot.SurfaceAskChannel, bot.SurfaceContextMenu, "http"}
+		bot.SurfaceAskChannel, bot.SurfaceContextMenu, bot.SurfaceHTTP}
 	outcomes = []bot.Outcome{bot.OutcomeAnswered, bot.OutcomePartial, bot.OutcomeDeclined,
 		bot.OutcomeRateLimited, bot.OutcomeError}
 	editActions    = []string{"seed", "add", "edit", "remove", "revert"}
 	refusalReasons = []string{RefusedConflict, RefusedInvalid, RefusedError}
 	storeOps       = []string{"current", "scopes", "apply", "history", "setting", "set_setting", "audit",
-		"record_question", "unanswered", "vote", "stats", "daily"}
+		"record_question", "unanswered", "vote", "stats", "daily", "record_pick", "picks", "drop_pick", "changes"}
 )
 
 // Reasons an edit is refused.
@@ -117,7 +117,7 @@ func NewMetrics(version string) *Metrics {
 			m.questions.WithLabelValues(s, string(o))
 		}
 	}
-	for _, s := range []string{bot.SurfaceSlash, bot.SurfaceContextMenu, bot.SurfaceComponent, bot.SurfaceModal, bot.SurfaceDM, bot.SurfaceMention, bot.SurfaceAskChannel} {
+	for _, s := range []string{bot.SurfaceSlash, bot.SurfaceContextMenu, bot.SurfaceHTTP, bot.SurfaceComponent, bot.SurfaceModal, bot.SurfaceDM, bot.SurfaceMention, bot.SurfaceAskChannel} {
 		m.requests.WithLabelValues(s, "ok")
 		m.requests.WithLabelValues(s, "error")
 		m.response.WithLabelValues(s)

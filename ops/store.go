@@ -126,3 +126,31 @@ func (s *store) Daily(ctx context.Context, scope string, since time.Time) ([]kb.
 	s.fail("daily", err)
 	return out, err
 }
+
+func (s *store) RecordPick(ctx context.Context, scope, question, entryID string) error {
+	defer s.m.storeDone("record_pick", time.Now())
+	err := s.Store.RecordPick(ctx, scope, question, entryID)
+	s.fail("record_pick", err)
+	return err
+}
+
+func (s *store) Picks(ctx context.Context, scope string, limit int) ([]kb.Pick, error) {
+	defer s.m.storeDone("picks", time.Now())
+	out, err := s.Store.Picks(ctx, scope, limit)
+	s.fail("picks", err)
+	return out, err
+}
+
+func (s *store) DropPick(ctx context.Context, scope, question, entryID string) error {
+	defer s.m.storeDone("drop_pick", time.Now())
+	err := s.Store.DropPick(ctx, scope, question, entryID)
+	s.fail("drop_pick", err)
+	return err
+}
+
+func (s *store) Changes(ctx context.Context, since int64) ([]string, int64, error) {
+	defer s.m.storeDone("changes", time.Now())
+	scopes, mark, err := s.Store.Changes(ctx, since)
+	s.fail("changes", err)
+	return scopes, mark, err
+}

@@ -15,9 +15,9 @@ import (
 	"crisisbot/ops"
 )
 
-func openStore(t *testing.T) *sqlite.Store {
+func openStore(t *testing.T, opts kb.StoreOptions) *sqlite.Store {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "kb.db"))
+	s, err := sqlite.OpenWith(context.Background(), filepath.Join(t.TempDir(), "kb.db"), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,13 +28,13 @@ func openStore(t *testing.T) *sqlite.Store {
 // The instrumented store is still a store: it passes the contract.
 func TestInstrumentStore_Contract(t *testing.T) {
 	m := ops.NewMetrics("test")
-	storetest.Run(t, func(t *testing.T) kb.Store { return ops.InstrumentStore(openStore(t), m) })
+	storetest.Run(t, func(t *testing.T, opts kb.StoreOptions) kb.Store { return ops.InstrumentStore(openStore(t, opts), m) })
 }
 
 func TestInstrumentStore_Counts(t *testing.T) {
 	ctx := context.Background()
 	m := ops.NewMetrics("test")
-	s := ops.InstrumentStore(openStore(t), m)
+	s := ops.InstrumentStore(openStore(t, kb.StoreOptions{}), m)
 	e := &kb.Entry{ID: "a", Question: "Q?", Answer: "A", AsOf: "2022-01-10"}
 	s.Apply(ctx, []kb.Change{{Scope: "g", EntryID: "a", Entry: e, Action: kb.ActionAdd}})
 	if _, err := s.Apply(ctx, []kb.Change{{Scope: "g", EntryID: "a", Entry: e, Action: kb.ActionEdit, Base: 7}}); !errors.Is(err, kb.ErrConflict) {
@@ -60,7 +60,7 @@ func TestInstrumentStore_Counts(t *testing.T) {
 			t.Errorf("%s{%s} = %v, want %v", c.name, c.labels, got, c.want)
 		}
 	}
-	if n, err := testutil.GatherAndCount(m.Registry(), "crisisbot_store_operation_duration_seconds"); err != nil || n != 12 {
+	if n, err := testutil.GatherAndCount(m.Registry(), "crisisbot_store_operation_duration_seconds"); err != nil || n != 16 {
 		t.Fatalf("%d store operation series: %v", n, err)
 	}
 }

@@ -1,6 +1,7 @@
 // Package fakediscord is a fake Discord for tests: a gateway websocket and the
 // REST routes CrisisBot uses, on 127.0.0.1, driven through the real discordgo
-// client. It records every REST request, can validate each body, and can
+// client, and a CDN serving attachments on a host of its own (another port),
+// as Discord's cdn.discordapp.com is not its API host. It records every REST request, can validate each body, and can
 // inject the failures the bot must survive: a rejected token, 429s, slow
 // responses, a dropped connection, INVALID_SESSION.
 package fakediscord
@@ -46,8 +47,11 @@ func (r Request) JSON() map[string]any {
 
 // Server is a running fake. Safe for concurrent use.
 type Server struct {
-	URL   string // http://127.0.0.1:PORT, the DISCORD_API_BASE_URL for the bot
-	Token string // the accepted token, without "Bot "
+	URL string // http://127.0.0.1:PORT, the DISCORD_API_BASE_URL for the bot
+	// CDNURL is the fake CDN, http://127.0.0.1:OTHERPORT, the
+	// DISCORD_CDN_BASE_URL for the bot. It serves only attachments.
+	CDNURL string
+	Token  string // the accepted token, without "Bot "
 
 	// Validate, when set, checks every REST body; failures are kept and
 	// reported by Invalid.
@@ -63,8 +67,10 @@ type Server struct {
 	DisallowedIntents int64
 
 	srv         *httptest.Server
+	cdn         *httptest.Server
 	mu          sync.Mutex
 	reqs        []Request
+	cdnReqs     []Request
 	invalid     []string
 	changed     chan struct{}
 	rejectAuth  bool
@@ -90,6 +96,8 @@ func New(tb testing.TB, token string) *Server {
 	s.msgID.Store(1_000_000_000_000_000)
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
+	s.cdn = httptest.NewServer(http.HandlerFunc(s.serveCDN))
+	s.CDNURL = s.cdn.URL
 	tb.Cleanup(s.Close)
 	return s
 }
@@ -104,6 +112,8 @@ func (s *Server) Close() {
 	}
 	s.srv.CloseClientConnections()
 	s.srv.Close()
+	s.cdn.CloseClientConnections()
+	s.cdn.Close()
 }
 
 // RejectToken makes every authenticated call answer 401 and IDENTIFY fail.
@@ -264,17 +274,8 @@ func (s *Server) route(r *Request) (int, []byte) {
 		return http.StatusTooManyRequests, jsonBytes(map[string]any{"message": "You are being rate limited.", "retry_after": retry, "global": false})
 	}
 	isCallback := strings.HasPrefix(path, "/interactions/")
-	if !isCallback && !strings.HasPrefix(path, "/webhooks/") && !strings.HasPrefix(r.Path, "/attachments/") && (reject || r.Auth != "Bot "+s.Token) {
+	if !isCallback && !strings.HasPrefix(path, "/webhooks/") && (reject || r.Auth != "Bot "+s.Token) {
 		return http.StatusUnauthorized, jsonBytes(map[string]any{"message": "401: Unauthorized", "code": 0})
-	}
-	if strings.HasPrefix(r.Path, "/attachments/") {
-		s.mu.Lock()
-		f, ok := s.attachments[r.Path]
-		s.mu.Unlock()
-		if !ok {
-			return 404, jsonBytes(map[string]any{"message": "404: Not Found", "code": 0})
-		}
-		return 200, f
 	}
 	seg := strings.Split(strings.Trim(path, "/"), "/")
 	switch {
@@ -336,14 +337,44 @@ func (s *Server) message(channel string, body []byte) []byte {
 	return jsonBytes(m)
 }
 
-// Attach serves data as an attachment and returns its URL as Discord's CDN
-// would give it (https://cdn.discordapp.com/attachments/...).
+// Attach serves data as an attachment on the fake CDN and returns its URL as
+// Discord gives it (https://cdn.discordapp.com/attachments/...): the bot must
+// map that host to CDNURL itself. The API server does not serve it.
 func (s *Server) Attach(name string, data []byte) string {
 	path := fmt.Sprintf("/attachments/310000000000000001/%d/%s", s.msgID.Add(1), name)
 	s.mu.Lock()
 	s.attachments[path] = data
 	s.mu.Unlock()
 	return "https://cdn.discordapp.com" + path
+}
+
+// CDNRequests returns the requests the fake CDN has had.
+func (s *Server) CDNRequests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.cdnReqs...)
+}
+
+// serveCDN serves attachments, as cdn.discordapp.com does: no
+// authentication, and nothing but files.
+func (s *Server) serveCDN(w http.ResponseWriter, r *http.Request) {
+	req := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Auth: r.Header.Get("Authorization")}
+	s.mu.Lock()
+	f, ok := s.attachments[r.URL.Path]
+	s.mu.Unlock()
+	req.Status = http.StatusOK
+	if !ok || r.Method != http.MethodGet {
+		req.Status = http.StatusNotFound
+	}
+	s.mu.Lock()
+	s.cdnReqs = append(s.cdnReqs, req)
+	s.mu.Unlock()
+	if req.Status != http.StatusOK {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Write(f)
 }
 
 // WaitConnected waits until a gateway session is ready.

@@ -9,12 +9,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
+	"sync"
 	"time"
-
-	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
 
 	"crisisbot/kb"
 )
@@ -64,68 +60,36 @@ var migrations = []string{
 		up       INTEGER NOT NULL,
 		PRIMARY KEY (scope, entry_id, user_id)
 	);`,
+	// Declined questions are pruned by age across scopes.
+	`CREATE INDEX questions_declined_last ON questions (last) WHERE entry_id = '';`,
+	// Members' confirmations that a question is answered by an entry.
+	`CREATE TABLE picks (
+		scope    TEXT NOT NULL,
+		question TEXT NOT NULL,
+		entry_id TEXT NOT NULL,
+		count    INTEGER NOT NULL,
+		last     TEXT NOT NULL,
+		PRIMARY KEY (scope, question, entry_id)
+	);`,
 	migrationDaily,
 }
 
-// Store is a kb.Store on SQLite. Safe for concurrent use.
+// Store is a kb.Store on SQLite. Safe for concurrent use, and by several
+// processes on one file.
 type Store struct {
-	db  *sql.DB
-	now func() time.Time
+	db   *sql.DB
+	opts kb.StoreOptions
+
+	watchMu     sync.Mutex // guards the fields below
+	watch       *sql.Conn  // the one connection data_version is read on
+	dataVersion int64      // its data_version at the last Changes
+	mark        int64      // the mark Changes returned last; -1 before the first call
+
+	pruneMu sync.Mutex
+	pending map[string]int // per scope, declined questions recorded since the last prune
 }
 
 var _ kb.Store = (*Store)(nil)
-
-// Open opens (creating it and its folder if needed) the database at path and
-// applies pending migrations.
-func Open(ctx context.Context, path string) (*Store, error) {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, fmt.Errorf("create the database folder: %w", err)
-		}
-	}
-	dsn := "file:" + path + "?_txlock=immediate&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
-	db, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	s := &Store{db: db, now: func() time.Time { return time.Now().UTC() }}
-	if err := s.migrate(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("migrate %s: %w", path, err)
-	}
-	return s, nil
-}
-
-func (s *Store) migrate(ctx context.Context) error {
-	var have int
-	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
-		return err
-	}
-	if have > len(migrations) {
-		return fmt.Errorf("the database is at schema %d, newer than this binary (%d)", have, len(migrations))
-	}
-	for i := have; i < len(migrations); i++ {
-		tx, err := s.db.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migration %d: %w", i+1, err)
-		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
-			tx.Rollback()
-			return err
-		}
-		if err := tx.Commit(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// Close closes the database.
-func (s *Store) Close(ctx context.Context) error { return s.db.Close() }
 
 // IntegrityCheck runs SQLite's integrity check.
 func (s *Store) IntegrityCheck(ctx context.Context) error {
@@ -221,10 +185,10 @@ func (s *Store) History(ctx context.Context, scope, entryID string) ([]kb.Versio
 func (s *Store) Apply(ctx context.Context, changes []kb.Change) ([]kb.Version, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("begin: %w", err)
+		return nil, fmt.Errorf("begin: %w", classify(err))
 	}
 	defer tx.Rollback()
-	now := s.now()
+	now := s.opts.Now().UTC()
 	var out []kb.Version
 	for _, c := range changes {
 		var cur int
@@ -246,7 +210,7 @@ func (s *Store) Apply(ctx context.Context, changes []kb.Change) ([]kb.Version, e
 		v := kb.Version{Scope: c.Scope, EntryID: c.EntryID, Version: cur + 1, Action: c.Action, Entry: c.Entry, Author: c.Author, At: now}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO versions (scope, entry_id, version, action, entry, author, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			v.Scope, v.EntryID, v.Version, string(v.Action), entry, v.Author, now.Format(timeFormat)); err != nil {
-			return nil, fmt.Errorf("store %s v%d: %w", c.EntryID, v.Version, err)
+			return nil, fmt.Errorf("store %s v%d: %w", c.EntryID, v.Version, classify(err))
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO audit (scope, actor, action, entry_id, version, at) VALUES (?, ?, ?, ?, ?, ?)`,
 			v.Scope, v.Author, string(v.Action), v.EntryID, v.Version, now.Format(timeFormat)); err != nil {
@@ -255,7 +219,7 @@ func (s *Store) Apply(ctx context.Context, changes []kb.Change) ([]kb.Version, e
 		out = append(out, v)
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("commit: %w", err)
+		return nil, fmt.Errorf("commit: %w", classify(err))
 	}
 	return out, nil
 }
@@ -274,10 +238,10 @@ func (s *Store) Setting(ctx context.Context, scope, key string) (string, error) 
 func (s *Store) SetSetting(ctx context.Context, scope, key, value, author string) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return classify(err)
 	}
 	defer tx.Rollback()
-	now := s.now().Format(timeFormat)
+	now := s.opts.Now().UTC().Format(timeFormat)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO settings (scope, key, value) VALUES (?, ?, ?)
 		ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value`, scope, key, value); err != nil {
 		return err
@@ -308,79 +272,4 @@ func (s *Store) Audit(ctx context.Context, scope string, limit int) ([]kb.AuditR
 		out = append(out, r)
 	}
 	return out, rows.Err()
-}
-
-// normalizeQuestion folds case, white space and closing punctuation so
-// repeats count together.
-func normalizeQuestion(q string) string {
-	return strings.TrimRight(strings.Join(strings.Fields(strings.ToLower(q)), " "), "?!.… ")
-}
-
-// RecordQuestion implements kb.Store.
-func (s *Store) RecordQuestion(ctx context.Context, scope, question, entryID string) error {
-	q := normalizeQuestion(question)
-	if entryID != "" {
-		q = "" // answered questions are counted per entry, not kept
-	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO questions (scope, question, entry_id, count, last) VALUES (?, ?, ?, 1, ?)
-		ON CONFLICT (scope, question, entry_id) DO UPDATE SET count = count + 1, last = excluded.last`,
-		scope, q, entryID, s.now().Format(timeFormat))
-	return err
-}
-
-// Unanswered implements kb.Store.
-func (s *Store) Unanswered(ctx context.Context, scope string, limit int) ([]kb.Unanswered, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT question, count, last FROM questions
-		WHERE scope = ? AND entry_id = '' ORDER BY count DESC, last DESC LIMIT ?`, scope, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []kb.Unanswered
-	for rows.Next() {
-		var u kb.Unanswered
-		var last string
-		if err := rows.Scan(&u.Question, &u.Count, &last); err != nil {
-			return nil, err
-		}
-		u.Last, _ = time.Parse(timeFormat, last)
-		out = append(out, u)
-	}
-	return out, rows.Err()
-}
-
-// Vote implements kb.Store.
-func (s *Store) Vote(ctx context.Context, scope, entryID, user string, up bool) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO votes (scope, entry_id, user_id, up) VALUES (?, ?, ?, ?)
-		ON CONFLICT (scope, entry_id, user_id) DO UPDATE SET up = excluded.up`, scope, entryID, user, up)
-	return err
-}
-
-// Stats implements kb.Store.
-func (s *Store) Stats(ctx context.Context, scope string) (kb.Stats, error) {
-	var st kb.Stats
-	if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(count), 0), COALESCE(SUM(CASE WHEN entry_id != '' THEN count END), 0)
-		FROM questions WHERE scope = ?`, scope).Scan(&st.Asked, &st.Answered); err != nil {
-		return st, err
-	}
-	rows, err := s.db.QueryContext(ctx, `
-		SELECT e.entry_id, e.answers,
-		       COALESCE((SELECT SUM(up) FROM votes v WHERE v.scope = ? AND v.entry_id = e.entry_id), 0),
-		       COALESCE((SELECT SUM(1 - up) FROM votes v WHERE v.scope = ? AND v.entry_id = e.entry_id), 0)
-		FROM (SELECT entry_id, SUM(count) AS answers FROM questions WHERE scope = ? AND entry_id != '' GROUP BY entry_id
-		      UNION SELECT DISTINCT entry_id, 0 FROM votes WHERE scope = ? AND entry_id NOT IN
-		        (SELECT entry_id FROM questions WHERE scope = ? AND entry_id != '')) e
-		ORDER BY e.answers DESC, e.entry_id`, scope, scope, scope, scope, scope)
-	if err != nil {
-		return st, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var es kb.EntryStats
-		if err := rows.Scan(&es.EntryID, &es.Answers, &es.Up, &es.Down); err != nil {
-			return st, err
-		}
-		st.Entries = append(st.Entries, es)
-	}
-	return st, rows.Err()
 }

@@ -1,0 +1,227 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+type signer struct {
+	pub  ed25519.PublicKey
+	priv ed25519.PrivateKey
+}
+
+func newSigner(t *testing.T) signer {
+	t.Helper()
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signer{pub, priv}
+}
+
+// request builds a signed POST /interactions.
+func (s signer) request(url string, body []byte, at time.Time) *http.Request {
+	ts := strconv.FormatInt(at.Unix(), 10)
+	sig := ed25519.Sign(s.priv, append([]byte(ts), body...))
+	req, _ := http.NewRequest(http.MethodPost, url+"/interactions", bytes.NewReader(body))
+	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(sig))
+	req.Header.Set("X-Signature-Timestamp", ts)
+	req.Header.Set("Content-Type", "application/json")
+	return req
+}
+
+func slashBody(id, name string) []byte {
+	b, _ := json.Marshal(map[string]any{
+		"id": id, "application_id": "900000000000000001", "type": 2, "token": "tok-" + id, "version": 1,
+		"guild_id": "300000000000000001", "channel_id": "310000000000000001",
+		"member": map[string]any{"user": map[string]any{"id": "500000000000000001", "username": "u", "discriminator": "0"}, "roles": []any{}, "permissions": "0"},
+		"data":   map[string]any{"id": "800", "name": name, "type": 1},
+	})
+	return b
+}
+
+type httpFixture struct {
+	srv    *httptest.Server
+	is     *InteractionServer
+	signer signer
+	rest   *recorder
+}
+
+func newHTTPFixture(t *testing.T, router *Router, o HTTPOptions) *httpFixture {
+	t.Helper()
+	f := &httpFixture{signer: newSigner(t), rest: newRecorder()}
+	o.PublicKey, o.REST = f.signer.pub, f.rest
+	f.is = NewInteractionServer(router, o)
+	f.srv = httptest.NewServer(f.is.Handler())
+	t.Cleanup(func() {
+		f.srv.Close()
+		f.is.Close(context.Background())
+	})
+	return f
+}
+
+func (f *httpFixture) post(t *testing.T, req *http.Request) (int, []byte) {
+	t.Helper()
+	resp, err := f.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+func TestInteractionServer_Verifies(t *testing.T) {
+	r := NewRouter(quiet(), nil)
+	var handled atomic.Int32
+	r.Command("ask", func(context.Context, *Request) (*Reply, error) {
+		handled.Add(1)
+		return &Reply{Content: "answer"}, nil
+	})
+	f := newHTTPFixture(t, r, HTTPOptions{})
+	now := time.Now()
+	body := slashBody("1", "ask")
+
+	t.Run("Ping", func(t *testing.T) {
+		code, got := f.post(t, f.signer.request(f.srv.URL, []byte(`{"id":"p","type":1,"application_id":"9","token":"t","version":1}`), now))
+		if code != 200 || strings.TrimSpace(string(got)) != `{"type":1}` {
+			t.Fatalf("%d %s", code, got)
+		}
+	})
+	for name, req := range map[string]*http.Request{
+		"Missing": func() *http.Request {
+			q, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/interactions", bytes.NewReader(body))
+			return q
+		}(),
+		"OtherKey": newSigner(t).request(f.srv.URL, body, now),
+		"ChangedBytes": func() *http.Request {
+			q := f.signer.request(f.srv.URL, body, now)
+			q.Body = io.NopCloser(bytes.NewReader(bytes.Replace(body, []byte(`"ask"`), []byte(`"asx"`), 1)))
+			return q
+		}(),
+		"Stale": f.signer.request(f.srv.URL, body, now.Add(-time.Hour)),
+		"NonCanonical": func() *http.Request {
+			q := f.signer.request(f.srv.URL, body, now)
+			sig, _ := hex.DecodeString(q.Header.Get("X-Signature-Ed25519"))
+			sig[63] |= 0xe0
+			q.Header.Set("X-Signature-Ed25519", hex.EncodeToString(sig))
+			return q
+		}(),
+	} {
+		t.Run(name, func(t *testing.T) {
+			if code, _ := f.post(t, req); code != http.StatusUnauthorized {
+				t.Fatalf("status %d", code)
+			}
+		})
+	}
+	if handled.Load() != 0 {
+		t.Fatal("an unverified request reached a handler")
+	}
+	t.Run("OK", func(t *testing.T) {
+		code, got := f.post(t, f.signer.request(f.srv.URL, body, now))
+		var resp discordgo.InteractionResponse
+		if code != 200 || json.Unmarshal(got, &resp) != nil || resp.Type != discordgo.InteractionResponseChannelMessageWithSource || resp.Data.Content != "answer" {
+			t.Fatalf("%d %s", code, got)
+		}
+		if resp.Data.AllowedMentions == nil || len(resp.Data.AllowedMentions.Parse) != 0 {
+			t.Fatalf("allowed mentions %+v", resp.Data.AllowedMentions)
+		}
+	})
+	t.Run("ReplayedOnce", func(t *testing.T) {
+		if code, _ := f.post(t, f.signer.request(f.srv.URL, body, now)); code != http.StatusConflict {
+			t.Fatalf("replay status %d", code)
+		}
+		if handled.Load() != 1 {
+			t.Fatalf("handled %d times", handled.Load())
+		}
+	})
+	t.Run("TooLarge", func(t *testing.T) {
+		big := append(slashBody("2", "ask"), bytes.Repeat([]byte(" "), 300<<10)...)
+		if code, _ := f.post(t, f.signer.request(f.srv.URL, big, now)); code != http.StatusRequestEntityTooLarge {
+			t.Fatalf("status %d", code)
+		}
+	})
+}
+
+func TestInteractionServer_SlowHandlerDefersThenEdits(t *testing.T) {
+	r := NewRouter(quiet(), nil)
+	r.SlowAfter = 20 * time.Millisecond
+	release := make(chan struct{})
+	r.Command("ask", func(context.Context, *Request) (*Reply, error) {
+		<-release
+		return &Reply{Content: "late answer"}, nil
+	})
+	f := newHTTPFixture(t, r, HTTPOptions{})
+	code, got := f.post(t, f.signer.request(f.srv.URL, slashBody("3", "ask"), time.Now()))
+	var resp discordgo.InteractionResponse
+	if code != 200 || json.Unmarshal(got, &resp) != nil || resp.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+		t.Fatalf("%d %s", code, got)
+	}
+	close(release)
+	select {
+	case <-f.rest.got:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no edit through REST")
+	}
+	f.rest.mu.Lock()
+	defer f.rest.mu.Unlock()
+	if len(f.rest.edits) != 1 || *f.rest.edits[0].Content != "late answer" {
+		t.Fatalf("edits %+v", f.rest.edits)
+	}
+}
+
+func TestInteractionServer_ShedsPastCapacity(t *testing.T) {
+	r := NewRouter(quiet(), nil)
+	r.SlowAfter = time.Hour // hold the slot without deferring
+	entered, release := make(chan struct{}, 4), make(chan struct{})
+	r.Command("ask", func(context.Context, *Request) (*Reply, error) {
+		entered <- struct{}{}
+		<-release
+		return &Reply{Content: "ok"}, nil
+	})
+	f := newHTTPFixture(t, r, HTTPOptions{MaxInFlight: 2, Inline: 10 * time.Second})
+	codes := make(chan int, 2)
+	for n := range 2 {
+		go func() {
+			code, _ := f.post(t, f.signer.request(f.srv.URL, slashBody(strconv.Itoa(10+n), "ask"), time.Now()))
+			codes <- code
+		}()
+	}
+	<-entered
+	<-entered
+	// Both slots are taken: the third is refused at once, body unread.
+	code, _ := f.post(t, f.signer.request(f.srv.URL, slashBody("12", "ask"), time.Now()))
+	if code != http.StatusServiceUnavailable {
+		t.Fatalf("third request: %d", code)
+	}
+	close(release)
+	for range 2 {
+		if c := <-codes; c != 200 {
+			t.Fatalf("accepted request got %d", c)
+		}
+	}
+	// Capacity is back once the handlers have returned their slots.
+	for deadline := time.Now().Add(5 * time.Second); len(f.is.slots) > 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("slots never returned")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if code, _ := f.post(t, f.signer.request(f.srv.URL, slashBody("13", "ask"), time.Now())); code != 200 {
+		t.Fatalf("after the burst: %d", code)
+	}
+}
