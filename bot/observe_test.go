@@ -106,6 +106,17 @@ func TestRouter_Observer(t *testing.T) {
 			}
 		}
 	})
+	t.Run("HTTPSurface", func(t *testing.T) {
+		i := command("ask")
+		inl := &inlineResponder{rest: newRecorder(), i: i, first: make(chan *discordgo.InteractionResponse, 1)}
+		r.HandleInteraction(context.Background(), inl, i)
+		if h := obs.last(t); h.Surface != SurfaceHTTP || h.Outcome != OutcomeAnswered || h.Latency <= 0 {
+			t.Fatalf("%+v", h)
+		}
+		if resp := <-inl.first; resp == nil || resp.Data.Content != "answer" {
+			t.Fatalf("inline response %+v", resp)
+		}
+	})
 	t.Run("NoObserver", func(t *testing.T) {
 		r2 := NewRouter(quiet(), nil)
 		r2.Command("ask", func(ctx context.Context, req *Request) (*Reply, error) { return &Reply{Content: "x"}, nil })
