@@ -240,7 +240,7 @@ func TestE2E_StatsChart(t *testing.T) {
 		raw, _ := json.Marshal(stats)
 		t.Fatalf("stats: %s", raw)
 	}
-	if int(stats["flags"].(float64))&64 == 0 {
+	if f, _ := stats["flags"].(float64); int(f)&64 == 0 {
 		t.Errorf("stats not private: %v", stats["flags"])
 	}
 	embed := stats["embeds"].([]any)[0].(map[string]any)
@@ -275,6 +275,11 @@ func (h *harness) reply(t *testing.T, name string, edit func(m map[string]any)) 
 		return data(t, body), r.Files
 	}
 	token := m["token"].(string)
+	deferred, _ := body["data"].(map[string]any)
 	r, _ = h.fake.Wait(t, from, wait, fakediscord.Path("PATCH", "/webhooks/"+fakediscord.AppID+"/"+token+"/messages/@original"))
-	return r.JSON(), r.Files
+	out := r.JSON()
+	if _, ok := out["flags"]; !ok && deferred != nil {
+		out["flags"] = deferred["flags"] // an edit keeps the deferral's privacy
+	}
+	return out, r.Files
 }
