@@ -120,8 +120,14 @@ type Reply struct {
 	Modal      *Modal                                      // open a form instead of replying
 	Files      []*discordgo.File                           // attachments (interaction replies)
 	// OnSent, when set, is called with the message sent for a reply to a
-	// message (interaction responses return no message).
+	// message, and with the message a public interaction response created
+	// when the responder can tell (a MessageResponder, or the edit after a
+	// public defer).
 	OnSent func(*discordgo.Message)
+	// MentionUsers are the only user ids the reply may ping (it must also
+	// name them in its text as <@id>); allowed_mentions.parse stays empty,
+	// so nothing else in the reply pings anyone.
+	MentionUsers []string
 }
 
 // Modal is a form: up to five text inputs. CustomID routes its submission.

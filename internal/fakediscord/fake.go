@@ -310,7 +310,12 @@ func (s *Server) route(r *Request) (int, []byte) {
 		}
 		return 200, raw
 	case r.Method == "POST" && isCallback && len(seg) == 4 && seg[3] == "callback":
+		if strings.Contains(r.Query, "with_response=true") {
+			return 200, s.callbackResponse(seg[1], r.Body)
+		}
 		return http.StatusNoContent, nil
+	case r.Method == "PATCH" && len(seg) == 4 && seg[0] == "channels" && seg[2] == "messages":
+		return s.editMessage(seg[1], seg[3], r.Body)
 	case seg[0] == "webhooks" && (r.Method == "PATCH" || r.Method == "POST"):
 		return 200, s.message("0", r.Body)
 	case r.Method == "POST" && len(seg) == 3 && seg[0] == "channels" && seg[2] == "messages":
