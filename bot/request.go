@@ -81,6 +81,24 @@ func (r *Request) Attachment(name string) (url string, size int) {
 	return a.URL, a.Size
 }
 
+// User returns a user option's id ("" when absent) and the user as Discord
+// resolved it for this interaction (nil when it did not).
+func (r *Request) User(name string) (string, *discordgo.User) {
+	o, ok := r.options[name]
+	if !ok || o.Type != discordgo.ApplicationCommandOptionUser {
+		return "", nil
+	}
+	id, _ := o.Value.(string)
+	if r.Interaction == nil {
+		return id, nil
+	}
+	d, ok := r.Interaction.Data.(discordgo.ApplicationCommandInteractionData)
+	if !ok || d.Resolved == nil {
+		return id, nil
+	}
+	return id, d.Resolved.Users[id]
+}
+
 // Channel returns a channel option's id ("" when absent).
 func (r *Request) Channel(name string) string {
 	if o, ok := r.options[name]; ok && o.Type == discordgo.ApplicationCommandOptionChannel {

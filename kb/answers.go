@@ -50,8 +50,23 @@ type AnswerStore interface {
 	AnswersFor(ctx context.Context, scope, entryID string, before int64, limit int) ([]Answer, error)
 	// MarkCorrected moves an answer from revision from to revision to, and
 	// reports whether this call did it: of several processes correcting the
-	// same answer at once, exactly one gets true.
+	// same answer at once, exactly one gets true. The one that does also
+	// writes the audit record (actor CorrectionsAuthor, action "correct",
+	// the entry, RevisionVersion(to), detail "KIND CHANNEL/MESSAGE") in the
+	// same transaction.
 	MarkCorrected(ctx context.Context, id, from, to int64) (bool, error)
+}
+
+// CorrectionsAuthor is the actor of the audit records of corrections.
+const CorrectionsAuthor = "corrections"
+
+// RevisionVersion is the version of the entry a revision (Library.Revision)
+// names, in the global scope or in the server's own layer.
+func RevisionVersion(rev int64) int {
+	if rev >= ServedFromGlobal {
+		return int(rev >> revisionShift)
+	}
+	return int(rev)
 }
 
 // revisionShift puts a server's own versions above every global version in

@@ -71,12 +71,32 @@ func (s *Store) AnswersFor(ctx context.Context, scope, entryID string, before in
 }
 
 // MarkCorrected implements kb.Store: one conditional update, so of two
-// processes only the first moves the revision on.
+// processes only the first moves the revision on, and its audit record in
+// the same transaction.
 func (s *Store) MarkCorrected(ctx context.Context, id, from, to int64) (bool, error) {
-	res, err := s.db.ExecContext(ctx, `UPDATE answers SET revision = ? WHERE id = ? AND revision = ?`, to, id, from)
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return false, classify(err)
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `UPDATE answers SET revision = ? WHERE id = ? AND revision = ?`, to, id, from)
+	if err != nil {
+		return false, classify(err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return false, err
+	}
+	var scope, channel, message, entry, kind string
+	if err := tx.QueryRowContext(ctx, `SELECT scope, channel_id, message_id, entry_id, kind FROM answers WHERE id = ?`, id).
+		Scan(&scope, &channel, &message, &entry, &kind); err != nil {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit (scope, actor, action, entry_id, version, detail, at) VALUES (?, ?, 'correct', ?, ?, ?, ?)`,
+		scope, kb.CorrectionsAuthor, entry, kb.RevisionVersion(to), kind+" "+channel+"/"+message, s.opts.Now().UTC().Format(timeFormat)); err != nil {
+		return false, classify(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, classify(err)
+	}
+	return true, nil
 }

@@ -50,6 +50,10 @@ func runAnswers(t *testing.T, open func(t *testing.T, opts kb.StoreOptions) kb.S
 		if ok, _ := s.MarkCorrected(ctx, got[0].ID, 1, 5); ok {
 			t.Fatal("the same correction was claimed twice")
 		}
+		audit, err := s.Audit(ctx, got[0].Scope, 10)
+		if err != nil || len(audit) != 1 || audit[0].Action != "correct" || audit[0].Actor != kb.CorrectionsAuthor || audit[0].EntryID != "a" || audit[0].Version != 5 || audit[0].Detail != "reply c1/m1" {
+			t.Fatalf("audit of the correction: %+v %v", audit, err)
+		}
 		if got, _ := s.AnswersFor(ctx, "g1", "a", 5, 10); len(got) != 1 || got[0].MessageID != "m2" {
 			t.Fatalf("after the correction: %+v", got)
 		}
