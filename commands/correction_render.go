@@ -14,14 +14,19 @@ import (
 )
 
 // whatChanged says in a few words how an entry changed, for the
-// "Corrected on" line. now is nil when the entry was withdrawn.
-func whatChanged(old, now *kb.Entry) string {
+// "Corrected on" line: from the version last shown (nil when unknown; its
+// Entry nil when it had been withdrawn) to the entry now served (nil when
+// withdrawn).
+func whatChanged(prev *kb.Version, now *kb.Entry) string {
 	switch {
 	case now == nil:
 		return "the moderators withdrew this answer; it is no longer given"
-	case old == nil:
+	case prev == nil:
 		return "the answer was updated"
+	case prev.Entry == nil:
+		return "the moderators restored this answer"
 	}
+	old := prev.Entry
 	var parts []string
 	if old.Answer != now.Answer {
 		parts = append(parts, "the answer was updated")
@@ -44,7 +49,7 @@ func whatChanged(old, now *kb.Entry) string {
 	return strings.Join(parts, "; ")
 }
 
-func correctedLine(old, now *kb.Entry, at time.Time) string {
+func correctedLine(old *kb.Version, now *kb.Entry, at time.Time) string {
 	return fmt.Sprintf("✏️ **Corrected on %s:** %s.", at.UTC().Format("2 January 2006"), whatChanged(old, now))
 }
 
@@ -52,8 +57,12 @@ func correctedLine(old, now *kb.Entry, at time.Time) string {
 // change: the "Corrected on" line, then the current answer, with the old
 // citations struck through when they changed and still fit Discord's
 // limits. A withdrawn answer keeps only its question and the line.
-func correctedMessage(k *kb.KB, old, now *kb.Entry, at time.Time) *bot.Reply {
-	line := correctedLine(old, now, at)
+func correctedMessage(k *kb.KB, prev *kb.Version, now *kb.Entry, at time.Time) *bot.Reply {
+	line := correctedLine(prev, now, at)
+	var old *kb.Entry
+	if prev != nil {
+		old = prev.Entry
+	}
 	if now == nil {
 		title := "Withdrawn answer"
 		if old != nil {
@@ -101,12 +110,16 @@ func addStruck(e *discordgo.MessageEmbed, quotes []kb.SourcedQuote) {
 // correctionReply is the one short reply posted under a slash-command
 // answer that can no longer be edited: the "Corrected on" line and, unless
 // the answer was withdrawn, a button that shows the current answer.
-func correctionReply(old, now *kb.Entry, at time.Time) *bot.Reply {
+func correctionReply(prev *kb.Version, now *kb.Entry, at time.Time) *bot.Reply {
 	about := ""
+	var old *kb.Entry
+	if prev != nil {
+		old = prev.Entry
+	}
 	if q := pick(now, old); q != nil {
 		about = " to *" + bot.Escape(bot.Truncate(q.Question, 200)) + "*"
 	}
-	rep := &bot.Reply{Content: fmt.Sprintf("%s\n(This corrects the answer%s above.)", correctedLine(old, now, at), about)}
+	rep := &bot.Reply{Content: fmt.Sprintf("%s\n(This corrects the answer%s above.)", correctedLine(prev, now, at), about)}
 	if now != nil {
 		rep.Content += " The current answer is one click away."
 		rep.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{

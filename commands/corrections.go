@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"reflect"
 	"sync"
 	"time"
 
@@ -208,6 +209,7 @@ func (c *Corrections) correct(ctx context.Context, k change) {
 			off[a.Scope] = !c.settings.CorrectionsOn(ctx, a.Scope)
 		}
 		if off[a.Scope] {
+			c.log.Debug("corrections are off in this server; the answer stays as it was", "scope", a.Scope, "entry", a.EntryID)
 			continue
 		}
 		if _, rev := c.lib.Revision(a.Scope, a.EntryID); rev <= a.Revision {
@@ -236,10 +238,15 @@ func (c *Corrections) correct(ctx context.Context, k change) {
 }
 
 // claim moves a's revision to what its scope serves now, and returns the
-// entry served (nil when hidden) and whether this process won the claim.
-func (c *Corrections) claim(ctx context.Context, a kb.Answer) (*kb.Entry, bool) {
+// entry served (nil when hidden) and whether this process won the claim. An
+// answer whose entry is served again exactly as it was shown (an edit
+// undone before its correction ran) is left alone: there is nothing to say.
+func (c *Corrections) claim(ctx context.Context, a kb.Answer, prev *kb.Version) (*kb.Entry, bool) {
 	e, rev := c.lib.Revision(a.Scope, a.EntryID)
 	if rev <= a.Revision {
+		return nil, false
+	}
+	if prev != nil && (prev.Entry == nil) == (e == nil) && (e == nil || reflect.DeepEqual(*prev.Entry, *e)) {
 		return nil, false
 	}
 	ok, err := c.store.MarkCorrected(ctx, a.ID, a.Revision, rev)
@@ -249,8 +256,9 @@ func (c *Corrections) claim(ctx context.Context, a kb.Answer) (*kb.Entry, bool) 
 	return e, ok
 }
 
-// previous returns the entry as a was answered from (nil if unknown).
-func (c *Corrections) previous(ctx context.Context, a kb.Answer) *kb.Entry {
+// previous returns the version a was last shown from (nil if unknown; its
+// Entry is nil when the answer had been withdrawn).
+func (c *Corrections) previous(ctx context.Context, a kb.Answer) *kb.Version {
 	sc := kb.GlobalScope
 	if a.Revision >= kb.ServedFromGlobal {
 		sc = a.Scope
@@ -260,13 +268,13 @@ func (c *Corrections) previous(ctx context.Context, a kb.Answer) *kb.Entry {
 	if err != nil || v < 1 || v > len(vs) {
 		return nil
 	}
-	return vs[v-1].Entry
+	return &vs[v-1]
 }
 
 // editAnswer edits the bot's own answer message to show the new answer.
 func (c *Corrections) editAnswer(ctx context.Context, a kb.Answer) bool {
 	old := c.previous(ctx, a)
-	e, ok := c.claim(ctx, a)
+	e, ok := c.claim(ctx, a, old)
 	if !ok {
 		return false
 	}
@@ -283,11 +291,12 @@ func (c *Corrections) editAnswer(ctx context.Context, a kb.Answer) bool {
 // claimed.
 func (c *Corrections) replyOnce(ctx context.Context, as []kb.Answer) int {
 	var newest kb.Answer
-	var old, e *kb.Entry
+	var old *kb.Version
+	var e *kb.Entry
 	n := 0
 	for _, a := range as {
 		o := c.previous(ctx, a)
-		got, ok := c.claim(ctx, a)
+		got, ok := c.claim(ctx, a, o)
 		if !ok {
 			continue
 		}

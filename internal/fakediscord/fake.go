@@ -36,6 +36,7 @@ type Request struct {
 	Files               map[string][]byte // uploaded files by name
 	Auth                string
 	Status              int
+	Response            []byte // the fake's answer
 }
 
 // JSON decodes the body into a map.
@@ -228,7 +229,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	req := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: body, Auth: r.Header.Get("Authorization"), Files: files}
 	status, out := s.route(&req)
-	req.Status = status
+	req.Status, req.Response = status, out
 	if status < 300 && len(body) > 0 && s.Validate != nil && strings.HasPrefix(contentType, "application/json") {
 		if err := s.Validate(r.Method, r.URL.Path, body); err != nil {
 			s.mu.Lock()
