@@ -112,3 +112,38 @@ func TestREST_MessagesOnTheWire(t *testing.T) {
 		t.Errorf("invalid request: %s", bad)
 	}
 }
+
+// TestRouter_OnSentAfterDefer: a slow public answer reports the message its
+// edit became, with its allowed mentions carried into the edit; a slow
+// answer kept private reports nothing.
+func TestRouter_OnSentAfterDefer(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		opts    []RouteOption
+		private bool
+	}{
+		{"Public", nil, false},
+		{"PrivateRoute", []RouteOption{Private}, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var sent []string
+			rep := &Reply{Content: "<@7> the answer", MentionUsers: []string{"7"}, OnSent: func(m *discordgo.Message) { sent = append(sent, m.ID) }}
+			rec := slowRoute(t, func(r *Router, h HandlerFunc) { r.Command("ask", h, c.opts...) }, command("ask"), rep)
+			rec.mu.Lock()
+			defer rec.mu.Unlock()
+			if len(rec.edits) != 1 {
+				t.Fatalf("%d edits", len(rec.edits))
+			}
+			if am := rec.edits[0].AllowedMentions; am == nil || len(am.Parse) != 0 || len(am.Users) != 1 || am.Users[0] != "7" {
+				t.Fatalf("allowed mentions %+v", am)
+			}
+			want := []string{"1"}
+			if c.private {
+				want = nil
+			}
+			if strings.Join(sent, ",") != strings.Join(want, ",") {
+				t.Fatalf("OnSent got %v, want %v", sent, want)
+			}
+		})
+	}
+}

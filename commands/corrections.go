@@ -65,7 +65,8 @@ type Corrections struct {
 
 	ctx    context.Context
 	cancel context.CancelFunc
-	mu     sync.Mutex // guards timers and closed
+	slots  chan struct{} // bounds the corrections running at once (an import changes many entries)
+	mu     sync.Mutex    // guards timers and closed
 	timers map[change]*time.Timer
 	closed bool
 	wg     sync.WaitGroup
@@ -91,7 +92,8 @@ func NewCorrections(c CorrectionsConfig) *Corrections {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Corrections{lib: c.Library, store: c.Store, post: c.Poster, send: c.Sender, settings: Settings{store: c.Store},
-		delay: c.Delay, perChange: c.PerChange, now: c.Now, log: c.Logger, ctx: ctx, cancel: cancel, timers: map[change]*time.Timer{}}
+		delay: c.Delay, perChange: c.PerChange, now: c.Now, log: c.Logger, ctx: ctx, cancel: cancel, timers: map[change]*time.Timer{},
+		slots: make(chan struct{}, maxRunning)}
 }
 
 // Changed queues the corrections for entries changed in scope. It returns
@@ -183,8 +185,17 @@ func (c *Corrections) Remember(req *bot.Request, rep *bot.Reply, entryID string,
 	}
 }
 
+// maxRunning is how many entries' corrections run at once.
+const maxRunning = 4
+
 // correct brings every remembered answer to the changed entry up to date.
 func (c *Corrections) correct(ctx context.Context, k change) {
+	select {
+	case c.slots <- struct{}{}:
+		defer func() { <-c.slots }()
+	case <-ctx.Done():
+		return
+	}
 	scopeFilter, before := k.scope, int64(math.MaxInt64)
 	if k.scope == kb.GlobalScope {
 		// A global change reaches DMs and every server that serves the
