@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"crisisbot/bot"
@@ -37,9 +38,10 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	}
 	defer store.Close(context.Background())
 	// Changes reach earlier answers through corrections, built below once
-	// the library exists; no change is reported before Watch or an edit.
-	var corr *commands.Corrections
-	onChange := func(scope string, ids []string) { corr.Changed(scope, ids) }
+	// the library exists. A change Watch finds before then is not corrected
+	// until its entry changes again.
+	var corrections atomic.Pointer[commands.Corrections]
+	onChange := func(scope string, ids []string) { corrections.Load().Changed(scope, ids) }
 	lib, err := kb.OpenLibrary(ctx, store, curated, kb.Options{MaxLayerEntries: cfg.MaxServerEntries, OnChange: onChange}, log)
 	if err != nil {
 		return err
@@ -54,7 +56,8 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	corr = commands.NewCorrections(commands.CorrectionsConfig{Library: lib, Store: store, Poster: rest, Sender: rest, Delay: cfg.CorrectionsDelay, Logger: log})
+	corr := commands.NewCorrections(commands.CorrectionsConfig{Library: lib, Store: store, Poster: rest, Sender: rest, Delay: cfg.CorrectionsDelay, Logger: log})
+	corrections.Store(corr)
 	defer corr.Close(context.Background()) // on early returns; idempotent
 	mod := commands.NewModeration(commands.ModerationConfig{Library: lib, Store: store, Sender: rest, Owners: cfg.Owners, Logger: log})
 	svc := commands.NewService(lib, commands.Options{
