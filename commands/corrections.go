@@ -181,6 +181,12 @@ func (c *Corrections) Remember(req *bot.Request, rep *bot.Reply, entryID string,
 		defer cancel()
 		if err := c.store.RecordAnswer(ctx, kb.Answer{Scope: sc, ChannelID: ch, MessageID: m.ID, EntryID: entryID, Revision: rev, Kind: kind}); err != nil {
 			c.log.Warn("could not remember an answer for corrections", "err", err)
+			return
+		}
+		// The entry may have changed while the answer was on its way, and
+		// its corrections run before it was remembered: queue them again.
+		if _, now := c.lib.Revision(sc, entryID); now > rev {
+			c.Changed(sc, []string{entryID})
 		}
 	}
 }

@@ -215,7 +215,7 @@ func TestAsk_For(t *testing.T) {
 		}
 	}
 	t.Run("OK", func(t *testing.T) {
-		d := f.respond(t, payload(t, "slash_ask", forOpt(member, false, false)))
+		d := f.respond(t, payload(t, "slash_ask_for", nil))
 		if d.Flags != 0 || !strings.HasPrefix(d.Content, "<@"+member+">") || len(d.Embeds) != 1 {
 			t.Fatalf("%+v", d)
 		}
@@ -233,5 +233,20 @@ func TestAsk_For(t *testing.T) {
 				t.Fatalf("%+v", d)
 			}
 		})
+	}
+}
+
+// TestCorrections_ChangedWhileSending: an answer whose entry changes while
+// it is on its way to Discord is corrected once Discord has it.
+func TestCorrections_ChangedWhileSending(t *testing.T) {
+	f := newCorrFixture(t)
+	rep := &bot.Reply{}
+	f.corr.Remember(&bot.Request{GuildID: "300000000000000001", ChannelID: "310000000000000001"}, rep, "who-is-peskov", kb.AnswerReply)
+	f.edit(t, "300000000000000001", "Dmitry Peskov is the Kremlin spokesman (edited meanwhile).")
+	f.corr.flush() // the answer is not remembered yet: nothing to correct
+	rep.OnSent(&discordgo.Message{ID: "2001", ChannelID: "310000000000000001"})
+	f.corr.flush()
+	if edits, _ := f.post.take(); len(edits) != 1 || !strings.HasPrefix(edits[0], "310000000000000001/2001: ") {
+		t.Fatalf("edits %q", edits)
 	}
 }
