@@ -33,7 +33,10 @@ type Config struct {
 	Owners            []string      // OWNER_USER_IDS
 	MaxServerEntries  int           // KB_MAX_SERVER_ENTRIES: entries one server's layer may hold
 	QuestionRetention time.Duration // QUESTION_RETENTION: how long declined questions are kept
-	MetricsAddr       string        // METRICS_ADDR: host:port for /metrics, /livez, /readyz; "" = off
+	// CORRECTIONS_RETENTION: how long public answers are remembered for corrections
+	CorrectionsRetention time.Duration
+	CorrectionsDelay     time.Duration // CORRECTIONS_DELAY: quiet time after an entry's last change before correcting
+	MetricsAddr          string        // METRICS_ADDR: host:port for /metrics, /livez, /readyz; "" = off
 }
 
 // configError is a configuration that cannot work; it exits with 2.
@@ -112,6 +115,14 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c.QuestionRetention, err = time.ParseDuration(get("QUESTION_RETENTION", "2160h"))
 	if err != nil || c.QuestionRetention < time.Hour {
 		bad("QUESTION_RETENTION", "%q is not a duration of at least 1h, like 2160h (90 days)", get("QUESTION_RETENTION", ""))
+	}
+	c.CorrectionsRetention, err = time.ParseDuration(get("CORRECTIONS_RETENTION", "168h"))
+	if err != nil || c.CorrectionsRetention < time.Hour || c.CorrectionsRetention > 90*24*time.Hour {
+		bad("CORRECTIONS_RETENTION", "%q is not a duration from 1h to 2160h, like 168h (7 days)", get("CORRECTIONS_RETENTION", ""))
+	}
+	c.CorrectionsDelay, err = time.ParseDuration(get("CORRECTIONS_DELAY", "5s"))
+	if err != nil || c.CorrectionsDelay <= 0 || c.CorrectionsDelay > 10*time.Minute {
+		bad("CORRECTIONS_DELAY", "%q is not a duration from 1ms to 10m, like 5s", get("CORRECTIONS_DELAY", ""))
 	}
 	c.MetricsAddr = get("METRICS_ADDR", "")
 	if c.MetricsAddr != "" && !isListenAddr(c.MetricsAddr) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"crisisbot/bot"
@@ -31,14 +32,19 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	if err != nil {
 		return fmt.Errorf("load the embedded knowledge base: %w", err)
 	}
-	store, err := sqlite.OpenWith(ctx, cfg.DBPath, kb.StoreOptions{QuestionRetention: cfg.QuestionRetention})
+	store, err := sqlite.OpenWith(ctx, cfg.DBPath, kb.StoreOptions{QuestionRetention: cfg.QuestionRetention, AnswerRetention: cfg.CorrectionsRetention})
 	if err != nil {
 		return fmt.Errorf("KB_DB_PATH: %w", err)
 	}
 	defer store.Close(context.Background())
 	op := newOperations(cfg, log)
 	kbStore := op.store(store) // timed and counted when METRICS_ADDR is set
-	lib, err := kb.OpenLibrary(ctx, kbStore, curated, kb.Options{MaxLayerEntries: cfg.MaxServerEntries}, log)
+	// Changes reach earlier answers through corrections, built below once
+	// the library exists. A change Watch finds before then is not corrected
+	// until its entry changes again.
+	var corrections atomic.Pointer[commands.Corrections]
+	onChange := func(scope string, ids []string) { corrections.Load().Changed(scope, ids) }
+	lib, err := kb.OpenLibrary(ctx, kbStore, curated, kb.Options{MaxLayerEntries: cfg.MaxServerEntries, OnChange: onChange}, log)
 	if err != nil {
 		return err
 	}
@@ -53,11 +59,14 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	if err != nil {
 		return err
 	}
+	corr := commands.NewCorrections(commands.CorrectionsConfig{Library: lib, Store: kbStore, Poster: rest, Sender: rest, Delay: cfg.CorrectionsDelay, Logger: log})
+	corrections.Store(corr)
+	defer corr.Close(context.Background()) // on early returns; idempotent
 	mod := commands.NewModeration(commands.ModerationConfig{Library: lib, Store: kbStore, Sender: rest, Owners: cfg.Owners, Logger: log,
 		Observer: op.editObserver()})
 	svc := commands.NewService(lib, commands.Options{
 		RateQuestions: cfg.RateQuestions, RateWindow: cfg.RateWindow, RepeatWindow: cfg.RepeatWindow, Logger: log,
-		Records: kbStore, Moderation: mod,
+		Records: kbStore, Moderation: mod, Corrections: corr,
 	})
 	defer svc.Close(context.Background()) // on early returns; idempotent
 	router := bot.NewRouter(log, cfg.AskChannelIDs)
@@ -106,6 +115,9 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	// Order: gateway and in-flight handlers, then the statistics queue, then
 	// the store (closed by the deferred call).
 	closeErr := b.Close(sctx)
+	if err := corr.Close(sctx); err != nil && closeErr == nil {
+		closeErr = err
+	}
 	if err := svc.Close(sctx); err != nil && closeErr == nil {
 		closeErr = err
 	}

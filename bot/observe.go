@@ -190,6 +190,18 @@ func (tr timedResponder) InteractionRespond(i *discordgo.Interaction, resp *disc
 	return err
 }
 
+// InteractionRespondMessage passes the message-returning response through
+// (see MessageResponder), timed like InteractionRespond.
+func (tr timedResponder) InteractionRespondMessage(i *discordgo.Interaction, resp *discordgo.InteractionResponse) (*discordgo.Message, error) {
+	mr, ok := tr.next.(MessageResponder)
+	if !ok {
+		return nil, tr.InteractionRespond(i, resp)
+	}
+	m, err := mr.InteractionRespondMessage(i, resp)
+	tr.sent()
+	return m, err
+}
+
 func (tr timedResponder) InteractionResponseEdit(i *discordgo.Interaction, edit *discordgo.WebhookEdit, options ...discordgo.RequestOption) (*discordgo.Message, error) {
 	m, err := tr.next.InteractionResponseEdit(i, edit, options...)
 	tr.sent()

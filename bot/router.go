@@ -402,6 +402,11 @@ func (r *Router) late(resp Responder, i *discordgo.Interaction, d deferral, rep 
 		r.followup(resp, i, rep)
 	case rep == nil:
 		r.edit(resp, i, &Reply{Content: "Done."})
+	case d.private && rep.OnSent != nil:
+		// It stays private: no public message to report.
+		c := *rep
+		c.OnSent = nil
+		r.edit(resp, i, &c)
 	case !d.private && !d.update && rep.Ephemeral:
 		// Resolve the public placeholder first: a followup sent while it is
 		// still loading would become its (public) content.
@@ -424,17 +429,21 @@ func (r *Router) edit(resp Responder, i *discordgo.Interaction, rep *Reply) bool
 	if comps == nil {
 		comps = []discordgo.MessageComponent{}
 	}
-	_, err := resp.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, Components: &comps, Files: rep.Files})
+	m, err := resp.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, Components: &comps, Files: rep.Files, AllowedMentions: mentionsOf(rep)})
 	if err != nil {
 		r.log.Warn("edit after defer failed", "err", err)
+		return false
 	}
-	return err == nil
+	if rep.OnSent != nil && m != nil && m.ID != "" && !rep.Ephemeral {
+		rep.OnSent(m)
+	}
+	return true
 }
 
 // followup sends rep as a new message for the interaction, ephemeral when
 // rep is.
 func (r *Router) followup(resp Responder, i *discordgo.Interaction, rep *Reply) {
-	p := &discordgo.WebhookParams{Content: rep.Content, Embeds: rep.Embeds, Components: rep.Components, Files: rep.Files}
+	p := &discordgo.WebhookParams{Content: rep.Content, Embeds: rep.Embeds, Components: rep.Components, Files: rep.Files, AllowedMentions: mentionsOf(rep)}
 	if rep.Ephemeral {
 		p.Flags = discordgo.MessageFlagsEphemeral
 	}
@@ -464,9 +473,18 @@ func (r *Router) send(resp Responder, i *discordgo.Interaction, rep *Reply) {
 	if rep.Update && i.Type == discordgo.InteractionMessageComponent {
 		t = discordgo.InteractionResponseUpdateMessage
 	}
-	data := &discordgo.InteractionResponseData{Content: rep.Content, Embeds: rep.Embeds, Components: rep.Components, Files: rep.Files}
+	data := &discordgo.InteractionResponseData{Content: rep.Content, Embeds: rep.Embeds, Components: rep.Components, Files: rep.Files, AllowedMentions: mentionsOf(rep)}
 	if rep.Ephemeral && t == discordgo.InteractionResponseChannelMessageWithSource {
 		data.Flags = discordgo.MessageFlagsEphemeral
+	}
+	if mr, ok := resp.(MessageResponder); ok && rep.OnSent != nil && !rep.Ephemeral && t == discordgo.InteractionResponseChannelMessageWithSource {
+		m, err := mr.InteractionRespondMessage(i, &discordgo.InteractionResponse{Type: t, Data: data})
+		if err != nil {
+			r.log.Warn("interaction response failed", "err", err, "interaction", i.ID)
+		} else if m != nil && m.ID != "" {
+			rep.OnSent(m)
+		}
+		return
 	}
 	if err := resp.InteractionRespond(i, &discordgo.InteractionResponse{Type: t, Data: data}); err != nil {
 		r.log.Warn("interaction response failed", "err", err, "interaction", i.ID)
@@ -540,7 +558,8 @@ func (r *Router) HandleMessage(ctx context.Context, resp Responder, m *discordgo
 	}
 	sent, err := resp.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{
 		Content: rep.Content, Embeds: rep.Embeds, Components: rep.Components,
-		Reference: &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID},
+		Reference:       &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID},
+		AllowedMentions: mentionsOf(rep),
 	})
 	if err != nil {
 		r.log.Warn("message reply failed", "err", err, "channel", m.ChannelID)

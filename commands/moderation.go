@@ -180,6 +180,7 @@ func (m *Moderation) command(indexes Indexes) command {
 						ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildText}}),
 				sub("audit", "The latest changes here: who changed what, and when", scopeOpt),
 				sub("stats", "Questions asked, answered rate, top answers and feedback"),
+				sub("settings", "Managers: correcting earlier answers, and mentioning authors", answerSettingOptions()...),
 				{Type: discordgo.ApplicationCommandOptionSubCommandGroup, Name: "roles", Description: "Roles whose members may moderate",
 					Options: []*discordgo.ApplicationCommandOption{sub("add", "Managers: let a role moderate", roleOpt), sub("remove", "Managers: stop a role moderating", roleOpt), sub("list", "List the moderator roles")}},
 			},
@@ -196,6 +197,7 @@ func (m *Moderation) command(indexes Indexes) command {
 			r.Command("kb/auditchannel", m.guard(manager, m.handleAuditChannel), bot.Private)
 			r.Command("kb/audit", m.guard(moderator, m.handleAudit), bot.Private)
 			r.Command("kb/stats", m.guard(moderator, m.handleStats), bot.Private)
+			r.Command("kb/settings", m.guard(manager, m.handleSettings), bot.Private)
 			r.Command("kb/roles/add", m.guard(manager, m.handleRolesAdd), bot.Private)
 			r.Command("kb/roles/remove", m.guard(manager, m.handleRolesRemove), bot.Private)
 			r.Command("kb/roles/list", m.guard(moderator, m.handleRolesList), bot.Private)

@@ -310,6 +310,7 @@ func (l *Library) Apply(ctx context.Context, changes []Change) ([]Version, error
 		return nil, err
 	}
 	l.current[scope] = mergeCurrent(l.current[scope], vs)
+	defer l.changed(scope, vs)
 	if scope == GlobalScope {
 		l.serve(GlobalScope, NewIndex(k, l.opts))
 		l.rebuildServers()

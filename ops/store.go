@@ -154,3 +154,24 @@ func (s *store) Changes(ctx context.Context, since int64) ([]string, int64, erro
 	s.fail("changes", err)
 	return scopes, mark, err
 }
+
+func (s *store) RecordAnswer(ctx context.Context, a kb.Answer) error {
+	defer s.m.storeDone("record_answer", time.Now())
+	err := s.Store.RecordAnswer(ctx, a)
+	s.fail("record_answer", err)
+	return err
+}
+
+func (s *store) AnswersFor(ctx context.Context, scope, entryID string, before int64, limit int) ([]kb.Answer, error) {
+	defer s.m.storeDone("answers_for", time.Now())
+	out, err := s.Store.AnswersFor(ctx, scope, entryID, before, limit)
+	s.fail("answers_for", err)
+	return out, err
+}
+
+func (s *store) MarkCorrected(ctx context.Context, id, from, to int64) (bool, error) {
+	defer s.m.storeDone("mark_corrected", time.Now())
+	ok, err := s.Store.MarkCorrected(ctx, id, from, to)
+	s.fail("mark_corrected", err)
+	return ok, err
+}

@@ -36,6 +36,7 @@ type Request struct {
 	Files               map[string][]byte // uploaded files by name
 	Auth                string
 	Status              int
+	Response            []byte // the fake's answer
 }
 
 // JSON decodes the body into a map.
@@ -229,7 +230,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	req := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: body, Auth: r.Header.Get("Authorization"), Files: files}
 	status, out := s.route(&req)
-	req.Status = status
+	req.Status, req.Response = status, out
 	if status < 300 && len(body) > 0 && s.Validate != nil && strings.HasPrefix(contentType, "application/json") {
 		if err := s.Validate(r.Method, r.URL.Path, body); err != nil {
 			s.mu.Lock()
@@ -311,7 +312,12 @@ func (s *Server) route(r *Request) (int, []byte) {
 		}
 		return 200, raw
 	case r.Method == "POST" && isCallback && len(seg) == 4 && seg[3] == "callback":
+		if strings.Contains(r.Query, "with_response=true") {
+			return 200, s.callbackResponse(seg[1], r.Body)
+		}
 		return http.StatusNoContent, nil
+	case r.Method == "PATCH" && len(seg) == 4 && seg[0] == "channels" && seg[2] == "messages":
+		return s.editMessage(seg[1], seg[3], r.Body)
 	case seg[0] == "webhooks" && (r.Method == "PATCH" || r.Method == "POST"):
 		return 200, s.message("0", r.Body)
 	case r.Method == "POST" && len(seg) == 3 && seg[0] == "channels" && seg[2] == "messages":

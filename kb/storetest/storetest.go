@@ -44,6 +44,7 @@ func (c *clock) Add(d time.Duration) {
 func Run(t *testing.T, open func(t *testing.T, opts kb.StoreOptions) kb.Store) {
 	ctx := context.Background()
 	fresh := func(t *testing.T) kb.Store { return open(t, kb.StoreOptions{}) }
+	runAnswers(t, open)
 	t.Run("AddEditRemove", func(t *testing.T) {
 		s := fresh(t)
 		v, err := s.Apply(ctx, []kb.Change{{Scope: "g1", EntryID: "a", Entry: entry("a", "one"), Action: kb.ActionAdd, Author: "u1", Base: 0}})
