@@ -141,6 +141,8 @@ type Store interface {
 	Changes(ctx context.Context, since int64) (scopes []string, mark int64, err error)
 	// Close flushes and closes the store.
 	Close(ctx context.Context) error
+	// SourceStore keeps the source documents moderators add.
+	SourceStore
 }
 
 // AuditRecord is one change, as the audit log keeps it.

@@ -71,6 +71,18 @@ var migrations = []string{
 		last     TEXT NOT NULL,
 		PRIMARY KEY (scope, question, entry_id)
 	);`,
+	// Source documents moderators add, versioned per scope like entries.
+	`CREATE TABLE source_versions (
+		id        INTEGER PRIMARY KEY,
+		scope     TEXT NOT NULL,
+		source_id TEXT NOT NULL,
+		version   INTEGER NOT NULL,
+		action    TEXT NOT NULL,
+		source    TEXT,
+		author    TEXT NOT NULL,
+		at        TEXT NOT NULL,
+		UNIQUE (scope, source_id, version)
+	);`,
 }
 
 // Store is a kb.Store on SQLite. Safe for concurrent use, and by several

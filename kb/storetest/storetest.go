@@ -312,4 +312,5 @@ func Run(t *testing.T, open func(t *testing.T, opts kb.StoreOptions) kb.Store) {
 			t.Fatalf("changes since 0: %v: %v", scopes, err)
 		}
 	})
+	runSources(t, fresh)
 }
