@@ -11,10 +11,13 @@ import (
 
 func (s *Service) sourceCommand() command {
 	return command{
-		def: &discordgo.ApplicationCommand{Name: "source", Description: "The news article CrisisBot's answers come from.", Contexts: everywhere()},
+		def: &discordgo.ApplicationCommand{Name: "source", Description: "The sources CrisisBot's answers quote, and how many answers cite each.", Contexts: everywhere()},
 		routes: func(r *bot.Router) {
 			r.Command("source", func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 				k := s.indexes.Index(scope(req)).KB()
+				if len(k.Sources) > maxSourceEmbeds {
+					return sourceList(k), nil
+				}
 				var embeds []*discordgo.MessageEmbed
 				for _, src := range k.Sources {
 					embeds = append(embeds, &discordgo.MessageEmbed{
@@ -24,6 +27,7 @@ func (s *Service) sourceCommand() command {
 							{Name: "Published", Value: HumanDate(src.Published), Inline: true},
 							{Name: "Cited by", Value: fmt.Sprintf("%d of %d entries", k.CitationCount(src.ID), len(k.Entries)), Inline: true},
 						},
+						Footer: &discordgo.MessageEmbedFooter{Text: "source id: " + src.ID},
 					})
 				}
 				return &bot.Reply{Ephemeral: true, Embeds: embeds}, nil

@@ -178,6 +178,7 @@ func (m *Moderation) command(indexes Indexes) command {
 				sub("stats", "Questions asked, answered rate, top answers and feedback"),
 				{Type: discordgo.ApplicationCommandOptionSubCommandGroup, Name: "roles", Description: "Roles whose members may moderate",
 					Options: []*discordgo.ApplicationCommandOption{sub("add", "Managers: let a role moderate", roleOpt), sub("remove", "Managers: stop a role moderating", roleOpt), sub("list", "List the moderator roles")}},
+				sourceGroup(sub, scopeOpt),
 			},
 		},
 		routes: func(r *bot.Router) {
@@ -195,10 +196,14 @@ func (m *Moderation) command(indexes Indexes) command {
 			r.Command("kb/roles/add", m.guard(manager, m.handleRolesAdd), bot.Private)
 			r.Command("kb/roles/remove", m.guard(manager, m.handleRolesRemove), bot.Private)
 			r.Command("kb/roles/list", m.guard(moderator, m.handleRolesList), bot.Private)
+			m.sourceRoutes(r)
 			r.Command("kb", func(context.Context, *bot.Request) (*bot.Reply, error) {
 				return nil, bot.Userf("I don't know that /kb command; it may be from an older version of me.")
 			}, bot.Private)
 			r.Autocomplete("kb", func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+				if req.Focused() == "source" {
+					return m.completeSource(req), nil
+				}
 				var choices []*discordgo.ApplicationCommandOptionChoice
 				for _, sg := range indexes.Index(scope(req)).Complete(req.String("id"), bot.MaxChoices) {
 					choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: sg.Question, Value: sg.ID})

@@ -103,6 +103,9 @@ var ErrSourceNotFound = errors.New("no such source or version")
 func CheckSource(s Source) error {
 	v := validator{file: "source"}
 	v.source(0, s, map[string]bool{})
+	if s.URL != "" && !SafeURL(s.URL) {
+		v.add("", "sources[0].url", "must be a plain web address: http or https, no spaces, brackets or markdown")
+	}
 	if !utf8.ValidString(s.Text) {
 		v.add("", "sources[0].text", "is not valid UTF-8")
 	} else {

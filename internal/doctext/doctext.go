@@ -27,10 +27,10 @@ type Kind int
 
 // Document kinds.
 const (
-	Unknown Kind = iota
-	Plain        // .txt
-	Markdown     // .md, .markdown: kept as written
-	HTML         // .html, .htm
+	Unknown  Kind = iota
+	Plain         // .txt
+	Markdown      // .md, .markdown: kept as written
+	HTML          // .html, .htm
 )
 
 // KindOf tells a document's kind from its file name, else its content type.
