@@ -33,6 +33,11 @@ type Config struct {
 	Owners            []string      // OWNER_USER_IDS
 	MaxServerEntries  int           // KB_MAX_SERVER_ENTRIES: entries one server's layer may hold
 	QuestionRetention time.Duration // QUESTION_RETENTION: how long declined questions are kept
+
+	// AskChannelsFromDiscord (ASK_CHANNELS_FROM_DISCORD=on) lets managers
+	// choose ask channels with /kb channels; like ASK_CHANNEL_IDS it needs
+	// the Message Content intent, enabled in the Developer Portal.
+	AskChannelsFromDiscord bool
 }
 
 // configError is a configuration that cannot work; it exits with 2.
@@ -92,6 +97,12 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		bad("LOG_FORMAT", "%q is not text or json", c.LogFormat)
 	}
 	c.AskChannelIDs = idList(get, bad, "ASK_CHANNEL_IDS", "channel")
+	switch v := strings.ToLower(get("ASK_CHANNELS_FROM_DISCORD", "off")); v {
+	case "on", "off":
+		c.AskChannelsFromDiscord = v == "on"
+	default:
+		bad("ASK_CHANNELS_FROM_DISCORD", "%q is not on or off", v)
+	}
 	c.Owners = idList(get, bad, "OWNER_USER_IDS", "user")
 	c.DBPath = get("KB_DB_PATH", "./data/crisisbot.db")
 	if st, err := os.Stat(c.DBPath); err == nil && st.IsDir() {

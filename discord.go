@@ -50,15 +50,24 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	mod := commands.NewModeration(commands.ModerationConfig{Library: lib, Store: store, Sender: rest, Owners: cfg.Owners, Logger: log})
+	// Ask channels need the Message Content intent: asked for when some are
+	// configured, or when managers may choose them from Discord.
+	messageContent := len(cfg.AskChannelIDs) > 0 || cfg.AskChannelsFromDiscord
+	askChannels := commands.NewAskChannels(store, log)
+	mod := commands.NewModeration(commands.ModerationConfig{Library: lib, Store: store, Sender: rest, Owners: cfg.Owners, Logger: log,
+		AskChannels: askChannels, MessageContent: messageContent})
 	svc := commands.NewService(lib, commands.Options{
 		RateQuestions: cfg.RateQuestions, RateWindow: cfg.RateWindow, RepeatWindow: cfg.RepeatWindow, Logger: log,
 		Records: store, Moderation: mod,
 	})
 	defer svc.Close(context.Background()) // on early returns; idempotent
-	router := bot.NewRouter(log, cfg.AskChannelIDs)
+	var routerOpts []bot.RouterOption
+	if messageContent {
+		routerOpts = append(routerOpts, bot.WithAskLookup(askChannels))
+	}
+	router := bot.NewRouter(log, cfg.AskChannelIDs, routerOpts...)
 	svc.Routes(router)
-	b, err := bot.New(bot.Options{MessageContent: router.HasAskChannels(), Logger: log}, rest, router)
+	b, err := bot.New(bot.Options{MessageContent: messageContent, Logger: log}, rest, router)
 	if err != nil {
 		return err
 	}

@@ -223,6 +223,7 @@ func TestLoadConfig(t *testing.T) {
 			"LOG_LEVEL": "loud", "LOG_FORMAT": "xml", "ASK_CHANNEL_IDS": "1,x", "RATE_LIMIT_QUESTIONS": "0",
 			"RATE_LIMIT_WINDOW": "soon", "REPEAT_WINDOW": "-1s", "SHUTDOWN_TIMEOUT": "forever",
 			"OWNER_USER_IDS": "me", "KB_DB_PATH": ".", "KB_MAX_SERVER_ENTRIES": "lots", "QUESTION_RETENTION": "1m",
+			"ASK_CHANNELS_FROM_DISCORD": "yes",
 		}
 		_, err := LoadConfig(func(k string) string { return bad[k] })
 		if err == nil {

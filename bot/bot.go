@@ -79,6 +79,7 @@ func New(opts Options, rest *REST, router *Router) (*Bot, error) {
 	s.AddHandler(b.onReady)
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(b.onMessage)
+	s.AddHandler(b.onThreadCreate)
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { b.log.Warn("gateway disconnected") })
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { b.log.Info("gateway session resumed") })
 	return b, nil
@@ -185,6 +186,7 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 	if s.State != nil && s.State.User != nil {
 		botID = s.State.User.ID
 	}
+	b.threadFromState(s, mc.Message)
 	b.router.HandleMessage(b.ctx, b.rest.Responder(), mc.Message, botID)
 }
 

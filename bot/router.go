@@ -109,6 +109,8 @@ type Router struct {
 	modals     map[string][]route
 	message    HandlerFunc
 	askChannel map[string]bool
+	askLookup  AskLookup // the servers' own ask channels; nil for none
+	threads    *threads  // thread parents, and thread messages answered
 
 	// SlowAfter is how long a command may take before the router defers the
 	// response (Discord allows 3 s for the first response). Default 1.5 s.
@@ -119,16 +121,20 @@ type Router struct {
 	AutocompleteBudget time.Duration
 }
 
-// NewRouter returns an empty router. Messages in askChannels are questions
-// even without a mention.
-func NewRouter(log *slog.Logger, askChannels []string) *Router {
+// NewRouter returns an empty router. Messages in askChannels (or in threads
+// of them, forum posts included) are questions even without a mention.
+func NewRouter(log *slog.Logger, askChannels []string, opts ...RouterOption) *Router {
 	r := &Router{
 		log: log, commands: map[string]route{}, complete: map[string]HandlerFunc{},
 		components: map[string][]route{}, modals: map[string][]route{}, askChannel: map[string]bool{},
+		threads:   newThreads(),
 		SlowAfter: 1500 * time.Millisecond, AutocompleteBudget: 2 * time.Second,
 	}
 	for _, c := range askChannels {
 		r.askChannel[c] = true
+	}
+	for _, o := range opts {
+		o(r)
 	}
 	return r
 }
@@ -519,8 +525,14 @@ func (r *Router) HandleMessage(ctx context.Context, resp Responder, m *discordgo
 			mentioned = true
 		}
 	}
-	if m.GuildID != "" && !mentioned && !r.askChannel[m.ChannelID] {
-		return
+	if m.GuildID != "" {
+		ask, inThread := r.isAsk(ctx, m.GuildID, m.ChannelID)
+		if !mentioned && !ask {
+			return
+		}
+		if inThread && !r.threads.first(m.ID) {
+			return // delivered again: a thread's messages are answered once
+		}
 	}
 	req := &Request{Message: m, UserID: m.Author.ID, GuildID: m.GuildID, ChannelID: m.ChannelID, Text: StripMention(m.Content, botID)}
 	rep, err := r.call(ctx, r.message, req)
