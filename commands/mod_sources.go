@@ -192,7 +192,11 @@ func sourceError(err error, done string) error {
 		if len(shown) > 10 {
 			shown, more = shown[:10], fmt.Sprintf(" and %d more", len(inUse.Entries)-10)
 		}
-		return bot.Userf("The source `%s` was not %s: %d entries cite it (`%s`%s). Edit or hide them first.", inUse.SourceID, done, len(inUse.Entries), strings.Join(shown, "`, `"), more)
+		cite := fmt.Sprintf("%d entries cite it", len(inUse.Entries))
+		if len(inUse.Entries) == 1 {
+			cite = "1 entry cites it"
+		}
+		return bot.Userf("The source `%s` was not %s: %s (`%s`%s). Edit or hide them first.", inUse.SourceID, done, cite, strings.Join(shown, "`, `"), more)
 	case errors.As(err, &full):
 		return bot.Userf("Nothing was %s: this server already has %d sources of its own, the most it may hold. Remove one it no longer needs first.", done, full.Limit)
 	case errors.As(err, &verr):
