@@ -16,6 +16,7 @@ type sourceState struct {
 	mark  int64                      // the store's SourceChanges mark caught up with
 	lists map[string][]Source        // memo: scope -> the sources it sees
 	texts map[string]map[string]string
+	norm  map[string]string // memo: scope/id -> the current version's normalised text
 }
 
 // loadSources reads every scope's stored sources. The caller holds l.mu (or
@@ -88,10 +89,10 @@ func (l *Library) sourceTexts(scope string) map[string]string {
 	var t map[string]string
 	if scope == GlobalScope || len(l.src.cur[scope]) == 0 {
 		t = maps.Clone(l.texts)
-		addTexts(t, l.src.cur[GlobalScope])
+		l.addTexts(t, l.src.cur[GlobalScope])
 	} else {
 		t = maps.Clone(l.sourceTexts(GlobalScope))
-		addTexts(t, l.src.cur[scope])
+		l.addTexts(t, l.src.cur[scope])
 	}
 	if l.src.texts == nil {
 		l.src.texts = map[string]map[string]string{}
@@ -100,11 +101,23 @@ func (l *Library) sourceTexts(scope string) map[string]string {
 	return t
 }
 
-func addTexts(t map[string]string, vs []SourceVersion) {
+// addTexts adds the normalised texts of the sources in vs to t, normalising
+// each source once. The caller holds l.mu.
+func (l *Library) addTexts(t map[string]string, vs []SourceVersion) {
 	for _, v := range vs {
-		if v.Source != nil {
-			t[v.SourceID] = NormalizeQuote(v.Source.Text)
+		if v.Source == nil {
+			continue
 		}
+		key := v.Scope + "/" + v.SourceID
+		n, ok := l.src.norm[key]
+		if !ok {
+			n = NormalizeQuote(v.Source.Text)
+			if l.src.norm == nil {
+				l.src.norm = map[string]string{}
+			}
+			l.src.norm[key] = n
+		}
+		t[v.SourceID] = n
 	}
 }
 
@@ -281,6 +294,7 @@ func (l *Library) setSource(v SourceVersion) {
 	}
 	l.src.cur[v.Scope] = vs
 	l.src.lists, l.src.texts = nil, nil
+	delete(l.src.norm, v.Scope+"/"+v.SourceID)
 }
 
 // servedSources rebuilds what a scope serves after its sources changed: for
