@@ -50,12 +50,12 @@ func (s *Service) helpCommand() command {
 // helpReply explains the bot. empty says the user sent an empty question.
 func helpReply(empty bool) *bot.Reply {
 	desc := "I answer questions about the US-Russia talks over the Russian troop build-up near Ukraine, " +
-		"**only** from one news report (HNGN, 10 January 2022). Every answer quotes the article word for word, " +
+		"**only** from its sources: a news report (HNGN, 10 January 2022) and any your moderators added. Every answer quotes its source word for word, " +
 		"says who made the claim and as of when. When I'm not sure, I say so and suggest the closest topics.\n\n" +
 		"**How to ask**\n" +
 		"• `/ask` with your question (suggestions appear as you type)\n" +
 		"• `/topics` to browse everything I can answer\n" +
-		"• `/source` for the article itself\n" +
+		"• `/source` for the sources themselves\n" +
 		"• Right-click a message › Apps › **Ask CrisisBot**\n" +
 		"• Send me a direct message, or mention me in a channel"
 	title := "CrisisBot"
