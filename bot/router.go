@@ -251,6 +251,7 @@ func (r *Router) HandleInteraction(ctx context.Context, resp Responder, i *disco
 			return
 		}
 		req.options = flatten(d.Options)
+		req.sub = subcommand(d.Options)
 		for name, o := range req.options {
 			if o.Focused {
 				req.focused = name

@@ -50,20 +50,28 @@ func (m *Moderation) sourceRoutes(r *bot.Router) {
 	r.Command("kb/source/revert", m.guard(moderator, m.handleSourceRevert), bot.Private)
 }
 
-// completeSource suggests the sources of the scope a request names.
+// completeSource suggests the scope's own sources (only those served, to
+// remove one; removed ones too, for history and revert).
 func (m *Moderation) completeSource(req *bot.Request) *bot.Reply {
 	sc := scope(req)
 	if req.String("scope") == "global" {
 		sc = kb.GlobalScope
 	}
 	typed := strings.ToLower(req.String("source"))
+	removing := strings.HasSuffix(req.Subcommand(), "remove")
 	var choices []*discordgo.ApplicationCommandOptionChoice
-	for _, s := range m.lib.Sources(sc) {
+	for _, v := range m.lib.ScopeSources(sc) {
 		if len(choices) == bot.MaxChoices {
 			break
 		}
-		if strings.Contains(s.ID, typed) || strings.Contains(strings.ToLower(s.Title), typed) {
-			choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: bot.Truncate(s.Outlet+": "+s.Title, 100), Value: s.ID})
+		name := v.SourceID + " (removed)"
+		if v.Source != nil {
+			name = v.Source.Outlet + ": " + v.Source.Title
+		} else if removing {
+			continue
+		}
+		if strings.Contains(v.SourceID, typed) || strings.Contains(strings.ToLower(name), typed) {
+			choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: bot.Truncate(name, 100), Value: v.SourceID})
 		}
 	}
 	return &bot.Reply{Choices: choices}

@@ -113,6 +113,15 @@ func TestModeration_Sources(t *testing.T) {
 		if len(rec.responses) != 1 || len(rec.responses[0].Data.Choices) != 1 || rec.responses[0].Data.Choices[0].Value != id {
 			t.Fatalf("choices %+v", rec.responses)
 		}
+		// The shipped article is not the server's to remove: not suggested.
+		rec = &recorder{}
+		f.router.HandleInteraction(t.Context(), rec, payload(t, "slash_ask", all(owner, kbCmd("source remove", &discordgo.ApplicationCommandInteractionDataOption{
+			Name: "source", Type: discordgo.ApplicationCommandOptionString, Value: "hngn", Focused: true}), func(i *discordgo.Interaction) {
+			i.Type = discordgo.InteractionApplicationCommandAutocomplete
+		})))
+		if len(rec.responses) != 1 || len(rec.responses[0].Data.Choices) != 0 {
+			t.Fatalf("choices for the shipped article %+v", rec.responses[0].Data.Choices)
+		}
 	})
 }
 

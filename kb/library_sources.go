@@ -336,3 +336,12 @@ func (l *Library) refreshSources(ctx context.Context) error {
 func sameSourceVersions(a, b []SourceVersion) bool {
 	return slices.EqualFunc(a, b, func(x, y SourceVersion) bool { return x.SourceID == y.SourceID && x.Version == y.Version })
 }
+
+// ScopeSources returns the current version of each source the scope itself
+// added (not the shipped or, for a server, the global ones), removed ones
+// included (their Source is nil).
+func (l *Library) ScopeSources(scope string) []SourceVersion {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.src.cur[scope])
+}
