@@ -32,9 +32,17 @@ func (c Channel) json(guild string) map[string]any {
 // state then tracks the server's channels and threads).
 func (s *Server) GuildCreate(guild string, channels ...Channel) error {
 	var chs []any
+	s.mu.Lock()
 	for _, c := range channels {
 		chs = append(chs, c.json(guild))
+		if c.Type == ChannelForum {
+			if s.forums == nil {
+				s.forums = map[string]bool{}
+			}
+			s.forums[c.ID] = true
+		}
 	}
+	s.mu.Unlock()
 	return s.Dispatch("GUILD_CREATE", map[string]any{
 		"id": guild, "name": "Server " + guild, "owner_id": "1", "unavailable": false,
 		"channels": chs, "threads": []any{}, "members": []any{}, "roles": []any{},
@@ -72,4 +80,11 @@ func (s *Server) ForumPost(guild, forum, thread, author, title, content string) 
 		return fmt.Errorf("thread create: %w", err)
 	}
 	return s.ThreadMessage(guild, thread, thread, author, content)
+}
+
+// isForum reports a forum channel the fake was told of.
+func (s *Server) isForum(channel string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.forums[channel]
 }
