@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -66,19 +65,14 @@ func (o Operator) SourceHistory(ctx context.Context, scope, id string, w io.Writ
 	if err != nil {
 		return fmt.Errorf("source history of %s in %s: %w", id, scope, err)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	for _, v := range vs {
+	for i, v := range vs {
 		if v.Source != nil {
 			s := *v.Source
 			s.Text = ""
-			v.Source = &s
-		}
-		if err := enc.Encode(v); err != nil {
-			return err
+			vs[i].Source = &s
 		}
 	}
-	return nil
+	return jsonLines(w, vs)
 }
 
 // ListSources prints the sources scope sees, one a line: id, publication
