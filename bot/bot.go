@@ -68,6 +68,9 @@ func New(opts Options, rest *REST, router *Router) (*Bot, error) {
 	s.ShouldRetryOnRateLimit = false
 	s.LogLevel = discordgo.LogWarning // gateway close codes are reported at this level
 	s.StateEnabled = true
+	// Threads are tracked by the router (from THREAD_CREATE); the state's
+	// tracking would overwrite the event its handler is reading.
+	s.State.TrackThreads = false
 	s.SyncEvents = false
 	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 	if opts.MessageContent {
@@ -80,6 +83,7 @@ func New(opts Options, rest *REST, router *Router) (*Bot, error) {
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(b.onMessage)
 	s.AddHandler(b.onThreadCreate)
+	s.AddHandler(b.onThreadUpdate)
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { b.log.Warn("gateway disconnected") })
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { b.log.Info("gateway session resumed") })
 	return b, nil

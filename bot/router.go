@@ -119,6 +119,9 @@ type Router struct {
 	// dropped for an empty list, since autocomplete cannot be deferred.
 	// Default 2 s.
 	AutocompleteBudget time.Duration
+	// ThreadWait is how long a forum post's starter message waits for its
+	// THREAD_CREATE to be handled (it names the forum). Default 2 s.
+	ThreadWait time.Duration
 }
 
 // NewRouter returns an empty router. Messages in askChannels (or in threads
@@ -128,7 +131,7 @@ func NewRouter(log *slog.Logger, askChannels []string, opts ...RouterOption) *Ro
 		log: log, commands: map[string]route{}, complete: map[string]HandlerFunc{},
 		components: map[string][]route{}, modals: map[string][]route{}, askChannel: map[string]bool{},
 		threads:   newThreads(),
-		SlowAfter: 1500 * time.Millisecond, AutocompleteBudget: 2 * time.Second,
+		SlowAfter: 1500 * time.Millisecond, AutocompleteBudget: 2 * time.Second, ThreadWait: 2 * time.Second,
 	}
 	for _, c := range askChannels {
 		r.askChannel[c] = true
@@ -527,7 +530,7 @@ func (r *Router) HandleMessage(ctx context.Context, resp Responder, m *discordgo
 		}
 	}
 	if m.GuildID != "" {
-		ask, inThread := r.isAsk(ctx, m.GuildID, m.ChannelID)
+		ask, inThread := r.isAsk(ctx, m.GuildID, m.ChannelID, m.ID)
 		if !mentioned && !ask {
 			return
 		}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -39,10 +40,11 @@ type threads struct {
 	order    []string // insertion order of parent, for eviction
 	answered map[string]bool
 	done     []string
+	waiting  map[string]chan struct{} // threads a message waits to learn the parent of
 }
 
 func newThreads() *threads {
-	return &threads{parent: map[string]string{}, answered: map[string]bool{}}
+	return &threads{parent: map[string]string{}, answered: map[string]bool{}, waiting: map[string]chan struct{}{}}
 }
 
 // learn records a thread's parent channel.
@@ -62,6 +64,39 @@ func (t *threads) learn(thread, parent string) {
 	}
 	t.parent[thread] = parent
 	t.order = append(t.order, thread)
+	if w, ok := t.waiting[thread]; ok {
+		close(w)
+		delete(t.waiting, thread)
+	}
+}
+
+// await returns a thread's parent, waiting up to d (or until ctx ends) for
+// learn to be told it.
+func (t *threads) await(ctx context.Context, thread string, d time.Duration) string {
+	t.mu.Lock()
+	if p, ok := t.parent[thread]; ok {
+		t.mu.Unlock()
+		return p
+	}
+	w, ok := t.waiting[thread]
+	if !ok {
+		w = make(chan struct{})
+		t.waiting[thread] = w
+	}
+	t.mu.Unlock()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-w:
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if cur, ok := t.waiting[thread]; ok && cur == w {
+		delete(t.waiting, thread) // nobody told: the next message waits afresh
+	}
+	return t.parent[thread]
 }
 
 // parentOf returns a thread's parent channel ("" when unknown or not a thread).
@@ -101,8 +136,14 @@ func (r *Router) HandleThreadCreate(th *discordgo.Channel) {
 // isAsk reports whether a guild message's channel is an ask channel: it is
 // one, or it is a thread whose parent is one, by the configuration or the
 // server's own settings. inThread says the channel is a known thread.
-func (r *Router) isAsk(ctx context.Context, guild, channel string) (ask, inThread bool) {
+func (r *Router) isAsk(ctx context.Context, guild, channel, message string) (ask, inThread bool) {
 	parent := r.threads.parentOf(channel)
+	if parent == "" && message == channel {
+		// A forum post's starter message has its thread's id. Discord sends
+		// THREAD_CREATE first, but handlers run concurrently: give it a
+		// moment to be handled.
+		parent = r.threads.await(ctx, channel, r.ThreadWait)
+	}
 	for _, c := range []string{channel, parent} {
 		if c == "" {
 			continue
@@ -119,9 +160,9 @@ func (r *Router) isAsk(ctx context.Context, guild, channel string) (ask, inThrea
 func (r *Router) HasAskLookup() bool { return r.askLookup != nil }
 
 // threadFromState teaches the router a message's thread from the session's
-// state, which discordgo updates (from GUILD_CREATE and THREAD_CREATE)
-// before any handler runs: the starter message of a forum post can be
-// handled before the THREAD_CREATE handler has run.
+// state: the threads active when the bot connected, from GUILD_CREATE.
+// (discordgo's own thread tracking is off: it would overwrite the
+// THREAD_CREATE event that onThreadCreate is reading.)
 func (b *Bot) threadFromState(s *discordgo.Session, m *discordgo.Message) {
 	if s == nil || s.State == nil || m == nil || m.GuildID == "" {
 		return
@@ -136,4 +177,13 @@ func (b *Bot) onThreadCreate(_ *discordgo.Session, tc *discordgo.ThreadCreate) {
 		return
 	}
 	b.router.HandleThreadCreate(tc.Channel)
+}
+
+// onThreadUpdate learns threads the bot was not told of at creation: an
+// archived post reopened, say.
+func (b *Bot) onThreadUpdate(_ *discordgo.Session, tu *discordgo.ThreadUpdate) {
+	if tu == nil || tu.Channel == nil {
+		return
+	}
+	b.router.HandleThreadCreate(tu.Channel)
 }

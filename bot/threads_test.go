@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -80,4 +81,34 @@ func TestThreads_Bounded(t *testing.T) {
 	if len(th.parent) != maxThreads || len(th.answered) != maxThreads {
 		t.Fatalf("%d threads and %d answered kept; the bound is %d", len(th.parent), len(th.answered), maxThreads)
 	}
+}
+
+// TestRouter_ForumPostBeforeItsThread: gateway handlers run concurrently, so
+// a forum post's starter message may be handled before its THREAD_CREATE;
+// it waits for the thread to be known.
+func TestRouter_ForumPostBeforeItsThread(t *testing.T) {
+	r := NewRouter(quiet(), []string{"77"})
+	r.Message(func(ctx context.Context, req *Request) (*Reply, error) { return &Reply{Content: "answer"}, nil })
+	rec := newRecorder()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r.HandleMessage(context.Background(), rec, &discordgo.Message{ID: "200", ChannelID: "200", GuildID: "3", Author: &discordgo.User{ID: "5"}, Content: "q"}, "42")
+	}()
+	r.HandleThreadCreate(&discordgo.Channel{ID: "200", GuildID: "3", ParentID: "77", Type: discordgo.ChannelTypeGuildPublicThread})
+	<-done
+	if len(rec.messages) != 1 {
+		t.Fatalf("%d replies to a post whose thread came second", len(rec.messages))
+	}
+
+	t.Run("NoThreadCreate", func(t *testing.T) {
+		r.ThreadWait = 20 * time.Millisecond
+		r.HandleMessage(context.Background(), rec, &discordgo.Message{ID: "201", ChannelID: "201", GuildID: "3", Author: &discordgo.User{ID: "5"}, Content: "q"}, "42")
+		if len(rec.messages) != 1 {
+			t.Fatal("a post in an unknown thread was answered")
+		}
+		if len(r.threads.waiting) != 0 {
+			t.Fatalf("%d waiters left behind", len(r.threads.waiting))
+		}
+	})
 }
