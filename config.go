@@ -37,6 +37,11 @@ type Config struct {
 	CorrectionsRetention time.Duration
 	CorrectionsDelay     time.Duration // CORRECTIONS_DELAY: quiet time after an entry's last change before correcting
 	MetricsAddr          string        // METRICS_ADDR: host:port for /metrics, /livez, /readyz; "" = off
+
+	// AskChannelsFromDiscord (ASK_CHANNELS_FROM_DISCORD=on) lets managers
+	// choose ask channels with /kb channels; like ASK_CHANNEL_IDS it needs
+	// the Message Content intent, enabled in the Developer Portal.
+	AskChannelsFromDiscord bool
 }
 
 // configError is a configuration that cannot work; it exits with 2.
@@ -96,6 +101,12 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		bad("LOG_FORMAT", "%q is not text or json", c.LogFormat)
 	}
 	c.AskChannelIDs = idList(get, bad, "ASK_CHANNEL_IDS", "channel")
+	switch v := strings.ToLower(get("ASK_CHANNELS_FROM_DISCORD", "off")); v {
+	case "on", "off":
+		c.AskChannelsFromDiscord = v == "on"
+	default:
+		bad("ASK_CHANNELS_FROM_DISCORD", "%q is not on or off", v)
+	}
 	c.Owners = idList(get, bad, "OWNER_USER_IDS", "user")
 	c.DBPath = get("KB_DB_PATH", "./data/crisisbot.db")
 	if st, err := os.Stat(c.DBPath); err == nil && st.IsDir() {

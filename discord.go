@@ -62,17 +62,25 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	corr := commands.NewCorrections(commands.CorrectionsConfig{Library: lib, Store: kbStore, Poster: rest, Sender: rest, Delay: cfg.CorrectionsDelay, Logger: log})
 	corrections.Store(corr)
 	defer corr.Close(context.Background()) // on early returns; idempotent
+	// Ask channels need the Message Content intent: asked for when some are
+	// configured, or when managers may choose them from Discord.
+	messageContent := len(cfg.AskChannelIDs) > 0 || cfg.AskChannelsFromDiscord
+	askChannels := commands.NewAskChannels(kbStore, log)
 	mod := commands.NewModeration(commands.ModerationConfig{Library: lib, Store: kbStore, Sender: rest, Owners: cfg.Owners, Logger: log,
-		Observer: op.editObserver()})
+		Observer: op.editObserver(), AskChannels: askChannels, MessageContent: messageContent})
 	svc := commands.NewService(lib, commands.Options{
 		RateQuestions: cfg.RateQuestions, RateWindow: cfg.RateWindow, RepeatWindow: cfg.RepeatWindow, Logger: log,
 		Records: kbStore, Moderation: mod, Corrections: corr,
 	})
 	defer svc.Close(context.Background()) // on early returns; idempotent
-	router := bot.NewRouter(log, cfg.AskChannelIDs)
+	var routerOpts []bot.RouterOption
+	if messageContent {
+		routerOpts = append(routerOpts, bot.WithAskLookup(askChannels))
+	}
+	router := bot.NewRouter(log, cfg.AskChannelIDs, routerOpts...)
 	router.Observer = op.observer()
 	svc.Routes(router)
-	b, err := bot.New(bot.Options{MessageContent: router.HasAskChannels(), Logger: log, Observer: op.observer()}, rest, router)
+	b, err := bot.New(bot.Options{MessageContent: messageContent, Logger: log, Observer: op.observer()}, rest, router)
 	if err != nil {
 		return err
 	}

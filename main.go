@@ -37,6 +37,9 @@ Usage:
                                     the moderated knowledge base, as operators manage it
   crisisbot kb stats --db PATH [--scope SCOPE] [--png FILE]
                                     the last 30 days' figures, and their chart as a PNG
+  crisisbot kb source add FILE --title T --outlet O --url URL --published YYYY-MM-DD --db PATH [--scope S]
+  crisisbot kb source list|remove ID|history ID --db PATH [--scope S]
+                                    source documents (.txt, .md, .html) whose quotes are checked verbatim
   crisisbot register                register the Discord commands now
   crisisbot                         run the Discord bot (needs DISCORD_TOKEN)
 
@@ -147,6 +150,9 @@ func runKB(ctx context.Context, args []string, stdout io.Writer) error {
 	const kbUsage = "usage: crisisbot kb export | kb check FILE | kb [export|import FILE|history ID|revert ID VERSION|audit|stats] --db PATH [--scope SCOPE] [--limit N] [--png FILE]"
 	if len(args) == 0 {
 		return usageError{kbUsage}
+	}
+	if args[0] == "source" {
+		return runKBSource(ctx, args[1:], stdout)
 	}
 	fl := flag.NewFlagSet("kb", flag.ContinueOnError)
 	fl.SetOutput(io.Discard)

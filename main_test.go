@@ -225,6 +225,7 @@ func TestLoadConfig(t *testing.T) {
 			"OWNER_USER_IDS": "me", "KB_DB_PATH": ".", "KB_MAX_SERVER_ENTRIES": "lots", "QUESTION_RETENTION": "1m",
 			"METRICS_ADDR":          "9464",
 			"CORRECTIONS_RETENTION": "1y", "CORRECTIONS_DELAY": "0s",
+			"ASK_CHANNELS_FROM_DISCORD": "yes",
 		}
 		_, err := LoadConfig(func(k string) string { return bad[k] })
 		if err == nil {

@@ -71,6 +71,9 @@ func New(opts Options, rest *REST, router *Router) (*Bot, error) {
 	s.ShouldRetryOnRateLimit = false
 	s.LogLevel = discordgo.LogWarning // gateway close codes are reported at this level
 	s.StateEnabled = true
+	// Threads are tracked by the router (from THREAD_CREATE); the state's
+	// tracking would overwrite the event its handler is reading.
+	s.State.TrackThreads = false
 	s.SyncEvents = false
 	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 	if opts.MessageContent {
@@ -83,6 +86,8 @@ func New(opts Options, rest *REST, router *Router) (*Bot, error) {
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(b.onMessage)
 	b.watchGateway()
+	s.AddHandler(b.onThreadCreate)
+	s.AddHandler(b.onThreadUpdate)
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { b.log.Warn("gateway disconnected") })
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { b.log.Info("gateway session resumed") })
 	return b, nil
@@ -189,6 +194,7 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 	if s.State != nil && s.State.User != nil {
 		botID = s.State.User.ID
 	}
+	b.threadFromState(s, mc.Message)
 	b.router.HandleMessage(b.ctx, b.rest.Responder(), mc.Message, botID)
 }
 

@@ -109,6 +109,8 @@ type Router struct {
 	modals     map[string][]route
 	message    HandlerFunc
 	askChannel map[string]bool
+	askLookup  AskLookup // the servers' own ask channels; nil for none
+	threads    *threads  // thread parents, and thread messages answered
 
 	// SlowAfter is how long a command may take before the router defers the
 	// response (Discord allows 3 s for the first response). Default 1.5 s.
@@ -120,18 +122,25 @@ type Router struct {
 	// Observer is told of every handled request; nil means none. Set it
 	// before the router serves.
 	Observer Observer
+	// ThreadWait is how long a forum post's starter message waits for its
+	// THREAD_CREATE to be handled (it names the forum). Default 2 s.
+	ThreadWait time.Duration
 }
 
-// NewRouter returns an empty router. Messages in askChannels are questions
-// even without a mention.
-func NewRouter(log *slog.Logger, askChannels []string) *Router {
+// NewRouter returns an empty router. Messages in askChannels (or in threads
+// of them, forum posts included) are questions even without a mention.
+func NewRouter(log *slog.Logger, askChannels []string, opts ...RouterOption) *Router {
 	r := &Router{
 		log: log, commands: map[string]route{}, complete: map[string]HandlerFunc{},
 		components: map[string][]route{}, modals: map[string][]route{}, askChannel: map[string]bool{},
-		SlowAfter: 1500 * time.Millisecond, AutocompleteBudget: 2 * time.Second,
+		threads:   newThreads(),
+		SlowAfter: 1500 * time.Millisecond, AutocompleteBudget: 2 * time.Second, ThreadWait: 2 * time.Second,
 	}
 	for _, c := range askChannels {
 		r.askChannel[c] = true
+	}
+	for _, o := range opts {
+		o(r)
 	}
 	return r
 }
@@ -251,6 +260,7 @@ func (r *Router) HandleInteraction(ctx context.Context, resp Responder, i *disco
 			return
 		}
 		req.options = flatten(d.Options)
+		req.sub = subcommand(d.Options)
 		for name, o := range req.options {
 			if o.Focused {
 				req.focused = name
@@ -543,8 +553,14 @@ func (r *Router) HandleMessage(ctx context.Context, resp Responder, m *discordgo
 			mentioned = true
 		}
 	}
-	if m.GuildID != "" && !mentioned && !r.askChannel[m.ChannelID] {
-		return
+	if m.GuildID != "" {
+		ask, inThread := r.isAsk(ctx, m.GuildID, m.ChannelID, m.ID)
+		if !mentioned && !ask {
+			return
+		}
+		if inThread && !r.threads.first(m.ID) {
+			return // delivered again: a thread's messages are answered once
+		}
 	}
 	req := &Request{Message: m, UserID: m.Author.ID, GuildID: m.GuildID, ChannelID: m.ChannelID, Text: StripMention(m.Content, botID)}
 	resp = r.beginMessage(req, m, botID, resp)

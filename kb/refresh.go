@@ -14,6 +14,10 @@ import (
 func (l *Library) Refresh(ctx context.Context) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	// Sources first: new entries may quote a new source.
+	if err := l.refreshSources(ctx); err != nil {
+		return fmt.Errorf("check for new sources: %w", err)
+	}
 	scopes, mark, err := l.store.Changes(ctx, l.mark)
 	if err != nil {
 		return fmt.Errorf("check for changes: %w", err)

@@ -160,6 +160,8 @@ type Store interface {
 	Daily(ctx context.Context, scope string, since time.Time) ([]Day, error)
 	// Close flushes and closes the store.
 	Close(ctx context.Context) error
+	// SourceStore keeps the source documents moderators add.
+	SourceStore
 }
 
 // AuditRecord is one change, as the audit log keeps it.

@@ -79,6 +79,7 @@ type Server struct {
 	delays      map[string]time.Duration
 	commands    map[string]json.RawMessage // scope -> registered commands
 	attachments map[string][]byte          // path -> file, the fake CDN
+	forums      map[string]bool            // forum channels (from GuildCreate): no messages of their own
 	conn        *gwConn
 	seq         atomic.Int64
 	msgID       atomic.Int64
@@ -321,6 +322,13 @@ func (s *Server) route(r *Request) (int, []byte) {
 	case seg[0] == "webhooks" && (r.Method == "PATCH" || r.Method == "POST"):
 		return 200, s.message("0", r.Body)
 	case r.Method == "POST" && len(seg) == 3 && seg[0] == "channels" && seg[2] == "messages":
+		if s.isForum(seg[1]) {
+			// Discord takes messages in a forum's posts (threads) only.
+			s.mu.Lock()
+			s.invalid = append(s.invalid, "POST "+path+": a message sent to a forum channel itself, not to a post")
+			s.mu.Unlock()
+			return 400, jsonBytes(map[string]any{"message": "Cannot send messages in a non-text channel", "code": 50008})
+		}
 		return 200, s.message(seg[1], r.Body)
 	}
 	return 404, jsonBytes(map[string]any{"message": "404: Not Found", "code": 0})

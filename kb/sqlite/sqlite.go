@@ -86,6 +86,18 @@ var migrations = []string{
 	CREATE INDEX answers_entry ON answers (entry_id, scope, revision);
 	CREATE INDEX answers_at ON answers (at);`,
 	migrationDaily,
+	// Source documents moderators add, versioned per scope like entries.
+	`CREATE TABLE source_versions (
+		id        INTEGER PRIMARY KEY,
+		scope     TEXT NOT NULL,
+		source_id TEXT NOT NULL,
+		version   INTEGER NOT NULL,
+		action    TEXT NOT NULL,
+		source    TEXT,
+		author    TEXT NOT NULL,
+		at        TEXT NOT NULL,
+		UNIQUE (scope, source_id, version)
+	);`,
 }
 
 // Store is a kb.Store on SQLite. Safe for concurrent use, and by several

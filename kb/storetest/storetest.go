@@ -358,4 +358,5 @@ func Run(t *testing.T, open func(t *testing.T, opts kb.StoreOptions) kb.Store) {
 			t.Fatalf("from yesterday: %+v", days)
 		}
 	})
+	runSources(t, fresh)
 }
