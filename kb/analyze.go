@@ -1,9 +1,10 @@
 package kb
 
 import (
-	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/kljensen/snowball/english"
 )
 
 // term is one analysed query or document word.
@@ -165,42 +166,12 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
-// stem is a light English suffix stripper. It only needs to be consistent
-// between questions and entries, not linguistically exact.
+// stem reduces a word to its Porter2 (Snowball English) stem, so "talks",
+// "talking" and "talked" meet. Numbers are kept as written. The stemmer is
+// pure and safe for concurrent use.
 func stem(w string) string {
-	if len(w) <= 3 || allDigits(w) {
+	if len(w) <= 2 || allDigits(w) {
 		return w
 	}
-	switch {
-	case strings.HasSuffix(w, "ies") && len(w) > 4:
-		w = w[:len(w)-3] + "y"
-	case strings.HasSuffix(w, "sses"):
-		w = w[:len(w)-2]
-	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
-		w = w[:len(w)-1]
-	}
-	switch {
-	case strings.HasSuffix(w, "ation") && len(w) > 6:
-		w = w[:len(w)-3]
-	case strings.HasSuffix(w, "ing") && len(w) >= 6:
-		w = undouble(w[:len(w)-3])
-	case strings.HasSuffix(w, "ed") && len(w) >= 5:
-		w = undouble(w[:len(w)-2])
-	case strings.HasSuffix(w, "ment") && len(w) >= 8:
-		w = w[:len(w)-4]
-	case strings.HasSuffix(w, "ly") && len(w) >= 6:
-		w = w[:len(w)-2]
-	}
-	if strings.HasSuffix(w, "e") && len(w) > 4 {
-		w = w[:len(w)-1]
-	}
-	return w
-}
-
-func undouble(w string) string {
-	n := len(w)
-	if n >= 4 && w[n-1] == w[n-2] && !strings.ContainsRune("lsz", rune(w[n-1])) {
-		return w[:n-1]
-	}
-	return w
+	return english.Stem(w, true)
 }
