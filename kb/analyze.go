@@ -16,15 +16,15 @@ type term struct {
 
 // analyze splits s into canonical terms, dropping stop words. It is pure and
 // safe for concurrent use.
-func analyze(s string) []term {
+func (v *vocab) analyze(s string) []term {
 	var out []term
-	walkTerms(s, func(surface []byte, phrase string) {
+	v.walkTerms(s, func(surface []byte, phrase string) {
 		if phrase != "" {
 			out = append(out, term{text: phrase, surface: string(surface), phrase: true})
 			return
 		}
 		w := string(surface)
-		out = append(out, term{text: canonical(w), surface: w})
+		out = append(out, term{text: v.canonical(w), surface: w})
 	})
 	return out
 }
@@ -32,13 +32,13 @@ func analyze(s string) []term {
 // walkTerms calls f for each word of s that is not a stop word, and once for
 // each two-word phrase with the phrase's canonical term. surface is only valid
 // during the call.
-func walkTerms(s string, f func(surface []byte, phrase string)) {
+func (v *vocab) walkTerms(s string, f func(surface []byte, phrase string)) {
 	var pending []byte // a phrase's possible first word, held back
 	var joined []byte
 	scanWords(s, func(w []byte) {
 		if pending != nil {
 			joined = append(append(append(joined[:0], pending...), ' '), w...)
-			if c, ok := phrases[string(joined)]; ok {
+			if c, ok := v.phrases[string(joined)]; ok {
 				f(append(pending, w...), c)
 				pending = nil
 				return
@@ -48,7 +48,7 @@ func walkTerms(s string, f func(surface []byte, phrase string)) {
 			}
 			pending = nil
 		}
-		if phraseFirst[string(w)] {
+		if v.phraseFirst[string(w)] {
 			pending = append([]byte(nil), w...)
 			return
 		}
@@ -62,12 +62,12 @@ func walkTerms(s string, f func(surface []byte, phrase string)) {
 }
 
 // canonical maps one lower-case word to its index form.
-func canonical(w string) string {
-	if c, ok := synonyms[w]; ok {
+func (v *vocab) canonical(w string) string {
+	if c, ok := v.synonyms[w]; ok {
 		return c
 	}
 	st := stem(w)
-	if c, ok := synonyms[st]; ok {
+	if c, ok := v.synonyms[st]; ok {
 		return c
 	}
 	return st

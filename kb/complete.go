@@ -168,7 +168,7 @@ func (c completer) wordMatches(q string, keep int) []scored {
 			sc.acc[p.entry] += float32(w) * p.weight
 		}
 	}
-	for _, t := range analyze(strings.Join(words, " ")) {
+	for _, t := range ix.voc.analyze(strings.Join(words, " ")) {
 		if id, ok := ix.known(t.text); ok {
 			addTerm(id, float64(ix.idf[id]))
 			continue
@@ -215,7 +215,7 @@ func (c completer) addPrefixOrFix(w string, add func(int32, float64)) {
 	}
 	if len(terms) == 0 {
 		if fixed := ix.spell.correct(w, ix.isStale); fixed != "" && !stopWords[fixed] {
-			if id, ok := ix.known(canonical(fixed)); ok {
+			if id, ok := ix.known(ix.voc.canonical(fixed)); ok {
 				terms[id] = true
 			}
 		}

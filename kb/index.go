@@ -18,6 +18,10 @@ type Options struct {
 	Margin float64
 	// Suggestions is how many entries to offer when declining. Default 3.
 	Suggestions int
+	// Lexicon is the crisis vocabulary to analyse with. Nil means the
+	// knowledge base's own (KB.Lexicon) or, when it has none (entries read
+	// from a store), the lexicon of the knowledge base embedded in the binary.
+	Lexicon *Lexicon
 }
 
 func (o Options) withDefaults() Options {
@@ -83,6 +87,7 @@ type Index struct {
 	phrasings   [][]phrasing
 	unknown     float32
 	isActor     map[int32]bool
+	voc         *vocab
 	spell       *spelling
 	complete    completer
 	scratch     sync.Pool // *scratch
@@ -106,6 +111,14 @@ func newIndex(k *KB, opts Options, tune tuning) *Index {
 		entryTerms:  make([][]posting, len(k.Entries)),
 		isActor:     map[int32]bool{},
 	}
+	lex := opts.Lexicon
+	if lex == nil {
+		lex = k.Lexicon
+	}
+	if lex == nil {
+		lex = defaultLexicon()
+	}
+	ix.voc = lex.compiled()
 	var a analyzer
 	df := []int32{}
 	for i := range k.Entries {
@@ -132,11 +145,11 @@ func newIndex(k *KB, opts Options, tune tuning) *Index {
 			ix.postings[t.entry] = append(ix.postings[t.entry], posting{entry: int32(i), weight: t.weight})
 		}
 	}
-	vocab := make(map[string]bool, len(ix.surfaceTerm)+len(stopWords)+len(synonyms))
+	vocab := make(map[string]bool, len(ix.surfaceTerm)+len(stopWords)+len(ix.voc.synonyms))
 	for w := range stopWords {
 		vocab[w] = true
 	}
-	for w := range synonyms {
+	for w := range ix.voc.synonyms {
 		vocab[w] = true
 	}
 	for w := range ix.surfaceTerm {
@@ -166,7 +179,7 @@ func (ix *Index) finish() {
 	}
 	ix.unknown = float32(ix.tune.unknown * (math.Log(1+(n+0.5)/0.5) + ix.tune.smooth))
 	for t, id := range ix.terms {
-		if actors[t] {
+		if ix.voc.actors[t] {
 			ix.isActor[id] = true
 		}
 	}
@@ -186,14 +199,14 @@ type analyzer struct {
 func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing) {
 	addText := func(s string, w float32) []int32 {
 		var ids []int32
-		walkTerms(s, func(surface []byte, phrase string) {
+		ix.voc.walkTerms(s, func(surface []byte, phrase string) {
 			id, ok := ix.surfaceTerm[string(surface)]
 			switch {
 			case phrase != "":
 				id = ix.termID(phrase)
 			case !ok:
 				word := string(surface)
-				id = ix.termID(canonical(word))
+				id = ix.termID(ix.voc.canonical(word))
 				ix.surfaceTerm[word] = id
 			}
 			for int(id) >= len(a.weights) {
@@ -270,7 +283,7 @@ func (ix *Index) isStale(w string) bool {
 	if !ok || len(ix.postings[id]) > 0 || stopWords[w] {
 		return false
 	}
-	_, lexicon := synonyms[w]
+	_, lexicon := ix.voc.synonyms[w]
 	return !lexicon
 }
 

@@ -57,6 +57,7 @@ type Entry struct {
 // A KB is not modified after Parse returns it; it is safe for concurrent readers.
 type KB struct {
 	Sources []Source `json:"sources"`
+	Lexicon *Lexicon `json:"lexicon,omitempty"`
 	Entries []Entry  `json:"entries"`
 }
 

@@ -69,7 +69,7 @@ func Parse(name string, data []byte, known []Source) (*KB, error) {
 		}
 		sources[s.ID] = s
 	}
-	k := &KB{Entries: doc.Entries}
+	k := &KB{Entries: doc.Entries, Lexicon: doc.Lexicon}
 	for _, id := range order {
 		k.Sources = append(k.Sources, sources[id])
 	}
@@ -77,6 +77,7 @@ func Parse(name string, data []byte, known []Source) (*KB, error) {
 	for id, s := range sources {
 		normText[id] = NormalizeQuote(s.Text)
 	}
+	v.lexicon(doc.Lexicon)
 	v.entries(doc.Entries, normText)
 	if len(v.problems) > 0 {
 		return nil, v.err()

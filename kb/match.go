@@ -86,7 +86,7 @@ func (ix *Index) queryTerms(q string) []queryTerm {
 	var out []queryTerm
 	seen := map[int32]bool{}
 	unknown := map[string]bool{}
-	for _, t := range analyze(q) {
+	for _, t := range ix.voc.analyze(q) {
 		if len(out) == maxQueryTerms {
 			break
 		}
@@ -101,7 +101,7 @@ func (ix *Index) queryTerms(q string) []queryTerm {
 				fixed = "" // "tanks" is not "thanks"
 			}
 			if fixed != "" {
-				id, ok = ix.known(canonical(fixed))
+				id, ok = ix.known(ix.voc.canonical(fixed))
 				conf = weightCorrected
 			}
 		}

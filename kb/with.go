@@ -10,7 +10,7 @@ import "maps"
 // milliseconds at any size. Safe to call concurrently with readers of ix.
 func (ix *Index) With(upserts []Entry, removals []string) *Index {
 	nx := &Index{
-		opts: ix.opts, tune: ix.tune,
+		opts: ix.opts, tune: ix.tune, voc: ix.voc,
 		slots:       append([]Entry(nil), ix.slots...),
 		byID:        maps.Clone(ix.byID),
 		terms:       maps.Clone(ix.terms),
@@ -80,7 +80,7 @@ func (ix *Index) With(upserts []Entry, removals []string) *Index {
 			live = append(live, nx.slots[i])
 		}
 	}
-	nx.kb = &KB{Sources: ix.kb.Sources, Entries: live}
+	nx.kb = &KB{Sources: ix.kb.Sources, Lexicon: ix.kb.Lexicon, Entries: live}
 	nx.spell = ix.spell
 	if len(nx.surfaceTerm) > words {
 		extra := map[string]bool{}
@@ -96,7 +96,7 @@ func (ix *Index) With(upserts []Entry, removals []string) *Index {
 			for w := range stopWords {
 				extra[w] = true
 			}
-			for w := range synonyms {
+			for w := range ix.voc.synonyms {
 				extra[w] = true
 			}
 			nx.spell = newSpelling(extra, nx.surfaceDF)
