@@ -175,3 +175,47 @@ func stem(w string) string {
 	}
 	return english.Stem(w, true)
 }
+
+// ownerLinks join a thing to the actor after it: "troops of Ukraine",
+// ("from" does not: "troops from Europe" are not Europe's troops),
+// "troops does Ukraine have".
+var ownerLinks = setOf(`of does do did has have had`)
+
+// actorPairs calls f with each actor that s names as the owner of a thing,
+// as canonical terms and as written: an actor right before a word ("Russian troops",
+// "Ukraine's army") or after a word and a link of ownerLinks ("troops does
+// Ukraine have"). "How many Ukrainian troops…" and "How many Russian
+// troops…" share every word but these pairs.
+func (v *vocab) actorPairs(s string, f func(actor, noun, surface string)) {
+	type tok struct{ raw, canon string }
+	words := splitWords(s)
+	toks := make([]tok, 0, len(words))
+	for i := 0; i < len(words); i++ {
+		if i+1 < len(words) {
+			if c, ok := v.phrases[words[i]+" "+words[i+1]]; ok {
+				toks = append(toks, tok{words[i], c})
+				i++
+				continue
+			}
+		}
+		t := tok{raw: words[i]}
+		if !stopWords[words[i]] {
+			t.canon = v.canonical(words[i])
+		}
+		toks = append(toks, t)
+	}
+	content := func(i int) bool { return i < len(toks) && toks[i].canon != "" && !v.actors[toks[i].canon] }
+	for i, t := range toks {
+		if t.canon == "" {
+			continue
+		}
+		if v.actors[t.canon] && content(i+1) {
+			f(t.canon, toks[i+1].canon, t.raw+" "+toks[i+1].raw)
+		}
+		if content(i) && i+2 < len(toks) && ownerLinks[toks[i+1].raw] && v.actors[toks[i+2].canon] {
+			f(toks[i+2].canon, t.canon, t.raw+" "+toks[i+1].raw+" "+toks[i+2].raw)
+		}
+	}
+}
+
+func pairKey(actor, noun int32) uint64 { return uint64(uint32(actor))<<32 | uint64(uint32(noun)) }

@@ -52,9 +52,17 @@ type tuning struct {
 	phrase  float64 // share of the score that depends on covering a whole question or alias
 	power   float64 // exponent on query coverage: >1 punishes unmatched words harder
 	clash   float64 // factor on a phrasing that names an actor the question does not, when the question names one
+	both    float64 // weight of the query side in phrasing coverage (0: only the phrasing's side)
+	kind    float64 // factor on an entry that does not declare the kind of answer asked for
+	yesno   float64 // factor on an entry that answers with a name, date, place or number, for a yes-or-no question
+	role    float64 // factor on an entry about another actor's thing ("Russian troops" for "Ukrainian troops")
+	ask     float64 // factor on an entry that does not cover an asking word of the question ("pass", "after")
+	// partialLift is how far above the threshold the question without its
+	// unknown and asking words must score for a partial answer.
+	partialLift float64
 }
 
-var defaultTuning = tuning{smooth: 1, unknown: 1.3, phrase: 0.7, power: 1.5, clash: 0.5}
+var defaultTuning = tuning{smooth: 1, unknown: 1.3, phrase: 0.7, power: 1.5, clash: 0.5, both: 0.5, kind: 0.6, yesno: 0.85, role: 0.3, ask: 0.5, partialLift: 0.1}
 
 type posting struct {
 	entry  int32
@@ -85,6 +93,7 @@ type Index struct {
 	postings    [][]posting
 	entryTerms  [][]posting // per slot, its terms (in posting.entry) and weights, sorted by term
 	phrasings   [][]phrasing
+	facts       []entryFacts
 	unknown     float32
 	isActor     map[int32]bool
 	voc         *vocab
@@ -108,6 +117,7 @@ func newIndex(k *KB, opts Options, tune tuning) *Index {
 		terms:       map[string]int32{},
 		surfaceTerm: map[string]int32{},
 		phrasings:   make([][]phrasing, len(k.Entries)),
+		facts:       make([]entryFacts, len(k.Entries)),
 		entryTerms:  make([][]posting, len(k.Entries)),
 		isActor:     map[int32]bool{},
 	}
@@ -123,8 +133,8 @@ func newIndex(k *KB, opts Options, tune tuning) *Index {
 	df := []int32{}
 	for i := range k.Entries {
 		ix.byID[k.Entries[i].ID] = int32(i)
-		own, phr := a.entry(ix, &k.Entries[i])
-		ix.entryTerms[i], ix.phrasings[i] = own, phr
+		own, phr, facts := a.entry(ix, &k.Entries[i])
+		ix.entryTerms[i], ix.phrasings[i], ix.facts[i] = own, phr, facts
 		for _, t := range own {
 			for int(t.entry) >= len(df) {
 				df = append(df, 0)
@@ -194,9 +204,9 @@ type analyzer struct {
 	touched []int32
 }
 
-// entry analyses one entry: its terms with weights (sorted by term) and its
-// phrasings. New words and terms are added to ix.
-func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing) {
+// entry analyses one entry: its terms with weights (sorted by term), its
+// phrasings and its actor-noun pairs. New words and terms are added to ix.
+func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts) {
 	addText := func(s string, w float32) []int32 {
 		var ids []int32
 		ix.voc.walkTerms(s, func(surface []byte, phrase string) {
@@ -228,6 +238,29 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing) {
 	addText(e.Answer, weightSecondary)
 	addText(e.Topic, weightSecondary)
 	addText(e.AttributedTo, weightSecondary)
+	var f entryFacts
+	for _, s := range append([]string{e.Question, e.Answer}, e.Aliases...) {
+		ix.voc.actorPairs(s, func(actor, noun, _ string) {
+			f.pairs = append(f.pairs, pairKey(ix.termID(actor), ix.termID(noun)))
+		})
+	}
+	slices.Sort(f.pairs)
+	f.pairs = slices.Compact(f.pairs)
+	says := []string{e.Question, e.Answer}
+	for _, c := range e.Citations {
+		says = append(says, c.Quote)
+	}
+	for _, s := range says {
+		ix.voc.walkTerms(s, func(surface []byte, phrase string) {
+			t := phrase
+			if t == "" {
+				t = ix.voc.canonical(string(surface))
+			}
+			f.says = append(f.says, ix.termID(t))
+		})
+	}
+	slices.Sort(f.says)
+	f.says = slices.Compact(f.says)
 	slices.Sort(a.touched)
 	own := make([]posting, len(a.touched))
 	for j, id := range a.touched {
@@ -235,7 +268,13 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing) {
 		a.weights[id] = 0
 	}
 	a.touched = a.touched[:0]
-	return own, phr
+	return own, phr, f
+}
+
+// entryFacts is what the matcher checks an entry's claims against.
+type entryFacts struct {
+	pairs []uint64 // actor-noun pairs of its question, answer and aliases (see actorPairs), sorted
+	says  []int32  // terms of its question, answer and quotes (not its aliases), sorted
 }
 
 func (ix *Index) termID(t string) int32 {

@@ -42,35 +42,39 @@ type Phrase struct {
 // generalGroups are general English synonyms and question words, shared by
 // every crisis. A lexicon's own groups take precedence over these.
 var generalGroups = map[string][]string{
-	"when":     {"when", "day", "days", "date", "dates"},
-	"howmany":  {"count", "number", "numbers", "size", "figure", "figures", "total", "strength", "headcount"},
-	"who":      {"who", "role", "job", "title", "post", "position"},
-	"start":    {"start", "starts", "started", "starting", "begin", "begins", "began", "beginning", "commence", "commences", "kick", "launch", "launches", "launched"},
-	"biggest":  {"biggest", "largest", "greatest", "big", "large", "huge", "massive"},
-	"goal":     {"goal", "goals", "aim", "aims", "aimed", "purpose", "objective", "objectives", "want", "wants", "wanted", "intent", "intention", "intentions", "point"},
-	"history":  {"history", "historical", "past"},
-	"relation": {"relation", "relations", "relationship", "ties"},
-	"risk":     {"risk", "risks", "likely", "likelihood", "probable", "probably", "chance", "chances", "possibility", "possible", "concern", "concerns", "concerned", "fear", "fears", "feared", "worry", "worries", "worried", "afraid"},
-	"willing":  {"willing", "ready", "prepared", "open", "offer", "offers", "offering", "offered", "concession", "concessions", "compromise"},
-	"reduce":   {"reduce", "reduces", "reduced", "reducing", "reduction", "limit", "limits", "limiting", "restrict", "restrictions", "curb", "cut", "cuts", "scale"},
-	"withdraw": {"withdraw", "withdrawal", "withdraws", "withdrawn", "withdrew", "pullout", "retreat"},
-	"prevent":  {"prevent", "prevents", "preventing", "prevented", "avoid", "avoiding", "avert", "averting", "stop", "stopping"},
-	"publish":  {"publish", "published", "publishes", "publishing", "release", "released"},
-	"succeed":  {"succeed", "succeeded", "success", "successful", "work", "works", "fail", "failed", "failure"},
-	"continue": {"continue", "continues", "continued", "keep", "keeps", "resume", "ongoing"},
-	"discover": {"discover", "discovered", "discovery", "find", "found", "uncover", "uncovered", "learn", "learned"},
-	"cite":     {"cite", "cites", "cited", "citing", "quote", "quotes", "quoted", "quoting", "reference", "references", "referenced"},
-	"attempt":  {"attempt", "attempts", "attempted", "try", "tries", "trying", "tried"},
-	"near":     {"near", "nearby", "close", "along", "adjacent", "next"},
-	"after":    {"after", "follow", "follows", "following", "followed", "afterwards", "later"},
-	"take":     {"take", "taken", "took", "shot"},
-	"schedule": {"schedule", "scheduled", "calendar", "agenda", "timetable", "program", "programme"},
-	"outcome":  {"outcome", "outcomes", "result", "results", "produce", "produced", "yield", "yielded", "achieve", "achieved"},
-	"commit":   {"commit", "committed", "commitment", "commitments", "back", "backs", "backing", "support", "supports", "supported", "honour", "honor"},
-	"present":  {"present", "presented", "presenting", "propose", "proposed", "proposal", "introduce", "introduced", "unveil", "unveiled", "table", "tabled", "file", "filed"},
-	"leader":   {"leader", "leaders", "lead", "leads", "leading", "head", "heads", "run", "runs", "rule", "rules", "ruler"},
-	"deny":     {"deny", "denies", "denied", "denial", "reject", "rejects", "rejected", "rejecting", "refute", "refuted", "dismiss", "dismissed"},
-	"convene":  {"convene", "convened", "held", "hold", "holds", "host", "hosted", "hosting"},
+	"when":           {"when", "day", "days", "date", "dates"},
+	"two":            {"2"},
+	"three":          {"3"},
+	"third":          {"3rd"},
+	"fourth":         {"4th"},
+	"administration": {"admin", "administrations"},
+	"howmany":        {"count", "number", "numbers", "size", "figure", "figures", "total", "strength", "headcount"},
+	"who":            {"who", "role", "job", "title", "post", "position"},
+	"start":          {"start", "starts", "started", "starting", "begin", "begins", "began", "beginning", "commence", "commences", "kick", "launch", "launches", "launched"},
+	"biggest":        {"biggest", "largest", "greatest", "big", "large", "huge", "massive"},
+	"goal":           {"goal", "goals", "aim", "aims", "aimed", "purpose", "objective", "objectives", "want", "wants", "wanted", "intent", "intention", "intentions", "point", "target", "targets", "targeting", "targeted", "achieve", "achieved"},
+	"history":        {"history", "historical", "past"},
+	"relation":       {"relation", "relations", "relationship", "ties"},
+	"risk":           {"risk", "risks", "likely", "likelihood", "probable", "probably", "chance", "chances", "possibility", "possible", "concern", "concerns", "concerned", "fear", "fears", "feared", "worry", "worries", "worried", "afraid"},
+	"willing":        {"willing", "ready", "prepared", "open", "offer", "offers", "offering", "offered", "concession", "concessions", "compromise"},
+	"reduce":         {"reduce", "reduces", "reduced", "reducing", "reduction", "limit", "limits", "limiting", "restrict", "restrictions", "curb", "cut", "cuts", "scale"},
+	"withdraw":       {"withdraw", "withdrawal", "withdraws", "withdrawn", "withdrew", "pullout", "retreat"},
+	"prevent":        {"prevent", "prevents", "preventing", "prevented", "avoid", "avoiding", "avert", "averting", "stop", "stopping"},
+	"publish":        {"publish", "published", "publishes", "publishing", "release", "released"},
+	"succeed":        {"succeed", "succeeded", "success", "successful", "work", "works", "fail", "failed", "failure"},
+	"continue":       {"continue", "continues", "continued", "keep", "keeps", "resume", "ongoing"},
+	"discover":       {"discover", "discovered", "discovery", "find", "found", "uncover", "uncovered", "learn", "learned"},
+	"cite":           {"cite", "cites", "cited", "citing", "quote", "quotes", "quoted", "quoting", "reference", "references", "referenced"},
+	"near":           {"near", "nearby", "close", "along", "adjacent", "next"},
+	"after":          {"after", "follow", "follows", "following", "followed", "afterwards", "later"},
+	"take":           {"take", "taken", "took", "shot"},
+	"schedule":       {"schedule", "scheduled", "calendar", "agenda", "timetable", "program", "programme"},
+	"outcome":        {"outcome", "outcomes", "result", "results", "produce", "produced", "yield", "yielded"},
+	"commit":         {"commit", "committed", "commitment", "commitments", "back", "backs", "backing", "support", "supports", "supported", "honour", "honor"},
+	"present":        {"present", "presented", "presenting", "propose", "proposed", "proposal", "introduce", "introduced", "unveil", "unveiled", "table", "tabled", "file", "filed"},
+	"leader":         {"leader", "leaders", "lead", "leads", "leading", "head", "heads", "run", "runs", "rule", "rules", "ruler"},
+	"deny":           {"deny", "denies", "denied", "denial", "reject", "rejects", "rejected", "rejecting", "refute", "refuted", "dismiss", "dismissed"},
+	"convene":        {"convene", "convened", "held", "hold", "holds", "host", "hosted", "hosting"},
 }
 
 // generalPhrases are general English two-word phrases.
@@ -91,10 +95,11 @@ what whats whom whose which how much
 it its this that these those there here their they them he him his she her hers i me my mine you your we our
 can could would should will shall may might must wont cant dont doesnt didnt isnt arent wasnt werent
 tell know please say said says saying explain describe mean means give get got let lets
-happen happens happened happening exactly actually really currently now right just also still ever yet
+exactly actually really currently now right just also still ever yet
 anything something everything thing things stuff bit some any all each every both either neither only own same
-very more most lot lots such other another further again once latest recent recently update updates news
-think thinks going gonna wanna like way yes no not nope hey hi hello thanks thank ok okay bot crisisbot side sides roughly approximately approx toward towards call called calls
+very more most lot lots such other another further once latest recent recently update updates news
+think thinks thought going gonna wanna like many so make makes making made seem seems go goes went come comes came
+look looks see use used uses using try tries trying tried people anyone someone everyone way yes no not nope hey hi hello thanks thank ok okay bot crisisbot side sides roughly approximately approx toward towards call called calls
 s t re ve ll d m`)
 
 func setOf(s string) map[string]bool {
@@ -104,6 +109,19 @@ func setOf(s string) map[string]bool {
 	}
 	return m
 }
+
+// askWords ask for something specific about a topic: an outcome, a later
+// event, a decision. An entry that does not cover one cannot be the answer,
+// however well it covers the rest ("Did the GUARD Act pass?").
+var askWords = setOf(`happen happens happened happening pass passed passes law laws vote voted votes
+sign signed approve approved agree agreed agreement agreements outcome outcomes result results
+after afterwards next later again future react reacted reaction respond responded response reply replied
+end ended ending decide decided decision conclude concluded become became`)
+
+// happenWords ask for an event only in a question that asks for no
+// particular kind of answer: "What happened at the summit?" asks for an
+// outcome, "When did the meetings happen?" for a date.
+var happenWords = setOf(`happen happens happened happening`)
 
 // vocab is a lexicon compiled for analysis: every spelling and its stem
 // mapped to its term. It is immutable once built and safe for concurrent use.

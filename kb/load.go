@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -152,6 +153,11 @@ func (v *validator) entries(entries []Entry, sourceText map[string]string) {
 			v.text(ref, "attributed_to", e.AttributedTo, MaxAttribLen, false)
 		}
 		v.date(ref, "as_of", e.AsOf)
+		for j, a := range e.Answers {
+			if !slices.Contains(AnswerKinds, a) {
+				v.add(ref, fmt.Sprintf("answers[%d]", j), fmt.Sprintf("%q is not a kind of answer; use one of %s", a, strings.Join(AnswerKinds, ", ")))
+			}
+		}
 		if len(e.Aliases) > MaxAliases {
 			v.add(ref, "aliases", fmt.Sprintf("has %d aliases; the limit is %d", len(e.Aliases), MaxAliases))
 		}

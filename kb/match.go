@@ -2,17 +2,27 @@ package kb
 
 import (
 	"math"
+	"slices"
 	"sort"
+	"strings"
 	"unicode/utf8"
 )
 
-// Result is the matcher's verdict on one question.
+// Result is the matcher's verdict on one question: an answer, a partial
+// answer (Related), or a refusal with suggestions.
 type Result struct {
 	Question    string       // the question as cleaned for matching
 	Answered    bool         // an entry was confident enough to be the answer
 	Confidence  float64      // 0..1: the best entry's score
 	Entry       *Entry       // the answer; nil when declined
 	Suggestions []Suggestion // when declined: the closest entries, best first
+	// Related is set when the question is declined although the knowledge
+	// base covers its topic: the source does not say what was asked, and
+	// Related is the closest sourced fact about that topic. Reason says in
+	// one sentence what the source does not say. Both are empty when the
+	// question is answered or off-topic.
+	Related *Entry
+	Reason  string
 }
 
 // Suggestion is an entry offered instead of an answer.
@@ -28,9 +38,11 @@ type scratch struct {
 }
 
 type queryTerm struct {
-	id     int32 // -1 when unknown
-	weight float32
-	conf   float32
+	id      int32 // -1 when unknown
+	weight  float32
+	conf    float32
+	ask     bool   // a word that asks for something specific (askWords)
+	surface string // as written
 }
 
 // minSuggestion is the lowest score an entry needs to be offered when the
@@ -40,14 +52,28 @@ const minSuggestion = 0.08
 // maxQueryTerms bounds the work one question can cause.
 const maxQueryTerms = 64
 
+// scored is one entry's score for a question. base is before the penalties
+// for a different actor and for uncovered asking words.
 type scored struct {
 	entry int32
 	score float64
+	base  float64
+	clash string   // the question's actor phrase the entry does not cover
+	miss  []string // asking words of the question the entry does not cover
+}
+
+// query is an analysed question.
+type query struct {
+	terms    []queryTerm
+	kind     kindSet  // the kind of answer asked for; 0 when the question does not say
+	yesno    bool     // a yes-or-no question ("Is…", "Did…")
+	pairs    []uint64 // actor-noun pairs (see actorPairs)
+	pairText map[uint64]string
 }
 
 // Ask matches a question. It returns ErrEmptyQuestion or ErrQuestionTooLong
-// for unusable input; otherwise a Result, answered or declined. Safe for
-// concurrent use.
+// for unusable input; otherwise a Result, answered, partial or declined.
+// Safe for concurrent use.
 func (ix *Index) Ask(question string) (Result, error) {
 	q := CleanQuestion(question)
 	if q == "" {
@@ -57,20 +83,18 @@ func (ix *Index) Ask(question string) (Result, error) {
 		return Result{Question: q}, ErrQuestionTooLong
 	}
 	res := Result{Question: q}
-	ranked := ix.rank(ix.queryTerms(q), 8)
+	qu := ix.analyzeQuery(q)
+	ranked := ix.rank(qu, 8)
 	if len(ranked) == 0 {
 		return res, nil
 	}
 	res.Confidence = ranked[0].score
-	second := 0.0
-	if len(ranked) > 1 {
-		second = ranked[1].score
-	}
-	if ranked[0].score >= ix.opts.Threshold && ranked[0].score-second >= ix.opts.Margin {
+	if ix.confident(ranked) {
 		res.Answered = true
 		res.Entry = &ix.slots[ranked[0].entry]
 		return res, nil
 	}
+	ix.partial(&res, qu, ranked)
 	for _, r := range ranked {
 		if len(res.Suggestions) == ix.opts.Suggestions || r.score < minSuggestion {
 			break
@@ -81,14 +105,91 @@ func (ix *Index) Ask(question string) (Result, error) {
 	return res, nil
 }
 
-// queryTerms analyses a question into weighted terms, correcting typos.
-func (ix *Index) queryTerms(q string) []queryTerm {
-	var out []queryTerm
+// confident reports whether the best of ranked is the answer: above the
+// threshold and clear of the runner-up.
+func (ix *Index) confident(ranked []scored) bool {
+	second := 0.0
+	if len(ranked) > 1 {
+		second = ranked[1].score
+	}
+	return ranked[0].score >= ix.opts.Threshold && ranked[0].score-second >= ix.opts.Margin
+}
+
+// partial fills res.Related when the question's topic is covered but not
+// what it asks: the best entry before penalties would have been the answer
+// but names another actor or misses an asking word, or the question minus
+// its unknown and asking words is answered confidently.
+func (ix *Index) partial(res *Result, qu query, ranked []scored) {
+	byBase := slices.Clone(ranked)
+	sort.SliceStable(byBase, func(a, b int) bool { return byBase[a].base > byBase[b].base })
+	if top := byBase[0]; top.base >= ix.opts.Threshold && (top.clash != "" || len(top.miss) > 0) {
+		res.Related, res.Reason = &ix.slots[top.entry], reason(top)
+		return
+	}
+	var kept []queryTerm
+	var dropped []string
+	for _, t := range qu.terms {
+		if t.id < 0 || t.ask {
+			dropped = append(dropped, t.surface)
+			continue
+		}
+		kept = append(kept, t)
+	}
+	if len(dropped) == 0 || len(kept) < 2 {
+		return
+	}
+	sub := qu
+	sub.terms = kept
+	r := ix.rank(sub, 2)
+	if len(r) == 0 || !ix.confident(r) || r[0].clash != "" || r[0].score < ix.opts.Threshold+ix.tune.partialLift {
+		return
+	}
+	r[0].miss = dropped
+	res.Related, res.Reason = &ix.slots[r[0].entry], reason(r[0])
+}
+
+// reason says in one sentence what the source does not say.
+func reason(s scored) string {
+	if s.clash != "" {
+		return "The article doesn't say that: it has nothing on “" + s.clash + "”."
+	}
+	quoted := make([]string, len(s.miss))
+	for i, w := range s.miss {
+		quoted[i] = "“" + w + "”"
+	}
+	list := strings.Join(quoted, ", ")
+	if n := len(quoted); n > 1 {
+		list = strings.Join(quoted[:n-1], ", ") + " or " + quoted[n-1]
+	}
+	return "The article doesn't say that: nothing in it answers " + list + " here."
+}
+
+// analyzeQuery analyses a question into weighted terms (correcting typos),
+// the kind of answer it asks for and the actors it names.
+func (ix *Index) analyzeQuery(q string) query {
+	words := splitWords(q)
+	kind, used := questionKind(words)
+	qu := query{kind: kind, yesno: kind == 0 && len(words) > 0 && yesNoStarts[words[0]]}
+	for i, w := range words {
+		if w == "after" && i+1 < len(words) && allDigits(words[i+1]) {
+			if used == nil {
+				used = map[string]bool{}
+			}
+			used[w] = true // "after 2016" is "since": the year asks, not "after"
+		}
+	}
 	seen := map[int32]bool{}
 	unknown := map[string]bool{}
 	for _, t := range ix.voc.analyze(q) {
-		if len(out) == maxQueryTerms {
+		if len(qu.terms) == maxQueryTerms {
 			break
+		}
+		if used[t.surface] {
+			continue // "which city": the kind, not a topic
+		}
+		ask := askWords[t.surface] && (kind == 0 || !happenWords[t.surface])
+		if allDigits(t.surface) {
+			ask = true // "in 2014": a number or year the entry must say
 		}
 		id, ok := ix.known(t.text)
 		conf := float32(1)
@@ -103,12 +204,13 @@ func (ix *Index) queryTerms(q string) []queryTerm {
 			if fixed != "" {
 				id, ok = ix.known(ix.voc.canonical(fixed))
 				conf = weightCorrected
+				ask = ask || askWords[fixed]
 			}
 		}
 		if !ok {
 			if !unknown[t.text] {
 				unknown[t.text] = true
-				out = append(out, queryTerm{id: -1, weight: ix.unknown})
+				qu.terms = append(qu.terms, queryTerm{id: -1, weight: ix.unknown, ask: ask, surface: t.surface})
 			}
 			continue
 		}
@@ -116,14 +218,30 @@ func (ix *Index) queryTerms(q string) []queryTerm {
 			continue
 		}
 		seen[id] = true
-		out = append(out, queryTerm{id: id, weight: ix.idf[id], conf: conf})
+		qu.terms = append(qu.terms, queryTerm{id: id, weight: ix.idf[id], conf: conf, ask: ask, surface: t.surface})
 	}
-	return out
+	ix.voc.actorPairs(q, func(actor, noun, surface string) {
+		a, ok1 := ix.known(actor)
+		n, ok2 := ix.known(noun)
+		if ok1 && ok2 {
+			k := pairKey(a, n)
+			qu.pairs = append(qu.pairs, k)
+			if qu.pairText == nil {
+				qu.pairText = map[uint64]string{}
+			}
+			qu.pairText[k] = surface
+		}
+	})
+	return qu
 }
+
+// queryTerms analyses a question into weighted terms, correcting typos.
+func (ix *Index) queryTerms(q string) []queryTerm { return ix.analyzeQuery(q).terms }
 
 // rank scores every entry that shares a term with the query and returns the
 // best k, best first.
-func (ix *Index) rank(qt []queryTerm, k int) []scored {
+func (ix *Index) rank(qu query, k int) []scored {
+	qt := qu.terms
 	var total float32
 	for _, t := range qt {
 		total += t.weight
@@ -189,7 +307,22 @@ func (ix *Index) rank(qt []queryTerm, k int) []scored {
 	}
 	sc.touched = sc.touched[:0]
 	for i := range top {
-		top[i].score *= 1 - ix.tune.phrase + ix.tune.phrase*ix.phrasingCoverage(top[i].entry, qt)
+		s := &top[i]
+		s.score *= 1 - ix.tune.phrase + ix.tune.phrase*ix.phrasingCoverage(s.entry, qt, total)
+		s.base = s.score
+		switch ek := kindsOf(ix.slots[s.entry].Answers); {
+		case qu.kind != 0 && ek&qu.kind == 0:
+			s.score *= ix.tune.kind
+		case qu.yesno && ek != 0 && ek&kindReason == 0:
+			s.score *= ix.tune.yesno // a yes-or-no question is not asking for a name or a date
+		}
+		s.base = s.score
+		if s.clash = ix.otherActor(s.entry, qu); s.clash != "" {
+			s.score *= ix.tune.role
+		}
+		if s.miss = ix.missingAsks(s.entry, qt); len(s.miss) > 0 {
+			s.score *= ix.tune.ask
+		}
 	}
 	sort.SliceStable(top, func(a, b int) bool { return top[a].score > top[b].score })
 	if len(top) > k {
@@ -198,23 +331,28 @@ func (ix *Index) rank(qt []queryTerm, k int) []scored {
 	return top
 }
 
-// phrasingCoverage is how much of the entry's closest question or alias the
-// query covers, weighted by idf. A phrasing that names an actor (a country or
-// bloc) the query does not, while the query names one, counts for less: "Who
-// is the Ukrainian president?" is not "Who is the Russian president?".
-func (ix *Index) phrasingCoverage(e int32, qt []queryTerm) float64 {
+// phrasingCoverage is how closely the entry's closest question or alias
+// matches the query, both ways: the share of the phrasing the query covers
+// times the share of the query the phrasing covers (geometric mean), weighted
+// by idf. A short alias that the query merely contains ("photographer") does
+// not match as well as a phrasing of the whole question. A phrasing that
+// names an actor (a country or bloc) the query does not, while the query
+// names one, counts for less: "Who is the Ukrainian president?" is not "Who
+// is the Russian president?".
+func (ix *Index) phrasingCoverage(e int32, qt []queryTerm, total float32) float64 {
 	queryActor := false
 	for _, q := range qt {
-		queryActor = queryActor || ix.isActor[q.id]
+		queryActor = queryActor || (q.id >= 0 && ix.isActor[q.id])
 	}
 	best := 0.0
 	for _, p := range ix.phrasings[e] {
-		var got, mass float32
+		var got, mass, qgot float32
 		for _, t := range p.terms {
 			mass += ix.idf[t]
 			for _, q := range qt {
 				if q.id == t {
 					got += ix.idf[t] * q.conf
+					qgot += q.weight * q.conf
 					break
 				}
 			}
@@ -222,7 +360,7 @@ func (ix *Index) phrasingCoverage(e int32, qt []queryTerm) float64 {
 		if mass == 0 {
 			continue
 		}
-		c := float64(got / mass)
+		c := math.Pow(float64(got/mass), 1-ix.tune.both) * math.Pow(float64(qgot/total), ix.tune.both)
 		if queryActor && ix.namesOtherActor(p, qt) {
 			c *= ix.tune.clash
 		}
@@ -231,6 +369,53 @@ func (ix *Index) phrasingCoverage(e int32, qt []queryTerm) float64 {
 		}
 	}
 	return best
+}
+
+// otherActor returns the question's actor, or actor phrase ("ukrainian
+// troops"), when the entry never names that actor, or speaks of the same
+// thing for another actor ("Russian troops") and never for the question's;
+// "" otherwise.
+func (ix *Index) otherActor(e int32, qu query) string {
+	for _, q := range qu.terms {
+		if q.id >= 0 && ix.isActor[q.id] {
+			if _, ok := ix.entryWeight(e, q.id); !ok {
+				return q.surface // "American troops in Ukraine": the entry never names Ukraine
+			}
+		}
+	}
+	have := ix.facts[e].pairs
+	for _, qp := range qu.pairs {
+		if _, ok := slices.BinarySearch(have, qp); ok {
+			continue
+		}
+		noun := uint32(qp)
+		for _, p := range have {
+			if uint32(p) == noun {
+				return qu.pairText[qp]
+			}
+		}
+	}
+	return ""
+}
+
+// missingAsks returns the asking words of the query ("pass", "after",
+// "agreement") that the entry does not say: not in its question, answer or
+// quotes. Aliases do not count: they are how people ask, not what the
+// source says.
+func (ix *Index) missingAsks(e int32, qt []queryTerm) []string {
+	var miss []string
+	for _, q := range qt {
+		if !q.ask {
+			continue
+		}
+		if q.id >= 0 {
+			if _, ok := slices.BinarySearch(ix.facts[e].says, q.id); ok {
+				continue
+			}
+		}
+		miss = append(miss, q.surface)
+	}
+	return miss
 }
 
 // namesOtherActor reports whether the phrasing names an actor the query does not.

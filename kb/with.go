@@ -18,6 +18,7 @@ func (ix *Index) With(upserts []Entry, removals []string) *Index {
 		postings:    append([][]posting(nil), ix.postings...),
 		entryTerms:  append([][]posting(nil), ix.entryTerms...),
 		phrasings:   append([][]phrasing(nil), ix.phrasings...),
+		facts:       append([]entryFacts(nil), ix.facts...),
 		isActor:     maps.Clone(ix.isActor),
 	}
 	nx.dead = make([]bool, len(ix.slots))
@@ -42,7 +43,7 @@ func (ix *Index) With(upserts []Entry, removals []string) *Index {
 				}
 			}
 		}
-		nx.entryTerms[slot], nx.phrasings[slot] = nil, nil
+		nx.entryTerms[slot], nx.phrasings[slot], nx.facts[slot] = nil, nil, entryFacts{}
 	}
 	for _, id := range removals {
 		if slot, ok := nx.byID[id]; ok {
@@ -64,11 +65,12 @@ func (ix *Index) With(upserts []Entry, removals []string) *Index {
 			nx.dead = append(nx.dead, false)
 			nx.entryTerms = append(nx.entryTerms, nil)
 			nx.phrasings = append(nx.phrasings, nil)
+			nx.facts = append(nx.facts, entryFacts{})
 			nx.byID[e.ID] = slot
 		}
 		nx.slots[slot], nx.dead[slot] = e, false
-		terms, phr := a.entry(nx, &nx.slots[slot])
-		nx.entryTerms[slot], nx.phrasings[slot] = terms, phr
+		terms, phr, facts := a.entry(nx, &nx.slots[slot])
+		nx.entryTerms[slot], nx.phrasings[slot], nx.facts[slot] = terms, phr, facts
 		for _, t := range terms {
 			ps := own(t.entry)
 			nx.postings[t.entry] = append(ps, posting{entry: slot, weight: t.weight})

@@ -1,0 +1,114 @@
+package kb
+
+// AnswerKinds are the kinds of answer an entry can declare in Entry.Answers.
+var AnswerKinds = []string{"person", "date", "place", "number", "source", "reason", "name"}
+
+// kindSet is a set of answer kinds as bits, in AnswerKinds order.
+type kindSet uint8
+
+func kindsOf(names []string) kindSet {
+	var k kindSet
+	for _, n := range names {
+		for i, a := range AnswerKinds {
+			if a == n {
+				k |= 1 << i
+			}
+		}
+	}
+	return k
+}
+
+var (
+	kindPerson = kindsOf([]string{"person"})
+	kindDate   = kindsOf([]string{"date"})
+	kindPlace  = kindsOf([]string{"place"})
+	kindNumber = kindsOf([]string{"number"})
+	kindSource = kindsOf([]string{"source"})
+	kindReason = kindsOf([]string{"reason"})
+	kindName   = kindsOf([]string{"name"})
+)
+
+// wantNouns are the nouns that, after "which" or "what", say what kind of
+// answer a question wants ("which city", "what day"). They are general
+// English; the question's kind replaces them as terms.
+var wantNouns = map[string]kindSet{
+	"day": kindDate, "date": kindDate, "time": kindDate, "month": kindDate, "year": kindDate, "week": kindDate,
+	"city": kindPlace, "place": kindPlace, "location": kindPlace, "building": kindPlace,
+	"capital": kindPlace, "town": kindPlace, "country": kindPlace | kindPerson, "countries": kindPlace | kindPerson,
+	"outlet": kindSource, "outlets": kindSource, "newspaper": kindSource, "paper": kindSource, "publication": kindSource,
+	"agency": kindSource | kindPerson, "media": kindSource, "site": kindSource, "website": kindSource, "magazine": kindSource,
+	"party": kindPerson, "group": kindPerson, "person": kindPerson, "people": kindPerson, "official": kindPerson,
+	"officials": kindPerson, "politician": kindPerson, "lawmakers": kindPerson, "organisation": kindPerson, "organization": kindPerson,
+	"reason": kindReason, "number": kindNumber, "bill": kindName, "legislation": kindName, "acronym": kindName,
+}
+
+// questionKind reads what kind of answer a question asks for from its
+// question words: "who" a person (or the outlet that reported something),
+// "when" a date, "where" a place, "how many" a number, "why" a reason,
+// "stand for" a name; "which"/"what" followed by a noun of wantNouns that
+// noun's kind. It returns 0 when the question does not say, and the surface
+// words it used up as kind markers.
+func questionKind(words []string) (kindSet, map[string]bool) {
+	var k kindSet
+	var used map[string]bool
+	use := func(w string) {
+		if used == nil {
+			used = map[string]bool{}
+		}
+		used[w] = true
+	}
+	for i, w := range words {
+		next := ""
+		if i+1 < len(words) {
+			next = words[i+1]
+		}
+		switch w {
+		case "who", "whom", "whose":
+			k |= kindPerson | kindSource
+		case "when":
+			k |= kindDate
+		case "where":
+			k |= kindPlace | kindSource
+		case "why":
+			k |= kindReason
+		case "how":
+			if next == "many" || next == "much" {
+				k |= kindNumber
+			}
+		case "stand", "stands":
+			if next == "for" {
+				k |= kindName
+			}
+		case "acronym", "abbreviation":
+			k |= kindName
+		case "which", "what", "whats":
+			// "which political party": look past one word, unless it is a
+			// function word ("what did Time report" asks no time).
+			look := []string{next}
+			if !stopWords[next] {
+				look = append(look, at(words, i+2))
+			}
+			for _, n := range look {
+				if kn, ok := wantNouns[n]; ok {
+					k |= kn
+					use(n)
+					break
+				}
+			}
+		}
+	}
+	if n := len(words); n > 1 && words[n-1] == "for" && (words[0] == "what" || words[0] == "whats") {
+		k |= kindReason // "what was the summit convened for"
+	}
+	return k, used
+}
+
+// yesNoStarts begin a yes-or-no question.
+var yesNoStarts = setOf(`is are was were will would could can does do did has have had should`)
+
+func at(words []string, i int) string {
+	if i < len(words) {
+		return words[i]
+	}
+	return ""
+}
