@@ -128,14 +128,21 @@ func (ix *Index) partial(res *Result, qu query, ranked []scored) {
 	}
 	var kept []queryTerm
 	var dropped []string
+	var keptMass, offTopic float32
 	for _, t := range qu.terms {
 		if t.id < 0 || t.ask {
 			dropped = append(dropped, t.surface)
+			if !t.ask {
+				offTopic += t.weight
+			}
 			continue
 		}
 		kept = append(kept, t)
+		keptMass += t.weight
 	}
-	if len(dropped) == 0 || len(kept) < 2 {
+	// The question must be mostly about the topic: "How many Ukrainian
+	// refugees…" is about refugees, which the source never mentions.
+	if len(dropped) == 0 || len(kept) < 2 || keptMass <= offTopic {
 		return
 	}
 	sub := qu

@@ -88,16 +88,19 @@ func questionKind(words []string) (kindSet, map[string]bool) {
 			if !stopWords[next] {
 				look = append(look, at(words, i+2))
 			}
-			for _, n := range look {
+			for j, n := range look {
 				if kn, ok := wantNouns[n]; ok {
 					k |= kn
 					use(n)
+					if j == 1 {
+						use(next) // "political" in "which political party" describes the kind
+					}
 					break
 				}
 			}
 		}
 	}
-	if n := len(words); n > 1 && words[n-1] == "for" && (words[0] == "what" || words[0] == "whats") {
+	if n := len(words); n > 2 && words[n-1] == "for" && words[n-2] != "stand" && (words[0] == "what" || words[0] == "whats") {
 		k |= kindReason // "what was the summit convened for"
 	}
 	return k, used

@@ -1,0 +1,77 @@
+package kb_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestIndex_Partial checks the partial outcome on the questions the issue
+// names: the topic is covered, the ask is not, so the question is declined
+// with the closest sourced fact and a reason.
+func TestIndex_Partial(t *testing.T) {
+	ix := defaultIndex(t)
+	for _, c := range []struct {
+		question, related, reason string
+	}{
+		{"Did the GUARD Act become law?", "guard-act", "law"},
+		{"Did the OSCE summit end in agreement?", "osce-summit", "agreement"},
+		{"How many Ukrainian soldiers are at the frontier?", "russian-troop-numbers", "ukrainian soldiers"},
+		{"How big is Ukraine's army?", "russian-troop-numbers", "ukraine army"},
+		{"How many American troops are in Ukraine?", "us-troops-in-europe", "ukraine"},
+		{"What happened at the OSCE summit on Thursday?", "osce-summit", "happened"},
+		{"How many Russian troops were at the border in 2014?", "russian-troop-numbers", "2014"},
+	} {
+		t.Run(c.question, func(t *testing.T) {
+			res, err := ix.Ask(c.question)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Answered || res.Entry != nil {
+				t.Fatalf("answered with %s", res.Entry.ID)
+			}
+			if res.Related == nil || res.Related.ID != c.related || !strings.Contains(res.Reason, c.reason) {
+				t.Fatalf("related %v, reason %q; want %s and a reason naming %q", res.Related, res.Reason, c.related, c.reason)
+			}
+		})
+	}
+	t.Run("OffTopic", func(t *testing.T) {
+		for _, q := range []string{"What is the capital of France?", "who won the football", "How many Ukrainian refugees are there?"} {
+			res, err := ix.Ask(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Answered || res.Related != nil {
+				t.Errorf("%q: answered %v, related %v: an off-topic question gets a plain refusal", q, res.Answered, res.Related)
+			}
+		}
+	})
+}
+
+// TestIndex_QuestionKinds checks that the kind of answer a question asks for
+// picks between entries on the same topic.
+func TestIndex_QuestionKinds(t *testing.T) {
+	ix := defaultIndex(t)
+	for _, c := range []struct{ question, want string }{
+		{"who took the photo", "photo-credit"},
+		{"where was the photo taken", "photo-place"},
+		{"when was the photo taken", "photo-date"},
+		{"what does osce stand for", "osce-name"},
+		{"when is the osce summit", "osce-summit"},
+		{"who presented the guard act", "guard-act-sponsors"},
+		{"which newspaper reported the guard act", "guard-act-hill"},
+		{"which political party is behind the guard act", "guard-act-sponsors"},
+		{"which city hosts the talks", "talks-location"},
+	} {
+		res, err := ix.Ask(c.question)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Answered || res.Entry.ID != c.want {
+			got := "(declined)"
+			if res.Answered {
+				got = res.Entry.ID
+			}
+			t.Errorf("%q: got %s, want %s", c.question, got, c.want)
+		}
+	}
+}
