@@ -14,9 +14,9 @@ type term struct {
 	phrase  bool   // folded from two words
 }
 
-// analyze splits s into canonical terms, dropping stop words. It is pure and
-// safe for concurrent use.
-func (v *vocab) analyze(s string) []term {
+// analyze splits s into canonical terms (canon gives a word's), dropping
+// stop words. It is pure and safe for concurrent use.
+func (v *vocab) analyze(s string, canon func(string) string) []term {
 	var out []term
 	v.walkTerms(s, func(surface []byte, phrase string) {
 		if phrase != "" {
@@ -24,7 +24,7 @@ func (v *vocab) analyze(s string) []term {
 			return
 		}
 		w := string(surface)
-		out = append(out, term{text: v.canonical(w), surface: w})
+		out = append(out, term{text: canon(w), surface: w})
 	})
 	return out
 }
@@ -181,14 +181,13 @@ func stem(w string) string {
 // "troops does Ukraine have".
 var ownerLinks = setOf(`of does do did has have had`)
 
-// actorPairs calls f with each actor that s names as the owner of a thing,
+// actorPairs calls f with each actor that words (see splitWords) name as the owner of a thing,
 // as canonical terms and as written: an actor right before a word ("Russian troops",
 // "Ukraine's army") or after a word and a link of ownerLinks ("troops does
 // Ukraine have"). "How many Ukrainian troops…" and "How many Russian
 // troops…" share every word but these pairs.
-func (v *vocab) actorPairs(s string, f func(actor, noun, surface string)) {
+func (v *vocab) actorPairs(words []string, canon func(string) string, f func(actor, noun, surface string)) {
 	type tok struct{ raw, canon string }
-	words := splitWords(s)
 	toks := make([]tok, 0, len(words))
 	for i := 0; i < len(words); i++ {
 		if i+1 < len(words) {
@@ -200,7 +199,7 @@ func (v *vocab) actorPairs(s string, f func(actor, noun, surface string)) {
 		}
 		t := tok{raw: words[i]}
 		if !stopWords[words[i]] {
-			t.canon = v.canonical(words[i])
+			t.canon = canon(words[i])
 		}
 		toks = append(toks, t)
 	}

@@ -173,7 +173,7 @@ func (c completer) wordMatches(q string, keep int) []scored {
 			sc.acc[p.entry] += float32(w) * p.weight
 		}
 	}
-	for _, t := range ix.voc.analyze(strings.Join(words, " ")) {
+	for _, t := range ix.voc.analyze(strings.Join(words, " "), ix.queryCanon) {
 		if id, ok := ix.known(t.text); ok {
 			addTerm(id, float64(ix.idf[id]))
 			continue

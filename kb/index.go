@@ -88,6 +88,7 @@ type Index struct {
 	tune        tuning
 	byID        map[string]int32
 	terms       map[string]int32
+	termName    []string         // term id -> its canonical text
 	surfaceTerm map[string]int32 // every surface word of the entries -> its term
 	idf         []float32
 	postings    [][]posting
@@ -95,7 +96,7 @@ type Index struct {
 	phrasings   [][]phrasing
 	facts       []entryFacts
 	unknown     float32
-	isActor     map[int32]bool
+	isActor     []bool // per term id
 	voc         *vocab
 	spell       *spelling
 	complete    completer
@@ -119,7 +120,6 @@ func newIndex(k *KB, opts Options, tune tuning) *Index {
 		phrasings:   make([][]phrasing, len(k.Entries)),
 		facts:       make([]entryFacts, len(k.Entries)),
 		entryTerms:  make([][]posting, len(k.Entries)),
-		isActor:     map[int32]bool{},
 	}
 	lex := opts.Lexicon
 	if lex == nil {
@@ -188,14 +188,18 @@ func (ix *Index) finish() {
 		ix.idf[id] = float32(math.Log(1+(n-df+0.5)/(df+0.5)) + ix.tune.smooth)
 	}
 	ix.unknown = float32(ix.tune.unknown * (math.Log(1+(n+0.5)/0.5) + ix.tune.smooth))
-	for t, id := range ix.terms {
-		if ix.voc.actors[t] {
+	ix.isActor = make([]bool, len(ix.postings))
+	for a := range ix.voc.actors {
+		if id, ok := ix.terms[a]; ok {
 			ix.isActor[id] = true
 		}
 	}
 	ix.complete = newCompleter(ix)
 	size := len(ix.slots)
-	ix.scratch.New = func() any { return &scratch{acc: make([]float32, size)} }
+	terms := len(ix.postings)
+	ix.scratch.New = func() any {
+		return &scratch{acc: make([]float32, size), qconf: make([]float32, terms), qweight: make([]float32, terms)}
+	}
 }
 
 // analyzer turns entries into terms; it reuses its buffers between entries.
@@ -210,14 +214,11 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts
 	addText := func(s string, w float32) []int32 {
 		var ids []int32
 		ix.voc.walkTerms(s, func(surface []byte, phrase string) {
-			id, ok := ix.surfaceTerm[string(surface)]
-			switch {
-			case phrase != "":
+			var id int32
+			if phrase != "" {
 				id = ix.termID(phrase)
-			case !ok:
-				word := string(surface)
-				id = ix.termID(ix.voc.canonical(word))
-				ix.surfaceTerm[word] = id
+			} else {
+				id = ix.wordTerm(surface)
 			}
 			for int(id) >= len(a.weights) {
 				a.weights = append(a.weights, 0)
@@ -230,35 +231,36 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts
 		})
 		return ids
 	}
-	phr := make([]phrasing, 0, len(e.Aliases)+1)
-	phr = append(phr, phrasing{terms: dedupe(addText(e.Question, weightPhrasing))})
-	for _, al := range e.Aliases {
-		phr = append(phr, phrasing{terms: dedupe(addText(al, weightPhrasing))})
+	var f entryFacts
+	// pairs finds the actor-noun pairs of a text, which only a text naming
+	// an actor can have.
+	pairs := func(s string, ids []int32) {
+		for _, id := range ids {
+			if ix.voc.actors[ix.termName[id]] {
+				ix.voc.actorPairs(splitWords(s), ix.buildCanon, func(actor, noun, _ string) {
+					f.pairs = append(f.pairs, pairKey(ix.termID(actor), ix.termID(noun)))
+				})
+				return
+			}
+		}
 	}
-	addText(e.Answer, weightSecondary)
+	phr := make([]phrasing, 0, len(e.Aliases)+1)
+	q := addText(e.Question, weightPhrasing)
+	pairs(e.Question, q)
+	f.says = append(f.says, q...)
+	phr = append(phr, phrasing{terms: dedupe(q)})
+	for _, al := range e.Aliases {
+		ids := addText(al, weightPhrasing)
+		pairs(al, ids)
+		phr = append(phr, phrasing{terms: dedupe(ids)})
+	}
+	ans := addText(e.Answer, weightSecondary)
+	pairs(e.Answer, ans)
+	f.says = append(f.says, ans...)
 	addText(e.Topic, weightSecondary)
 	addText(e.AttributedTo, weightSecondary)
-	var f entryFacts
-	for _, s := range append([]string{e.Question, e.Answer}, e.Aliases...) {
-		ix.voc.actorPairs(s, func(actor, noun, _ string) {
-			f.pairs = append(f.pairs, pairKey(ix.termID(actor), ix.termID(noun)))
-		})
-	}
 	slices.Sort(f.pairs)
 	f.pairs = slices.Compact(f.pairs)
-	says := []string{e.Question, e.Answer}
-	for _, c := range e.Citations {
-		says = append(says, c.Quote)
-	}
-	for _, s := range says {
-		ix.voc.walkTerms(s, func(surface []byte, phrase string) {
-			t := phrase
-			if t == "" {
-				t = ix.voc.canonical(string(surface))
-			}
-			f.says = append(f.says, ix.termID(t))
-		})
-	}
 	slices.Sort(f.says)
 	f.says = slices.Compact(f.says)
 	slices.Sort(a.touched)
@@ -274,7 +276,7 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts
 // entryFacts is what the matcher checks an entry's claims against.
 type entryFacts struct {
 	pairs []uint64 // actor-noun pairs of its question, answer and aliases (see actorPairs), sorted
-	says  []int32  // terms of its question, answer and quotes (not its aliases), sorted
+	says  []int32  // terms of its question and answer (not its aliases), sorted
 }
 
 func (ix *Index) termID(t string) int32 {
@@ -283,8 +285,33 @@ func (ix *Index) termID(t string) int32 {
 	}
 	id := int32(len(ix.postings))
 	ix.terms[t] = id
+	ix.termName = append(ix.termName, t)
 	ix.postings = append(ix.postings, nil)
 	return id
+}
+
+// wordTerm returns the term of an entry's word, analysing (stemming) each
+// distinct word once. Only while building.
+func (ix *Index) wordTerm(surface []byte) int32 {
+	if id, ok := ix.surfaceTerm[string(surface)]; ok {
+		return id
+	}
+	word := string(surface)
+	id := ix.termID(ix.voc.canonical(word))
+	ix.surfaceTerm[word] = id
+	return id
+}
+
+// buildCanon is canonical for an entry's word, through wordTerm.
+func (ix *Index) buildCanon(w string) string { return ix.termName[ix.wordTerm([]byte(w))] }
+
+// queryCanon is canonical for a question's word: a word the entries have is
+// looked up, only a new one is analysed. Safe for concurrent use.
+func (ix *Index) queryCanon(w string) string {
+	if id, ok := ix.surfaceTerm[w]; ok {
+		return ix.termName[id]
+	}
+	return ix.voc.canonical(w)
 }
 
 func dedupe(ids []int32) []int32 {

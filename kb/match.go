@@ -35,6 +35,9 @@ type Suggestion struct {
 type scratch struct {
 	acc     []float32
 	touched []int32
+	// qconf and qweight hold, per term id, the query term's confidence and
+	// weight while a question is ranked (0 for terms not in it).
+	qconf, qweight []float32
 }
 
 type queryTerm struct {
@@ -187,7 +190,7 @@ func (ix *Index) analyzeQuery(q string) query {
 	}
 	seen := map[int32]bool{}
 	unknown := map[string]bool{}
-	for _, t := range ix.voc.analyze(q) {
+	for _, t := range ix.voc.analyze(q, ix.queryCanon) {
 		if len(qu.terms) == maxQueryTerms {
 			break
 		}
@@ -227,7 +230,7 @@ func (ix *Index) analyzeQuery(q string) query {
 		seen[id] = true
 		qu.terms = append(qu.terms, queryTerm{id: id, weight: ix.idf[id], conf: conf, ask: ask, surface: t.surface})
 	}
-	ix.voc.actorPairs(q, func(actor, noun, surface string) {
+	ix.voc.actorPairs(words, ix.queryCanon, func(actor, noun, surface string) {
 		a, ok1 := ix.known(actor)
 		n, ok2 := ix.known(noun)
 		if ok1 && ok2 {
@@ -299,7 +302,12 @@ func (ix *Index) rank(qu query, k int) []scored {
 	const pool = 16
 	top := make([]scored, 0, pool+1)
 	for _, e := range sc.touched {
-		cov := math.Pow(float64(sc.acc[e]/total), ix.tune.power)
+		cov := float64(sc.acc[e] / total)
+		if ix.tune.power == 1.5 {
+			cov *= math.Sqrt(cov)
+		} else {
+			cov = math.Pow(cov, ix.tune.power)
+		}
 		sc.acc[e] = 0
 		if len(top) == pool && cov <= top[pool-1].score {
 			continue
@@ -313,9 +321,23 @@ func (ix *Index) rank(qu query, k int) []scored {
 		}
 	}
 	sc.touched = sc.touched[:0]
+	queryActor := false
+	for _, q := range qt {
+		if q.id >= 0 {
+			sc.qconf[q.id], sc.qweight[q.id] = q.conf, q.weight
+			queryActor = queryActor || ix.isActor[q.id]
+		}
+	}
+	defer func() {
+		for _, q := range qt {
+			if q.id >= 0 {
+				sc.qconf[q.id], sc.qweight[q.id] = 0, 0
+			}
+		}
+	}()
 	for i := range top {
 		s := &top[i]
-		s.score *= 1 - ix.tune.phrase + ix.tune.phrase*ix.phrasingCoverage(s.entry, qt, total)
+		s.score *= 1 - ix.tune.phrase + ix.tune.phrase*ix.phrasingCoverage(s.entry, sc, queryActor, total)
 		s.base = s.score
 		switch ek := kindsOf(ix.slots[s.entry].Answers); {
 		case qu.kind != 0 && ek&qu.kind == 0:
@@ -346,29 +368,27 @@ func (ix *Index) rank(qu query, k int) []scored {
 // names an actor (a country or bloc) the query does not, while the query
 // names one, counts for less: "Who is the Ukrainian president?" is not "Who
 // is the Russian president?".
-func (ix *Index) phrasingCoverage(e int32, qt []queryTerm, total float32) float64 {
-	queryActor := false
-	for _, q := range qt {
-		queryActor = queryActor || (q.id >= 0 && ix.isActor[q.id])
-	}
+func (ix *Index) phrasingCoverage(e int32, sc *scratch, queryActor bool, total float32) float64 {
 	best := 0.0
 	for _, p := range ix.phrasings[e] {
 		var got, mass, qgot float32
 		for _, t := range p.terms {
 			mass += ix.idf[t]
-			for _, q := range qt {
-				if q.id == t {
-					got += ix.idf[t] * q.conf
-					qgot += q.weight * q.conf
-					break
-				}
+			if c := sc.qconf[t]; c > 0 {
+				got += ix.idf[t] * c
+				qgot += sc.qweight[t] * c
 			}
 		}
 		if mass == 0 {
 			continue
 		}
-		c := math.Pow(float64(got/mass), 1-ix.tune.both) * math.Pow(float64(qgot/total), ix.tune.both)
-		if queryActor && ix.namesOtherActor(p, qt) {
+		var c float64
+		if ix.tune.both == 0.5 {
+			c = math.Sqrt(float64(got / mass * qgot / total))
+		} else {
+			c = math.Pow(float64(got/mass), 1-ix.tune.both) * math.Pow(float64(qgot/total), ix.tune.both)
+		}
+		if queryActor && ix.namesOtherActor(p, sc) {
 			c *= ix.tune.clash
 		}
 		if c > best {
@@ -406,9 +426,9 @@ func (ix *Index) otherActor(e int32, qu query) string {
 }
 
 // missingAsks returns the asking words of the query ("pass", "after",
-// "agreement") that the entry does not say: not in its question, answer or
-// quotes. Aliases do not count: they are how people ask, not what the
-// source says.
+// "agreement") that the entry does not say: not in its question or answer
+// (which restates its quotes). Aliases do not count: they are how people
+// ask, not what the source says.
 func (ix *Index) missingAsks(e int32, qt []queryTerm) []string {
 	var miss []string
 	for _, q := range qt {
@@ -426,19 +446,9 @@ func (ix *Index) missingAsks(e int32, qt []queryTerm) []string {
 }
 
 // namesOtherActor reports whether the phrasing names an actor the query does not.
-func (ix *Index) namesOtherActor(p phrasing, qt []queryTerm) bool {
+func (ix *Index) namesOtherActor(p phrasing, sc *scratch) bool {
 	for _, a := range p.terms {
-		if !ix.isActor[a] {
-			continue
-		}
-		found := false
-		for _, q := range qt {
-			if q.id == a {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if ix.isActor[a] && sc.qconf[a] == 0 {
 			return true
 		}
 	}

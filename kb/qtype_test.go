@@ -51,7 +51,7 @@ func TestActorPairs(t *testing.T) {
 		{"Is Russia going to invade?", nil},
 	} {
 		var got []string
-		v.actorPairs(c.s, func(actor, noun, _ string) { got = append(got, actor+" "+noun) })
+		v.actorPairs(splitWords(c.s), v.canonical, func(actor, noun, _ string) { got = append(got, actor+" "+noun) })
 		if !slices.Equal(got, c.want) {
 			t.Errorf("actorPairs(%q) = %v, want %v", c.s, got, c.want)
 		}

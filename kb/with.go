@@ -1,6 +1,9 @@
 package kb
 
-import "maps"
+import (
+	"maps"
+	"slices"
+)
 
 // With returns an index with the given entries added or replaced (by id) and
 // the given ids removed, built from ix without re-reading the other entries:
@@ -14,12 +17,12 @@ func (ix *Index) With(upserts []Entry, removals []string) *Index {
 		slots:       append([]Entry(nil), ix.slots...),
 		byID:        maps.Clone(ix.byID),
 		terms:       maps.Clone(ix.terms),
+		termName:    slices.Clip(ix.termName),
 		surfaceTerm: maps.Clone(ix.surfaceTerm),
 		postings:    append([][]posting(nil), ix.postings...),
 		entryTerms:  append([][]posting(nil), ix.entryTerms...),
 		phrasings:   append([][]phrasing(nil), ix.phrasings...),
 		facts:       append([]entryFacts(nil), ix.facts...),
-		isActor:     maps.Clone(ix.isActor),
 	}
 	nx.dead = make([]bool, len(ix.slots))
 	if ix.dead != nil {
