@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -174,6 +175,30 @@ func stem(w string) string {
 		return w
 	}
 	return english.Stem(w, true)
+}
+
+// sourceNames returns the canonical terms of the proper names in the
+// sources' texts: words written with a capital letter that do not start a
+// sentence ("Tass", "Geneva", "OSCE"). A question that names one asks about
+// that thing, and an entry that never mentions it cannot answer it.
+func sourceNames(v *vocab, sources []Source) map[string]bool {
+	names := map[string]bool{}
+	for _, s := range sources {
+		start := true
+		for _, f := range strings.Fields(s.Text) {
+			r, _ := utf8.DecodeRuneInString(f)
+			if !start && unicode.IsUpper(r) {
+				for _, w := range splitWords(f) {
+					if !stopWords[w] && !allDigits(w) {
+						names[v.canonical(w)] = true
+					}
+				}
+			}
+			last, _ := utf8.DecodeLastRuneInString(f)
+			start = last == '.' || last == '?' || last == '!' || last == ':' || last == '"'
+		}
+	}
+	return names
 }
 
 // ownerLinks join a thing to the actor after it: "troops of Ukraine",

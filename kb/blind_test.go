@@ -206,8 +206,10 @@ func TestIndex_EvalBlind(t *testing.T) {
 		maxWrong      float64
 	}{
 		// blind1.tsv first run, before any change: 57/86 (66.3%) in scope, 41/54 (75.9%)
-		// declined, 15/140 (10.7%) wrong answers; BM25 54.7% / 55.6% / 18.6%.
-		{"blind1.tsv", 60, 40, 0.66, 0.75, 0.11},
+		// declined, 15/140 (10.7%) wrong answers; BM25 54.7% / 55.6% / 18.6%. Its
+		// misses were read (for the kinds of question that fail), so it is a
+		// regression set now, not a blind one.
+		{"blind1.tsv", 60, 40, 0.91, 0.96, 0.029},
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			set := loadBlind(t, c.file)

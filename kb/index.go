@@ -55,6 +55,7 @@ type tuning struct {
 	both    float64 // weight of the query side in phrasing coverage (0: only the phrasing's side)
 	kind    float64 // factor on an entry that does not declare the kind of answer asked for
 	yesno   float64 // factor on an entry that answers with a name, date, place or number, for a yes-or-no question
+	speaker float64 // factor on an entry not attributed to the speaker a question names ("what does the Kremlin say")
 	role    float64 // factor on an entry about another actor's thing ("Russian troops" for "Ukrainian troops")
 	ask     float64 // factor on an entry that does not cover an asking word of the question ("pass", "after")
 	// partialLift is how far above the threshold the question without its
@@ -62,7 +63,7 @@ type tuning struct {
 	partialLift float64
 }
 
-var defaultTuning = tuning{smooth: 1, unknown: 1.3, phrase: 0.7, power: 1.5, clash: 0.5, both: 0.5, kind: 0.6, yesno: 0.85, role: 0.3, ask: 0.5, partialLift: 0.1}
+var defaultTuning = tuning{smooth: 1, unknown: 1.3, phrase: 0.7, power: 1.5, clash: 0.5, both: 0.5, kind: 0.3, yesno: 0.85, speaker: 0.85, role: 0.3, ask: 0.35, partialLift: 0.1}
 
 type posting struct {
 	entry  int32
@@ -97,6 +98,8 @@ type Index struct {
 	facts       []entryFacts
 	unknown     float32
 	isActor     []bool // per term id
+	isName      []bool // per term id: a proper name in the sources (see sourceNames)
+	names       map[string]bool
 	voc         *vocab
 	spell       *spelling
 	complete    completer
@@ -194,6 +197,15 @@ func (ix *Index) finish() {
 			ix.isActor[id] = true
 		}
 	}
+	if ix.names == nil {
+		ix.names = sourceNames(ix.voc, ix.kb.Sources)
+	}
+	ix.isName = make([]bool, len(ix.postings))
+	for n := range ix.names {
+		if id, ok := ix.terms[n]; ok && !ix.isActor[id] {
+			ix.isName[id] = true
+		}
+	}
 	ix.complete = newCompleter(ix)
 	size := len(ix.slots)
 	terms := len(ix.postings)
@@ -231,7 +243,7 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts
 		})
 		return ids
 	}
-	var f entryFacts
+	f := entryFacts{kinds: entryKinds(e)}
 	// pairs finds the actor-noun pairs of a text, which only a text naming
 	// an actor can have.
 	pairs := func(s string, ids []int32) {
@@ -258,7 +270,7 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts
 	pairs(e.Answer, ans)
 	f.says = append(f.says, ans...)
 	addText(e.Topic, weightSecondary)
-	addText(e.AttributedTo, weightSecondary)
+	f.by = dedupe(addText(e.AttributedTo, weightSecondary))
 	slices.Sort(f.pairs)
 	f.pairs = slices.Compact(f.pairs)
 	slices.Sort(f.says)
@@ -277,6 +289,8 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts
 type entryFacts struct {
 	pairs []uint64 // actor-noun pairs of its question, answer and aliases (see actorPairs), sorted
 	says  []int32  // terms of its question and answer (not its aliases), sorted
+	by    []int32  // terms of its attribution (who made the claim), sorted
+	kinds kindSet  // the kinds of answer it gives (see entryKinds)
 }
 
 func (ix *Index) termID(t string) int32 {

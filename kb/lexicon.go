@@ -48,6 +48,7 @@ var generalGroups = map[string][]string{
 	"third":          {"3rd"},
 	"fourth":         {"4th"},
 	"administration": {"admin", "administrations"},
+	"remark":         {"remark", "remarks", "comment", "comments", "statement", "statements"},
 	"howmany":        {"count", "number", "numbers", "size", "figure", "figures", "total", "strength", "headcount"},
 	"who":            {"who", "role", "job", "title", "post", "position"},
 	"start":          {"start", "starts", "started", "starting", "begin", "begins", "began", "beginning", "commence", "commences", "kick", "launch", "launches", "launched"},
@@ -98,7 +99,7 @@ tell know please say said says saying explain describe mean means give get got l
 exactly actually really currently now right just also still ever yet
 anything something everything thing things stuff bit some any all each every both either neither only own same
 very more most lot lots such other another further once latest recent recently update updates news
-think thinks thought going gonna wanna like many so make makes making made seem seems go goes went come comes came
+think thinks thought supposed expected meant going gonna wanna like many so make makes making made seem seems go goes went come comes came
 look looks see use used uses using try tries trying tried people anyone someone everyone way yes no not nope hey hi hello thanks thank ok okay bot crisisbot side sides roughly approximately approx toward towards call called calls
 s t re ve ll d m`)
 
@@ -113,15 +114,21 @@ func setOf(s string) map[string]bool {
 // askWords ask for something specific about a topic: an outcome, a later
 // event, a decision. An entry that does not cover one cannot be the answer,
 // however well it covers the rest ("Did the GUARD Act pass?").
-var askWords = setOf(`happen happens happened happening pass passed passes law laws vote voted votes
+var askWords = setOf(`happened pass passed passes law laws vote voted votes
 sign signed approve approved agree agreed agreement agreements outcome outcomes result results
-after afterwards next later again future react reacted reaction respond responded response reply replied
-end ended ending decide decided decision conclude concluded become became`)
+after afterwards next later again future end ended ending decide decided decision conclude concluded become became`)
+
+// speechWords ask what someone says: "What does the Kremlin say about…"
+// prefers an entry whose claim the Kremlin made.
+var speechWords = setOf(`say says said claim claims claimed think thinks call calls called react reacted reaction
+respond responded response deny denies denied warn warns warned`)
 
 // happenWords ask for an event only in a question that asks for no
-// particular kind of answer: "What happened at the summit?" asks for an
-// outcome, "When did the meetings happen?" for a date.
-var happenWords = setOf(`happen happens happened happening`)
+// particular kind of answer and names no year: "What happened at the
+// summit?" asks for an outcome, "When did it happen?" for a date, "What
+// happened in 2008?" for what the source says of 2008. ("What is happening
+// this week?" asks for a schedule: only the past tense asks.)
+var happenWords = setOf(`happened`)
 
 // vocab is a lexicon compiled for analysis: every spelling and its stem
 // mapped to its term. It is immutable once built and safe for concurrent use.

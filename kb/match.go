@@ -70,6 +70,7 @@ type query struct {
 	terms    []queryTerm
 	kind     kindSet  // the kind of answer asked for; 0 when the question does not say
 	yesno    bool     // a yes-or-no question ("Is…", "Did…")
+	speakers []int32  // actors and names of a question that asks what someone says
 	pairs    []uint64 // actor-noun pairs (see actorPairs)
 	pairText map[uint64]string
 }
@@ -180,7 +181,9 @@ func (ix *Index) analyzeQuery(q string) query {
 	words := splitWords(q)
 	kind, used := questionKind(words)
 	qu := query{kind: kind, yesno: kind == 0 && len(words) > 0 && yesNoStarts[words[0]]}
+	hasYear := false // "what happened in 2008" asks what the entry for 2008 says
 	for i, w := range words {
+		hasYear = hasYear || allDigits(w)
 		if w == "after" && i+1 < len(words) && allDigits(words[i+1]) {
 			if used == nil {
 				used = map[string]bool{}
@@ -197,7 +200,7 @@ func (ix *Index) analyzeQuery(q string) query {
 		if used[t.surface] {
 			continue // "which city": the kind, not a topic
 		}
-		ask := askWords[t.surface] && (kind == 0 || !happenWords[t.surface])
+		ask := askWords[t.surface] && !(happenWords[t.surface] && (kind != 0 || hasYear))
 		if allDigits(t.surface) {
 			ask = true // "in 2014": a number or year the entry must say
 		}
@@ -229,6 +232,13 @@ func (ix *Index) analyzeQuery(q string) query {
 		}
 		seen[id] = true
 		qu.terms = append(qu.terms, queryTerm{id: id, weight: ix.idf[id], conf: conf, ask: ask, surface: t.surface})
+	}
+	if slices.ContainsFunc(words, func(w string) bool { return speechWords[w] }) {
+		for _, t := range qu.terms {
+			if t.id >= 0 && (ix.isActor[t.id] || ix.isName[t.id]) {
+				qu.speakers = append(qu.speakers, t.id)
+			}
+		}
 	}
 	ix.voc.actorPairs(words, ix.queryCanon, func(actor, noun, surface string) {
 		a, ok1 := ix.known(actor)
@@ -339,11 +349,14 @@ func (ix *Index) rank(qu query, k int) []scored {
 		s := &top[i]
 		s.score *= 1 - ix.tune.phrase + ix.tune.phrase*ix.phrasingCoverage(s.entry, sc, queryActor, total)
 		s.base = s.score
-		switch ek := kindsOf(ix.slots[s.entry].Answers); {
-		case qu.kind != 0 && ek&qu.kind == 0:
+		switch ek := ix.facts[s.entry].kinds; {
+		case qu.kind != 0 && ek != 0 && ek&qu.kind == 0:
 			s.score *= ix.tune.kind
-		case qu.yesno && ek != 0 && ek&kindReason == 0:
+		case qu.yesno && ek&^kindOther != 0 && ek&kindReason == 0:
 			s.score *= ix.tune.yesno // a yes-or-no question is not asking for a name or a date
+		}
+		if len(qu.speakers) > 0 && !ix.attributedTo(s.entry, qu.speakers) {
+			s.score *= ix.tune.speaker
 		}
 		s.base = s.score
 		if s.clash = ix.otherActor(s.entry, qu); s.clash != "" {
@@ -425,13 +438,31 @@ func (ix *Index) otherActor(e int32, qu query) string {
 	return ""
 }
 
+// attributedTo reports whether the entry's claim is attributed to one of
+// the speakers.
+func (ix *Index) attributedTo(e int32, speakers []int32) bool {
+	for _, s := range speakers {
+		if _, ok := slices.BinarySearch(ix.facts[e].by, s); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // missingAsks returns the asking words of the query ("pass", "after",
 // "agreement") that the entry does not say: not in its question or answer
-// (which restates its quotes). Aliases do not count: they are how people
-// ask, not what the source says.
+// (which restates its quotes; aliases do not count: they are how people
+// ask, not what the source says), and the proper names of the query that
+// the entry never mentions.
 func (ix *Index) missingAsks(e int32, qt []queryTerm) []string {
 	var miss []string
 	for _, q := range qt {
+		if q.id >= 0 && ix.isName[q.id] {
+			if _, ok := ix.entryWeight(e, q.id); !ok {
+				miss = append(miss, q.surface) // "what did Tass say about the GUARD Act"
+			}
+			continue
+		}
 		if !q.ask {
 			continue
 		}

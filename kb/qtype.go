@@ -1,10 +1,14 @@
 package kb
 
+import "strings"
+
 // AnswerKinds are the kinds of answer an entry can declare in Entry.Answers.
-var AnswerKinds = []string{"person", "date", "place", "number", "source", "reason", "name"}
+// "other" declares that the entry answers none of the others: a question
+// asking for a person, date, place... is then not answered by it.
+var AnswerKinds = []string{"person", "date", "place", "number", "source", "reason", "name", "definition", "other"}
 
 // kindSet is a set of answer kinds as bits, in AnswerKinds order.
-type kindSet uint8
+type kindSet uint16
 
 func kindsOf(names []string) kindSet {
 	var k kindSet
@@ -26,7 +30,25 @@ var (
 	kindSource = kindsOf([]string{"source"})
 	kindReason = kindsOf([]string{"reason"})
 	kindName   = kindsOf([]string{"name"})
+	kindDefine = kindsOf([]string{"definition"})
+	kindOther  = kindsOf([]string{"other"})
 )
+
+// entryKinds returns the kinds of answer an entry gives: those it declares
+// or, when it declares none (an entry added by a moderator), those its
+// question and aliases ask for ("When is…" gives a date). 0 means unknown:
+// the entry is then neither preferred nor passed over for a kind.
+func entryKinds(e *Entry) kindSet {
+	if len(e.Answers) > 0 {
+		return kindsOf(e.Answers)
+	}
+	k, _ := questionKind(splitWords(e.Question))
+	for _, a := range e.Aliases {
+		ak, _ := questionKind(splitWords(a))
+		k |= ak
+	}
+	return k
+}
 
 // wantNouns are the nouns that, after "which" or "what", say what kind of
 // answer a question wants ("which city", "what day"). They are general
@@ -100,10 +122,53 @@ func questionKind(words []string) (kindSet, map[string]bool) {
 			}
 		}
 	}
+	if k == 0 && isDefinition(words) {
+		k = kindDefine
+	}
 	if n := len(words); n > 2 && words[n-1] == "for" && words[n-2] != "stand" && (words[0] == "what" || words[0] == "whats") {
 		k |= kindReason // "what was the summit convened for"
 	}
 	return k, used
+}
+
+// isDefinition reports a question asking what a thing is or holds: "what is
+// the GUARD Act", "what are the Minsk agreements (about)", "what is in the
+// draft treaties", "what does OSCE mean". The thing must be a short name, so
+// "what is the US willing to discuss" or "what is the goal of the talks" are
+// not.
+func isDefinition(words []string) bool {
+	if len(words) < 3 {
+		return false
+	}
+	if words[0] == "what" && (words[1] == "does" || words[1] == "do") && words[len(words)-1] == "mean" {
+		return true
+	}
+	var rest []string
+	switch {
+	case words[0] == "whats":
+		rest = words[1:]
+	case words[0] == "what" && (words[1] == "is" || words[1] == "are" || words[1] == "was" || words[1] == "were"):
+		rest = words[2:]
+	default:
+		return false
+	}
+	if len(rest) > 0 && rest[0] == "in" {
+		return true
+	}
+	if n := len(rest); n > 0 && rest[n-1] == "about" {
+		rest = rest[:n-1]
+	}
+	content := 0
+	for _, w := range rest {
+		switch {
+		case w == "the" || w == "a" || w == "an":
+		case stopWords[w] || strings.HasSuffix(w, "ing"):
+			return false
+		default:
+			content++
+		}
+	}
+	return content >= 1 && content <= 3
 }
 
 // yesNoStarts begin a yes-or-no question.

@@ -13,7 +13,7 @@ import (
 // milliseconds at any size. Safe to call concurrently with readers of ix.
 func (ix *Index) With(upserts []Entry, removals []string) *Index {
 	nx := &Index{
-		opts: ix.opts, tune: ix.tune, voc: ix.voc,
+		opts: ix.opts, tune: ix.tune, voc: ix.voc, names: ix.names,
 		slots:       append([]Entry(nil), ix.slots...),
 		byID:        maps.Clone(ix.byID),
 		terms:       maps.Clone(ix.terms),
