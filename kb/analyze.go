@@ -179,13 +179,33 @@ func stem(w string) string {
 
 // sourceNames returns the canonical terms of the proper names in the
 // sources' texts: words written with a capital letter that do not start a
-// sentence ("Tass", "Geneva", "OSCE"). A question that names one asks about
-// that thing, and an entry that never mentions it cannot answer it.
+// sentence ("Tass", "Geneva", "OSCE"), outside title-case lines such as
+// headlines. A question that names one asks about that thing, and an entry
+// that never mentions it cannot answer it.
 func sourceNames(v *vocab, sources []Source) map[string]bool {
 	names := map[string]bool{}
 	for _, s := range sources {
+		for _, line := range strings.Split(s.Text, "\n") {
+			lineNames(v, line, names)
+		}
+	}
+	return names
+}
+
+func lineNames(v *vocab, line string, names map[string]bool) {
+	fields := strings.Fields(line)
+	upper := 0
+	for _, f := range fields {
+		if r, _ := utf8.DecodeRuneInString(f); unicode.IsUpper(r) {
+			upper++
+		}
+	}
+	if upper*10 >= len(fields)*6 {
+		return // a headline or a caption's credit: every word capitalised
+	}
+	{
 		start := true
-		for _, f := range strings.Fields(s.Text) {
+		for _, f := range fields {
 			r, _ := utf8.DecodeRuneInString(f)
 			if !start && unicode.IsUpper(r) {
 				for _, w := range splitWords(f) {
@@ -198,7 +218,6 @@ func sourceNames(v *vocab, sources []Source) map[string]bool {
 			start = last == '.' || last == '?' || last == '!' || last == ':' || last == '"'
 		}
 	}
-	return names
 }
 
 // ownerLinks join a thing to the actor after it: "troops of Ukraine",

@@ -56,14 +56,18 @@ type tuning struct {
 	kind    float64 // factor on an entry that does not declare the kind of answer asked for
 	yesno   float64 // factor on an entry that answers with a name, date, place or number, for a yes-or-no question
 	speaker float64 // factor on an entry not attributed to the speaker a question names ("what does the Kremlin say")
-	role    float64 // factor on an entry about another actor's thing ("Russian troops" for "Ukrainian troops")
-	ask     float64 // factor on an entry that does not cover an asking word of the question ("pass", "after")
+	// specific is the least idf mass of known words (a kind of answer
+	// counts 1) a question needs to be answered: "will there be more
+	// talks?" says too little to pick one entry.
+	specific float64
+	role     float64 // factor on an entry about another actor's thing ("Russian troops" for "Ukrainian troops")
+	ask      float64 // factor on an entry that does not cover an asking word of the question ("pass", "after")
 	// partialLift is how far above the threshold the question without its
 	// unknown and asking words must score for a partial answer.
 	partialLift float64
 }
 
-var defaultTuning = tuning{smooth: 1, unknown: 1.3, phrase: 0.7, power: 1.5, clash: 0.5, both: 0.5, kind: 0.3, yesno: 0.85, speaker: 0.85, role: 0.3, ask: 0.35, partialLift: 0.1}
+var defaultTuning = tuning{smooth: 1, unknown: 1.3, phrase: 0.7, power: 1.5, clash: 0.5, both: 0.5, kind: 0.35, yesno: 0.85, speaker: 0.5, specific: 2.6, role: 0.3, ask: 0.35, partialLift: 0.1}
 
 type posting struct {
 	entry  int32
@@ -99,6 +103,7 @@ type Index struct {
 	unknown     float32
 	isActor     []bool // per term id
 	isName      []bool // per term id: a proper name in the sources (see sourceNames)
+	isSpeaker   []bool // per term id: a word of some entry's attribution ("analysts", "Kremlin")
 	names       map[string]bool
 	voc         *vocab
 	spell       *spelling
@@ -199,6 +204,14 @@ func (ix *Index) finish() {
 	}
 	if ix.names == nil {
 		ix.names = sourceNames(ix.voc, ix.kb.Sources)
+	}
+	ix.isSpeaker = make([]bool, len(ix.postings))
+	for i, f := range ix.facts {
+		if !ix.isDead(int32(i)) {
+			for _, t := range f.by {
+				ix.isSpeaker[t] = true
+			}
+		}
 	}
 	ix.isName = make([]bool, len(ix.postings))
 	for n := range ix.names {

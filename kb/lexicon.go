@@ -49,7 +49,9 @@ var generalGroups = map[string][]string{
 	"fourth":         {"4th"},
 	"administration": {"admin", "administrations"},
 	"remark":         {"remark", "remarks", "comment", "comments", "statement", "statements"},
-	"howmany":        {"count", "number", "numbers", "size", "figure", "figures", "total", "strength", "headcount"},
+	"howmany":        {"count", "number", "numbers", "size", "figure", "figures", "total", "strength", "headcount", "amount", "quantity", "estimate", "estimated"},
+	"establish":      {"establish", "established", "create", "created", "founded", "founding", "founder", "formed", "setup"},
+	"previous":       {"previous", "previously", "earlier", "prior", "before"},
 	"who":            {"who", "role", "job", "title", "post", "position"},
 	"start":          {"start", "starts", "started", "starting", "begin", "begins", "began", "beginning", "commence", "commences", "kick", "launch", "launches", "launched"},
 	"biggest":        {"biggest", "largest", "greatest", "big", "large", "huge", "massive"},
@@ -99,7 +101,7 @@ tell know please say said says saying explain describe mean means give get got l
 exactly actually really currently now right just also still ever yet
 anything something everything thing things stuff bit some any all each every both either neither only own same
 very more most lot lots such other another further once latest recent recently update updates news
-think thinks thought supposed expected meant going gonna wanna like many so make makes making made seem seems go goes went come comes came
+itself himself herself themselves yourself think thinks thought supposed expected meant going gonna wanna like many so make makes making made seem seems go goes went come comes came
 look looks see use used uses using try tries trying tried people anyone someone everyone way yes no not nope hey hi hello thanks thank ok okay bot crisisbot side sides roughly approximately approx toward towards call called calls
 s t re ve ll d m`)
 
@@ -114,7 +116,7 @@ func setOf(s string) map[string]bool {
 // askWords ask for something specific about a topic: an outcome, a later
 // event, a decision. An entry that does not cover one cannot be the answer,
 // however well it covers the rest ("Did the GUARD Act pass?").
-var askWords = setOf(`happened pass passed passes law laws vote voted votes
+var askWords = setOf(`happened discussed pass passed passes law laws vote voted votes
 sign signed approve approved agree agreed agreement agreements outcome outcomes result results
 after afterwards next later again future end ended ending decide decided decision conclude concluded become became`)
 

@@ -93,7 +93,7 @@ func (ix *Index) Ask(question string) (Result, error) {
 		return res, nil
 	}
 	res.Confidence = ranked[0].score
-	if ix.confident(ranked) {
+	if ix.confident(ranked) && ix.specific(qu) {
 		res.Answered = true
 		res.Entry = &ix.slots[ranked[0].entry]
 		return res, nil
@@ -107,6 +107,24 @@ func (ix *Index) Ask(question string) (Result, error) {
 		res.Suggestions = append(res.Suggestions, Suggestion{ID: e.ID, Question: e.Question, Score: r.score})
 	}
 	return res, nil
+}
+
+// specific reports whether the question says enough to pick one entry.
+func (ix *Index) specific(qu query) bool {
+	mass := 0.0
+	if qu.kind != 0 {
+		mass++
+	}
+	for _, t := range qu.terms {
+		switch {
+		case t.id < 0:
+		case ix.isName[t.id]:
+			return true // a name alone says what it is about: "sherman"
+		default:
+			mass += float64(t.weight * t.conf)
+		}
+	}
+	return mass >= ix.tune.specific
 }
 
 // confident reports whether the best of ranked is the answer: above the
@@ -235,9 +253,13 @@ func (ix *Index) analyzeQuery(q string) query {
 	}
 	if slices.ContainsFunc(words, func(w string) bool { return speechWords[w] }) {
 		for _, t := range qu.terms {
-			if t.id >= 0 && (ix.isActor[t.id] || ix.isName[t.id]) {
+			if t.id >= 0 && (ix.isActor[t.id] || ix.isName[t.id] || ix.isSpeaker[t.id]) {
 				qu.speakers = append(qu.speakers, t.id)
 			}
+		}
+		if len(qu.speakers) == 0 && qu.kind == 0 && words[0] == "what" {
+			qu.kind = kindDefine // "what do the draft treaties say" asks what they hold
+			qu.yesno = false
 		}
 	}
 	ix.voc.actorPairs(words, ix.queryCanon, func(actor, noun, surface string) {
@@ -319,10 +341,13 @@ func (ix *Index) rank(qu query, k int) []scored {
 			cov = math.Pow(cov, ix.tune.power)
 		}
 		sc.acc[e] = 0
-		if len(top) == pool && cov <= top[pool-1].score {
+		// Ties go to the earlier slot, so the pool does not depend on the
+		// order of the postings (which an edit changes).
+		ahead := func(s scored) bool { return s.score < cov || (s.score == cov && s.entry > e) }
+		if len(top) == pool && !ahead(top[pool-1]) {
 			continue
 		}
-		i := sort.Search(len(top), func(i int) bool { return top[i].score < cov })
+		i := sort.Search(len(top), func(i int) bool { return ahead(top[i]) })
 		top = append(top, scored{})
 		copy(top[i+1:], top[i:])
 		top[i] = scored{entry: e, score: cov}
