@@ -42,13 +42,14 @@ type Phrase struct {
 // generalGroups are general English synonyms and question words, shared by
 // every crisis. A lexicon's own groups take precedence over these.
 var generalGroups = map[string][]string{
-	"when":           {"when", "day", "days", "date", "dates"},
+	"when":           {"when", "day", "days", "date", "dates", "year", "month"},
 	"two":            {"2"},
 	"three":          {"3"},
 	"third":          {"3rd"},
 	"fourth":         {"4th"},
 	"administration": {"admin", "administrations"},
-	"remark":         {"remark", "remarks", "comment", "comments", "statement", "statements"},
+	"remark":         {"remark", "remarks", "comment", "comments", "statement", "statements", "message", "messages"},
+	"information":    {"information", "info"},
 	"howmany":        {"count", "number", "numbers", "size", "figure", "figures", "total", "strength", "headcount", "amount", "quantity", "estimate", "estimated"},
 	"establish":      {"establish", "established", "create", "created", "founded", "founding", "founder", "formed", "setup"},
 	"previous":       {"previous", "previously", "earlier", "prior", "before"},
@@ -101,7 +102,7 @@ tell know please say said says saying explain describe mean means give get got l
 exactly actually really currently now right just also still ever yet
 anything something everything thing things stuff bit some any all each every both either neither only own same
 very more most lot lots such other another further once latest recent recently update updates news
-itself himself herself themselves yourself think thinks thought supposed expected meant going gonna wanna like many so make makes making made seem seems go goes went come comes came
+pls plz u ur itself himself herself themselves yourself think thinks thought supposed expected meant going gonna wanna like many so make makes making made seem seems go goes went come comes came
 look looks see use used uses using try tries trying tried people anyone someone everyone way yes no not nope hey hi hello thanks thank ok okay bot crisisbot side sides roughly approximately approx toward towards call called calls
 s t re ve ll d m`)
 

@@ -64,6 +64,16 @@ var wantNouns = map[string]kindSet{
 	"reason": kindReason, "number": kindNumber, "bill": kindName, "legislation": kindName, "acronym": kindName,
 }
 
+// phraseNouns say a question's kind at either end of a noun phrase.
+var phraseNouns = map[string]kindSet{
+	"date": kindDate, "day": kindDate, "year": kindDate, "month": kindDate,
+	"city": kindPlace, "location": kindPlace, "place": kindPlace, "venue": kindPlace,
+	"name": kindPerson | kindName, "names": kindPerson | kindName,
+	"count": kindNumber, "number": kindNumber, "size": kindNumber,
+	"reason": kindReason, "purpose": kindReason, "meaning": kindName | kindDefine,
+	"contents": kindDefine, "content": kindDefine,
+}
+
 // questionKind reads what kind of answer a question asks for from its
 // question words: "who" a person (or the outlet that reported something),
 // "when" a date, "where" a place, "how many" a number, "why" a reason,
@@ -124,6 +134,17 @@ func questionKind(words []string) (kindSet, map[string]bool) {
 	}
 	if k == 0 && isDefinition(words) {
 		k = kindDefine
+	}
+	if k == 0 && len(words) > 1 {
+		// A question typed as a noun phrase says its kind at either end:
+		// "talks start date", "photographer name", "city of the summit".
+		for _, w := range []string{words[len(words)-1], words[0]} {
+			if kn, ok := phraseNouns[w]; ok {
+				k = kn
+				use(w)
+				break
+			}
+		}
 	}
 	if n := len(words); n > 2 && words[n-1] == "for" && words[n-2] != "stand" && (words[0] == "what" || words[0] == "whats") {
 		k |= kindReason // "what was the summit convened for"

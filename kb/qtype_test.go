@@ -21,6 +21,9 @@ func TestQuestionKind(t *testing.T) {
 		{"what does osce stand for", kindName, nil},
 		{"what was the summit convened for", kindReason, nil},
 		{"is russia going to invade", 0, nil},
+		{"talks start date", kindDate, []string{"date"}},
+		{"photographer name", kindPerson | kindName, []string{"name"}},
+		{"contents of the draft treaties", kindDefine, []string{"contents"}},
 	} {
 		got, used := questionKind(splitWords(c.q))
 		var u []string
