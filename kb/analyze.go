@@ -184,39 +184,39 @@ func stem(w string) string {
 // that never mentions it cannot answer it.
 func sourceNames(v *vocab, sources []Source) map[string]bool {
 	names := map[string]bool{}
+	seen := map[string]bool{} // words already analysed
 	for _, s := range sources {
-		for _, line := range strings.Split(s.Text, "\n") {
-			lineNames(v, line, names)
+		for line := range strings.Lines(s.Text) {
+			lineNames(v, line, names, seen)
 		}
 	}
 	return names
 }
 
-func lineNames(v *vocab, line string, names map[string]bool) {
-	fields := strings.Fields(line)
-	upper := 0
-	for _, f := range fields {
+func lineNames(v *vocab, line string, names, seen map[string]bool) {
+	words, upper := 0, 0
+	for f := range strings.FieldsSeq(line) {
+		words++
 		if r, _ := utf8.DecodeRuneInString(f); unicode.IsUpper(r) {
 			upper++
 		}
 	}
-	if upper*10 >= len(fields)*6 {
-		return // a headline or a caption's credit: every word capitalised
+	if upper == 0 || upper*10 >= words*6 {
+		return // no name, or a headline or a caption's credit: every word capitalised
 	}
-	{
-		start := true
-		for _, f := range fields {
-			r, _ := utf8.DecodeRuneInString(f)
-			if !start && unicode.IsUpper(r) {
-				for _, w := range splitWords(f) {
-					if !stopWords[w] && !allDigits(w) {
-						names[v.canonical(w)] = true
-					}
+	start := true
+	for f := range strings.FieldsSeq(line) {
+		r, _ := utf8.DecodeRuneInString(f)
+		if !start && unicode.IsUpper(r) && !seen[f] {
+			seen[f] = true
+			for _, w := range splitWords(f) {
+				if !stopWords[w] && !allDigits(w) {
+					names[v.canonical(w)] = true
 				}
 			}
-			last, _ := utf8.DecodeLastRuneInString(f)
-			start = last == '.' || last == '?' || last == '!' || last == ':' || last == '"'
 		}
+		last, _ := utf8.DecodeLastRuneInString(f)
+		start = last == '.' || last == '?' || last == '!' || last == ':' || last == '"'
 	}
 }
 

@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"sort"
@@ -56,13 +57,14 @@ const minSuggestion = 0.08
 const maxQueryTerms = 64
 
 // scored is one entry's score for a question. base is before the penalties
-// for a different actor and for uncovered asking words.
+// for a different actor and for uncovered asking words and names. It is kept
+// small: the ranking moves and sorts it.
 type scored struct {
 	entry int32
 	score float64
 	base  float64
-	clash string   // the question's actor phrase the entry does not cover
-	miss  []string // asking words of the question the entry does not cover
+	clash bool // the question names an actor the entry does not (otherActor)
+	miss  bool // the entry does not say an asking word or name of the question (missingAsks)
 }
 
 // query is an analysed question.
@@ -142,10 +144,19 @@ func (ix *Index) confident(ranked []scored) bool {
 // but names another actor or misses an asking word, or the question minus
 // its unknown and asking words is answered confidently.
 func (ix *Index) partial(res *Result, qu query, ranked []scored) {
-	byBase := slices.Clone(ranked)
-	sort.SliceStable(byBase, func(a, b int) bool { return byBase[a].base > byBase[b].base })
-	if top := byBase[0]; top.base >= ix.opts.Threshold && (top.clash != "" || len(top.miss) > 0) {
-		res.Related, res.Reason = &ix.slots[top.entry], reason(top)
+	top := ranked[0]
+	for _, r := range ranked[1:] {
+		if r.base > top.base {
+			top = r
+		}
+	}
+	if top.base >= ix.opts.Threshold && (top.clash || top.miss) {
+		res.Related = &ix.slots[top.entry]
+		if clash := ix.otherActor(top.entry, qu); clash != "" {
+			res.Reason = "The article doesn't say that: it has nothing on “" + clash + "”."
+		} else {
+			res.Reason = missingReason(ix.missingAsks(top.entry, qu.terms))
+		}
 		return
 	}
 	var kept []queryTerm
@@ -170,20 +181,17 @@ func (ix *Index) partial(res *Result, qu query, ranked []scored) {
 	sub := qu
 	sub.terms = kept
 	r := ix.rank(sub, 2)
-	if len(r) == 0 || !ix.confident(r) || r[0].clash != "" || r[0].score < ix.opts.Threshold+ix.tune.partialLift {
+	if len(r) == 0 || !ix.confident(r) || r[0].clash || r[0].score < ix.opts.Threshold+ix.tune.partialLift {
 		return
 	}
-	r[0].miss = dropped
-	res.Related, res.Reason = &ix.slots[r[0].entry], reason(r[0])
+	res.Related, res.Reason = &ix.slots[r[0].entry], missingReason(dropped)
 }
 
-// reason says in one sentence what the source does not say.
-func reason(s scored) string {
-	if s.clash != "" {
-		return "The article doesn't say that: it has nothing on “" + s.clash + "”."
-	}
-	quoted := make([]string, len(s.miss))
-	for i, w := range s.miss {
+// missingReason says in one sentence that the source does not answer the
+// question's words miss.
+func missingReason(miss []string) string {
+	quoted := make([]string, len(miss))
+	for i, w := range miss {
 		quoted[i] = "“" + w + "”"
 	}
 	list := strings.Join(quoted, ", ")
@@ -384,14 +392,14 @@ func (ix *Index) rank(qu query, k int) []scored {
 			s.score *= ix.tune.speaker
 		}
 		s.base = s.score
-		if s.clash = ix.otherActor(s.entry, qu); s.clash != "" {
+		if s.clash = ix.otherActor(s.entry, qu) != ""; s.clash {
 			s.score *= ix.tune.role
 		}
-		if s.miss = ix.missingAsks(s.entry, qt); len(s.miss) > 0 {
+		if s.miss = ix.missesAsk(s.entry, qt); s.miss {
 			s.score *= ix.tune.ask
 		}
 	}
-	sort.SliceStable(top, func(a, b int) bool { return top[a].score > top[b].score })
+	slices.SortStableFunc(top, func(a, b scored) int { return cmp.Compare(b.score, a.score) })
 	if len(top) > k {
 		top = top[:k]
 	}
@@ -469,6 +477,27 @@ func (ix *Index) attributedTo(e int32, speakers []int32) bool {
 	for _, s := range speakers {
 		if _, ok := slices.BinarySearch(ix.facts[e].by, s); ok {
 			return true
+		}
+	}
+	return false
+}
+
+// missesAsk reports whether missingAsks would return anything, without
+// building the list.
+func (ix *Index) missesAsk(e int32, qt []queryTerm) bool {
+	for _, q := range qt {
+		switch {
+		case q.id >= 0 && ix.isName[q.id]:
+			if _, ok := ix.entryWeight(e, q.id); !ok {
+				return true
+			}
+		case !q.ask:
+		case q.id < 0:
+			return true
+		default:
+			if _, ok := slices.BinarySearch(ix.facts[e].says, q.id); !ok {
+				return true
+			}
 		}
 	}
 	return false

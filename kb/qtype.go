@@ -42,13 +42,34 @@ func entryKinds(e *Entry) kindSet {
 	if len(e.Answers) > 0 {
 		return kindsOf(e.Answers)
 	}
-	k, _ := questionKind(splitWords(e.Question))
-	for _, a := range e.Aliases {
-		ak, _ := questionKind(splitWords(a))
-		k |= ak
+	var k kindSet
+	for i := -1; i < len(e.Aliases); i++ {
+		p := e.Question
+		if i >= 0 {
+			p = e.Aliases[i]
+		}
+		if mayAskKind(p) {
+			pk, _ := questionKind(splitWords(p))
+			k |= pk
+		}
 	}
 	return k
 }
+
+// mayAskKind is a cheap test that a phrasing can ask for a kind of answer:
+// it starts with a question word or a kind noun, or ends with one.
+func mayAskKind(p string) bool {
+	first, _, _ := strings.Cut(strings.TrimSpace(p), " ")
+	last := p[strings.LastIndexByte(p, ' ')+1:]
+	first = strings.ToLower(strings.Trim(first, "?!.,'’"))
+	last = strings.ToLower(strings.Trim(last, "?!.,'’"))
+	_, firstNoun := phraseNouns[first]
+	_, lastNoun := phraseNouns[last]
+	return kindStarts[first] || firstNoun || lastNoun || last == "for" || strings.Contains(p, "acronym")
+}
+
+// kindStarts begin a question that may ask for a kind of answer.
+var kindStarts = setOf(`who whom whose when where why how what whats which`)
 
 // wantNouns are the nouns that, after "which" or "what", say what kind of
 // answer a question wants ("which city", "what day"). They are general
