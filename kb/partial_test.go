@@ -75,3 +75,25 @@ func TestIndex_QuestionKinds(t *testing.T) {
 		}
 	}
 }
+
+// TestIndex_IssueExamples checks the answerable questions issue 7 found
+// declined.
+func TestIndex_IssueExamples(t *testing.T) {
+	ix := defaultIndex(t)
+	for _, c := range []struct{ question, want string }{
+		{"Which political party is behind the GUARD Act?", "guard-act-sponsors"},
+		{"Which city hosts the talks?", "talks-location"},
+		{"Which publication said the 2016 meddling hurt talks?", "time-report"},
+		{"name of the kremlin's spokesman", "who-is-peskov"},
+		{"What condition did Sherman put on the talks?", "sherman-deescalation-condition"},
+		{"which newspaper reported the GUARD act", "guard-act-hill"},
+	} {
+		res, err := ix.Ask(c.question)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Answered || res.Entry.ID != c.want {
+			t.Errorf("%q: answered %v (%v), want %s", c.question, res.Answered, res.Entry, c.want)
+		}
+	}
+}
