@@ -212,7 +212,7 @@ func TestIndex_EvalBlind(t *testing.T) {
 		{"blind1.tsv", 60, 40, 0.91, 0.96, 0.029},
 		// late.tsv: written after the fact-level work by its implementer (not
 		// blind); first run 79.7% / 83.3% / 9.0% wrong, BM25 59.3% / 60.0% / 14.6%.
-		{"late.tsv", 55, 30, 0.86, 0.90, 0.057},
+		{"late.tsv", 55, 30, 0.86, 0.93, 0.045},
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			set := loadBlind(t, c.file)

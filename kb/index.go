@@ -67,7 +67,7 @@ type tuning struct {
 	partialLift float64
 }
 
-var defaultTuning = tuning{smooth: 1, unknown: 1.3, phrase: 0.7, power: 1.5, clash: 0.5, both: 0.5, kind: 0.35, yesno: 0.85, speaker: 0.5, specific: 2.6, role: 0.3, ask: 0.35, partialLift: 0.1}
+var defaultTuning = tuning{smooth: 1, unknown: 1.3, phrase: 0.7, power: 1.5, clash: 0.5, both: 0.5, kind: 0.35, yesno: 0.85, speaker: 0.35, specific: 2.6, role: 0.3, ask: 0.35, partialLift: 0.1}
 
 type posting struct {
 	entry  int32

@@ -123,8 +123,8 @@ after afterwards next later again future end ended ending decide decided decisio
 
 // speechWords ask what someone says: "What does the Kremlin say about…"
 // prefers an entry whose claim the Kremlin made.
-var speechWords = setOf(`say says said claim claims claimed think thinks call calls called react reacted reaction
-respond responded response deny denies denied warn warns warned`)
+var speechWords = setOf(`say says said think thinks react reacted respond responded deny denies denied
+warn warns warned tell tells told`)
 
 // happenWords ask for an event only in a question that asks for no
 // particular kind of answer and names no year: "What happened at the

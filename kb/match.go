@@ -259,13 +259,24 @@ func (ix *Index) analyzeQuery(q string) query {
 		seen[id] = true
 		qu.terms = append(qu.terms, queryTerm{id: id, weight: ix.idf[id], conf: conf, ask: ask, surface: t.surface})
 	}
-	if slices.ContainsFunc(words, func(w string) bool { return speechWords[w] }) {
+	if i := slices.IndexFunc(words, func(w string) bool { return speechWords[w] }); i >= 0 {
+		// The speaker is the word before the verb ("what does the Kremlin
+		// say", "Peskov says") or after "according to".
+		var who []string
+		if i > 0 {
+			who = append(who, words[i-1])
+		}
+		for j := 0; j+2 < len(words); j++ {
+			if words[j] == "according" && words[j+1] == "to" {
+				who = append(who, words[j+2])
+			}
+		}
 		for _, t := range qu.terms {
-			if t.id >= 0 && (ix.isActor[t.id] || ix.isName[t.id] || ix.isSpeaker[t.id]) {
+			if t.id >= 0 && slices.Contains(who, t.surface) && (ix.isActor[t.id] || ix.isName[t.id] || ix.isSpeaker[t.id]) {
 				qu.speakers = append(qu.speakers, t.id)
 			}
 		}
-		if len(qu.speakers) == 0 && qu.kind == 0 && words[0] == "what" {
+		if len(qu.speakers) == 0 && qu.kind == 0 && words[0] == "what" && !slices.Contains(words[i:], "about") {
 			qu.kind = kindDefine // "what do the draft treaties say" asks what they hold
 			qu.yesno = false
 		}

@@ -117,7 +117,11 @@ func questionKind(words []string) (kindSet, map[string]bool) {
 		}
 		switch w {
 		case "who", "whom", "whose":
-			k |= kindPerson | kindSource
+			if reportVerbs[next] {
+				k |= kindSource // "who reported that…" asks for the outlet
+			} else {
+				k |= kindPerson | kindSource
+			}
 		case "when":
 			k |= kindDate
 		case "where":
@@ -212,6 +216,9 @@ func isDefinition(words []string) bool {
 	}
 	return content >= 1 && content <= 3
 }
+
+// reportVerbs after "who" ask for the outlet that reported something.
+var reportVerbs = setOf(`reported reports report published publishes wrote writes`)
 
 // yesNoStarts begin a yes-or-no question.
 var yesNoStarts = setOf(`is are was were will would could can does do did has have had should`)
