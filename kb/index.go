@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -286,6 +287,13 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts
 	f.by = dedupe(addText(e.AttributedTo, weightSecondary))
 	slices.Sort(f.pairs)
 	f.pairs = slices.Compact(f.pairs)
+	if asOf, err := strconv.Atoi(strings.SplitN(e.AsOf, "-", 2)[0]); err == nil {
+		for _, id := range f.says {
+			if y, err := strconv.Atoi(ix.termName[id]); err == nil && y >= 1000 && y < asOf {
+				f.past = true
+			}
+		}
+	}
 	slices.Sort(f.says)
 	f.says = slices.Compact(f.says)
 	slices.Sort(a.touched)
@@ -304,6 +312,7 @@ type entryFacts struct {
 	says  []int32  // terms of its question and answer (not its aliases), sorted
 	by    []int32  // terms of its attribution (who made the claim), sorted
 	kinds kindSet  // the kinds of answer it gives (see entryKinds)
+	past  bool     // it dates what it says by a year before its as_of: history, not what is to come
 }
 
 func (ix *Index) termID(t string) int32 {

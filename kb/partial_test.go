@@ -34,6 +34,15 @@ func TestIndex_Partial(t *testing.T) {
 			}
 		})
 	}
+	t.Run("FutureIsNotHistory", func(t *testing.T) {
+		res, err := ix.Ask("when will russia invade ukraine")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Answered {
+			t.Fatalf("answered %q with %s: a date to come is not a date in the past", res.Question, res.Entry.ID)
+		}
+	})
 	t.Run("OffTopic", func(t *testing.T) {
 		for _, q := range []string{"What is the capital of France?", "who won the football", "How many Ukrainian refugees are there?"} {
 			res, err := ix.Ask(q)
@@ -61,6 +70,7 @@ func TestIndex_QuestionKinds(t *testing.T) {
 		{"which newspaper reported the guard act", "guard-act-hill"},
 		{"which political party is behind the guard act", "guard-act-sponsors"},
 		{"which city hosts the talks", "talks-location"},
+		{"when did putin attack georgia", "putin-georgia-ukraine-history"},
 	} {
 		res, err := ix.Ask(c.question)
 		if err != nil {
