@@ -72,7 +72,7 @@ type query struct {
 	terms    []queryTerm
 	kind     kindSet  // the kind of answer asked for; 0 when the question does not say
 	yesno    bool     // a yes-or-no question ("Is…", "Did…")
-	future   bool     // "when will…", "when is … going to…": a date still to come
+	future   bool     // "will…?", "when will…", "when is … going to…": what is still to come
 	speakers []int32  // actors and names of a question that asks what someone says
 	pairs    []uint64 // actor-noun pairs (see actorPairs)
 	pairText map[uint64]string
@@ -208,7 +208,8 @@ func (ix *Index) analyzeQuery(q string) query {
 	words := splitWords(q)
 	kind, used := questionKind(words)
 	qu := query{kind: kind, yesno: kind == 0 && len(words) > 0 && yesNoStarts[words[0]]}
-	qu.future = slices.Contains(words, "when") && (slices.Contains(words, "will") || slices.Contains(words, "going"))
+	qu.future = len(words) > 0 && words[0] == "will" ||
+		slices.Contains(words, "when") && (slices.Contains(words, "will") || slices.Contains(words, "going"))
 	hasYear := false // "what happened in 2008" asks what the entry for 2008 says
 	for i, w := range words {
 		hasYear = hasYear || allDigits(w)
@@ -399,7 +400,7 @@ func (ix *Index) rank(qu query, k int) []scored {
 		case qu.kind != 0 && ek != 0 && ek&qu.kind == 0:
 			s.score *= ix.tune.kind
 		case qu.future && ix.facts[s.entry].past:
-			s.score *= ix.tune.kind // "when will Russia invade" is not answered by 2014
+			s.score *= ix.tune.kind // "when will Russia invade", "will Russia attack" are not answered by 2014
 		case qu.yesno && ek&^kindOther != 0 && ek&kindReason == 0:
 			s.score *= ix.tune.yesno // a yes-or-no question is not asking for a name or a date
 		}

@@ -77,9 +77,9 @@ var kindStarts = setOf(`who whom whose when where why how what whats which`)
 var wantNouns = map[string]kindSet{
 	"day": kindDate, "date": kindDate, "time": kindDate, "month": kindDate, "year": kindDate, "week": kindDate,
 	"city": kindPlace, "place": kindPlace, "location": kindPlace, "building": kindPlace,
-	"capital": kindPlace, "town": kindPlace, "country": kindPlace | kindPerson, "countries": kindPlace | kindPerson,
+	"capital": kindPlace, "town": kindPlace, "country": kindPlace, "countries": kindPlace, "nation": kindPlace, "nations": kindPlace,
 	"outlet": kindSource, "outlets": kindSource, "newspaper": kindSource, "paper": kindSource, "publication": kindSource,
-	"agency": kindSource | kindPerson, "media": kindSource, "site": kindSource, "website": kindSource, "magazine": kindSource,
+	"agency": kindSource, "media": kindSource, "site": kindSource, "website": kindSource, "magazine": kindSource,
 	"party": kindPerson, "group": kindPerson, "person": kindPerson, "people": kindPerson, "official": kindPerson,
 	"officials": kindPerson, "politician": kindPerson, "lawmakers": kindPerson, "organisation": kindPerson, "organization": kindPerson,
 	"reason": kindReason, "number": kindNumber, "bill": kindName, "legislation": kindName, "acronym": kindName,
