@@ -202,10 +202,46 @@ func missingReason(miss []string) string {
 	return "The article doesn't say that: nothing in it answers " + list + " here."
 }
 
+// chatSpellings are the chat spellings of question words, which are too
+// short for the typo corrector: "wen do the talks start".
+var chatSpellings = map[string]string{
+	"wen": "when", "whn": "when", "wat": "what", "wut": "what", "wht": "what", "wher": "where", "whr": "where",
+	"hw": "how", "y": "why", "abt": "about", "bc": "because",
+}
+
+// swappable are the three-letter function words whose swapped-letter typos
+// ("teh", "hte", "nad") are respelled; only these, so that "won" is not
+// read as "own".
+var swappable = setOf(`the and for are how who why was has did its can you not`)
+
+// respell replaces chat spellings and three-letter swaps of common function
+// words in words, reporting whether it changed any.
+func respell(words []string) bool {
+	changed := false
+	for i, w := range words {
+		if c, ok := chatSpellings[w]; ok {
+			words[i], changed = c, true
+			continue
+		}
+		if len(w) == 3 && !stopWords[w] && !swappable[w] {
+			for _, sw := range []string{w[1:2] + w[0:1] + w[2:], w[0:1] + w[2:3] + w[1:2]} {
+				if swappable[sw] {
+					words[i], changed = sw, true
+					break
+				}
+			}
+		}
+	}
+	return changed
+}
+
 // analyzeQuery analyses a question into weighted terms (correcting typos),
 // the kind of answer it asks for and the actors it names.
 func (ix *Index) analyzeQuery(q string) query {
 	words := splitWords(q)
+	if respelled := respell(words); respelled {
+		q = strings.Join(words, " ")
+	}
 	kind, used := questionKind(words)
 	qu := query{kind: kind, yesno: kind == 0 && len(words) > 0 && yesNoStarts[words[0]]}
 	qu.future = len(words) > 0 && words[0] == "will" ||

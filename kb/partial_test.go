@@ -107,3 +107,26 @@ func TestIndex_IssueExamples(t *testing.T) {
 		}
 	}
 }
+
+// TestIndex_ChatSpellings checks typos too short for the corrector and
+// questions typed as noun phrases.
+func TestIndex_ChatSpellings(t *testing.T) {
+	ix := defaultIndex(t)
+	for _, c := range []struct{ question, want string }{
+		{"wen do the tlaks start", "talks-start"},
+		{"who took teh photo", "photo-credit"},
+		{"whats the osce sumit date", "osce-summit"},
+		{"hte hill guard act", "guard-act-hill"},
+	} {
+		res, err := ix.Ask(c.question)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Answered || res.Entry.ID != c.want {
+			t.Errorf("%q: answered %v (%v), want %s", c.question, res.Answered, res.Entry, c.want)
+		}
+	}
+	if res, _ := ix.Ask("who won the negotiations"); res.Answered {
+		t.Errorf("\"won\" read as a typo: answered with %s", res.Entry.ID)
+	}
+}

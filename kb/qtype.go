@@ -157,9 +157,6 @@ func questionKind(words []string) (kindSet, map[string]bool) {
 			}
 		}
 	}
-	if k == 0 && isDefinition(words) {
-		k = kindDefine
-	}
 	if k == 0 && len(words) > 1 {
 		// A question typed as a noun phrase says its kind at either end:
 		// "talks start date", "photographer name", "city of the summit".
@@ -170,6 +167,9 @@ func questionKind(words []string) (kindSet, map[string]bool) {
 				break
 			}
 		}
+	}
+	if k == 0 && isDefinition(words) {
+		k = kindDefine
 	}
 	if n := len(words); n > 2 && words[n-1] == "for" && words[n-2] != "stand" && (words[0] == "what" || words[0] == "whats") {
 		k |= kindReason // "what was the summit convened for"
