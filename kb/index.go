@@ -289,8 +289,10 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts
 	f.pairs = slices.Compact(f.pairs)
 	if asOf, err := strconv.Atoi(strings.SplitN(e.AsOf, "-", 2)[0]); err == nil {
 		for _, id := range f.says {
-			if y, err := strconv.Atoi(ix.termName[id]); err == nil && y >= 1000 && y < asOf {
-				f.past = true
+			if t := ix.termName[id]; len(t) == 4 && allDigits(t) {
+				if y, _ := strconv.Atoi(t); y >= 1000 && y < asOf {
+					f.past = true
+				}
 			}
 		}
 	}
