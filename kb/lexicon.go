@@ -56,7 +56,7 @@ var generalGroups = map[string][]string{
 	"who":            {"who", "role", "job", "title", "post", "position"},
 	"start":          {"start", "starts", "started", "starting", "begin", "begins", "began", "beginning", "commence", "commences", "kick", "launch", "launches", "launched"},
 	"biggest":        {"biggest", "largest", "greatest", "big", "large", "huge", "massive"},
-	"goal":           {"goal", "goals", "aim", "aims", "aimed", "purpose", "objective", "objectives", "want", "wants", "wanted", "intent", "intention", "intentions", "point", "target", "targets", "targeting", "targeted", "achieve", "achieved"},
+	"goal":           {"goal", "goals", "aim", "aims", "aimed", "purpose", "objective", "objectives", "want", "wants", "wanted", "intent", "intention", "intentions", "point", "target", "targets", "targeting", "targeted", "achieve", "achieved", "hope", "hopes", "hoping"},
 	"history":        {"history", "historical", "past"},
 	"relation":       {"relation", "relations", "relationship", "ties"},
 	"risk":           {"risk", "risks", "likely", "likelihood", "probable", "probably", "chance", "chances", "possibility", "possible", "concern", "concerns", "concerned", "fear", "fears", "feared", "worry", "worries", "worried", "afraid"},
@@ -86,6 +86,7 @@ var generalPhrases = map[string]string{
 	"how many":   "howmany",
 	"how much":   "howmany",
 	"how big":    "howmany",
+	"how often":  "howmany",
 	"pull out":   "withdraw",
 	"break down": "stifle",
 	"kick off":   "start",
@@ -102,7 +103,7 @@ tell know please say said says saying explain describe mean means give get got l
 exactly actually really currently now right just also still ever yet
 anything something everything thing things stuff bit some any all each every both either neither only own same
 very more most lot lots such other another further once latest recent recently update updates news
-pls plz u ur itself himself herself themselves yourself think thinks thought supposed expected meant going gonna wanna like many so make makes making made seem seems go goes went come comes came
+pls plz u ur heard hear like true guess wonder wondering curious person guy itself himself herself themselves yourself think thinks thought supposed expected meant going gonna wanna like many so make makes making made seem seems go goes went come comes came
 look looks see use used uses using try tries trying tried people anyone someone everyone way yes no not nope hey hi hello thanks thank ok okay bot crisisbot side sides roughly approximately approx toward towards call called calls
 s t re ve ll d m`)
 
