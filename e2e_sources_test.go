@@ -1,13 +1,13 @@
 package main
 
 import (
-	"crisisbot/kb"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 
 	"crisisbot/internal/fakediscord"
+	"crisisbot/kb"
 )
 
 // kbGroupCommand is /kb GROUP SUB with options.
