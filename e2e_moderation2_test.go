@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -135,5 +136,67 @@ func TestE2E_ModeratorRoles(t *testing.T) {
 	data(t, h.interact(t, "slash_ask", both(asMember(guildA, modA, "32"), roleCmd("remove"))))
 	if body := h.interact(t, "slash_ask", both(withRole, edit)); body["type"] == float64(9) {
 		t.Fatal("the role still moderates after removal")
+	}
+}
+
+// TestE2E_LearningLoop: a member picks a suggestion after a decline; the
+// pair waits in /kb unanswered until a moderator adds it as a phrasing; then
+// that server answers the question directly, and no other server does.
+func TestE2E_LearningLoop(t *testing.T) {
+	t.Parallel()
+	h := startBot(t, newFake(t), nil)
+	const q = "the putin mouthpiece"
+	askIn := func(guild string) map[string]any {
+		return data(t, h.interact(t, "slash_ask", both(asMember(guild, "500000000000000099", "0"), setQuestion(q))))
+	}
+	declined := askIn(guildA)
+	if embedTitle(t, declined) != "I don't have a sourced answer for that" {
+		t.Fatalf("not declined: %v", declined)
+	}
+	var pick string
+	for _, id := range customIDs(declined) {
+		if strings.HasPrefix(id, "/pick/leaders/") {
+			pick = id
+		}
+	}
+	if pick == "" {
+		t.Fatalf("no pick button for the leaders entry in %v", customIDs(declined))
+	}
+	opened := data(t, h.interact(t, "button_open", both(asMember(guildA, "500000000000000099", "0"), func(m map[string]any) {
+		m["data"] = map[string]any{"custom_id": pick, "component_type": 2}
+	})))
+	if embedTitle(t, opened) == "" {
+		t.Fatalf("the pick did not show the entry: %v", opened)
+	}
+	mod := asMember(guildA, modA, "32")
+	var list map[string]any
+	if !eventually(func() bool {
+		list = data(t, h.interact(t, "slash_ask", both(mod, kbCommand("unanswered"))))
+		raw, _ := json.Marshal(list)
+		return strings.Contains(string(raw), "“"+q+"” → `leaders`")
+	}) {
+		raw, _ := json.Marshal(list)
+		t.Fatalf("the pick is not offered: %s", raw)
+	}
+	var add string
+	for _, id := range customIDs(list) {
+		if strings.HasPrefix(id, "/kbphr/leaders/") {
+			add = id
+		}
+	}
+	if strings.Contains(fmt.Sprint(askIn(guildA)), "Claim by") {
+		t.Fatal("learned before the moderator chose to")
+	}
+	added := data(t, h.interact(t, "button_open", both(mod, func(m map[string]any) {
+		m["data"] = map[string]any{"custom_id": add, "component_type": 2}
+	})))
+	if !strings.Contains(content(added), "as a phrasing of `leaders`") {
+		t.Fatalf("add phrasing: %v", added)
+	}
+	if got := askIn(guildA); !strings.Contains(fmt.Sprint(got), "entry leaders") {
+		t.Fatalf("server A does not answer the learned phrasing: %v", got)
+	}
+	if got := askIn(guildB); embedTitle(t, got) != "I don't have a sourced answer for that" {
+		t.Fatalf("server B learned it too: %v", got)
 	}
 }

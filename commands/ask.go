@@ -115,9 +115,17 @@ func (s *Service) answer(req *bot.Request, text string) (answered, error) {
 	}
 	if !res.Answered {
 		s.log.Info("declined a question", "confidence", res.Confidence)
-		return answered{Reply: declineReply(res.Question, res.Suggestions)}, nil
+		rep := declineReply(res.Question, res.Suggestions)
+		if s.records != nil {
+			withQuestionRef(rep, s.asked.remember(scope(req), strings.TrimSpace(q)))
+		}
+		return answered{Reply: rep}, nil
 	}
-	return answered{Reply: answerReply(ix.KB(), res.Entry, res.Question), entryID: res.Entry.ID}, nil
+	rep := answerReply(ix.KB(), res.Entry, res.Question)
+	if s.records != nil {
+		withQuestionRef(rep, s.asked.remember(scope(req), strings.TrimSpace(q)))
+	}
+	return answered{Reply: rep, entryID: res.Entry.ID}, nil
 }
 
 // withRepeat turns a repeat of the same entry in the same channel, within the

@@ -51,6 +51,7 @@ type memRecords struct {
 	mu    sync.Mutex
 	votes map[[2]string]bool // (user, entry) -> up
 	asked []string
+	picks [][2]string // (question, entry)
 }
 
 func (m *memRecords) RecordQuestion(_ context.Context, scope, question, entryID string) error {
@@ -67,6 +68,13 @@ func (m *memRecords) Vote(_ context.Context, scope, entryID, user string, up boo
 		m.votes = map[[2]string]bool{}
 	}
 	m.votes[[2]string{user, entryID}] = up
+	return nil
+}
+
+func (m *memRecords) RecordPick(_ context.Context, scope, question, entryID string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.picks = append(m.picks, [2]string{question, entryID})
 	return nil
 }
 

@@ -14,6 +14,8 @@ func (s *Service) entryRoutes(r *bot.Router) {
 	r.Component("/open/{entry}", s.handleOpen, bot.Private)
 	r.Component("/related/{entry}", s.handleRelated, bot.Private)
 	r.Component("/fb/{entry}/{vote}", s.handleFeedback, bot.Private)
+	r.Component("/fb/{entry}/{vote}/{ref}", s.handleFeedback, bot.Private)
+	r.Component("/pick/{entry}/{ref}", s.handlePick, bot.Private)
 }
 
 func (s *Service) entry(req *bot.Request, id string) (*kb.Index, *kb.Entry, error) {
@@ -72,6 +74,9 @@ func (s *Service) handleFeedback(ctx context.Context, req *bot.Request) (*bot.Re
 		if err := s.records.Vote(ctx, scope(req), e.ID, req.UserID, vote == "up"); err != nil {
 			return nil, err
 		}
+	}
+	if vote == "up" && req.Params["ref"] != "" {
+		s.notePick(ctx, req, e.ID)
 	}
 	msg := "Thanks, noted as helpful."
 	if vote == "down" {

@@ -33,6 +33,7 @@ type Options struct {
 type Records interface {
 	RecordQuestion(ctx context.Context, scope, question, entryID string) error
 	Vote(ctx context.Context, scope, entryID, user string, up bool) error
+	RecordPick(ctx context.Context, scope, question, entryID string) error
 }
 
 // Indexes gives the index that answers in a scope: a server id, or
@@ -68,6 +69,7 @@ type Service struct {
 	recent    *recent
 	records   Records
 	questions *questionLog // nil without Records
+	asked     *askedRefs   // recent questions, for the picks their buttons record
 	mod       *Moderation
 	corr      *Corrections // nil without corrections
 }
@@ -94,6 +96,7 @@ func NewService(indexes Indexes, opts Options) *Service {
 		limiter: newLimiter(opts.RateQuestions, opts.RateWindow, opts.Now),
 		recent:  newRecent(opts.RepeatWindow, opts.Now),
 		records: opts.Records,
+		asked:   newAskedRefs(10_000, 24*time.Hour, opts.Now),
 		mod:     opts.Moderation,
 		corr:    opts.Corrections,
 	}
