@@ -42,7 +42,8 @@ func TestE2E_Ask(t *testing.T) {
 			t.Fatal("no suggestion buttons")
 		}
 		for _, id := range customIDs(d) {
-			if !strings.HasPrefix(id, "/open/") {
+			// A suggestion opens its entry and records the pick (/pick/ENTRY/QUESTION-REF).
+			if !strings.HasPrefix(id, "/pick/") || len(strings.Split(id, "/")) != 4 {
 				t.Errorf("suggestion button %q", id)
 			}
 		}
