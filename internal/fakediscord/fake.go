@@ -7,6 +7,7 @@
 package fakediscord
 
 import (
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -65,6 +66,10 @@ type Server struct {
 	// DisallowedIntents makes IDENTIFY with any of these intents fail with
 	// close code 4014, as for a privileged intent not enabled in the portal.
 	DisallowedIntents int64
+	// Sharding: see shards.go. Set before the bot connects.
+	ShardCount     int           // GET /gateway/bot "shards"; default 1
+	MaxConcurrency int           // session_start_limit.max_concurrency; default 1
+	IdentifyWindow time.Duration // enforce MaxConcurrency per window; 0 = not enforced
 
 	srv         *httptest.Server
 	cdn         *httptest.Server
@@ -78,20 +83,28 @@ type Server struct {
 	delays      map[string]time.Duration
 	commands    map[string]json.RawMessage // scope -> registered commands
 	attachments map[string][]byte          // path -> file, the fake CDN
-	conn        *gwConn
+	open        map[*gwConn]bool           // every gateway connection
+	conns       map[int]*gwConn            // shard -> its session's connection
+	sessions    map[string][2]int
+	identified  map[int]time.Time // rate-limit key -> last IDENTIFY
+	keys        *ed25519.PrivateKey
 	seq         atomic.Int64
 	msgID       atomic.Int64
 	inflight    atomic.Int64
 	identifies  atomic.Int64
 	lastIntents atomic.Int64
 	resumes     atomic.Int64
+	refused     atomic.Int64
+	badShards   atomic.Int64
 }
 
 // New starts a fake that accepts token.
 func New(tb testing.TB, token string) *Server {
 	tb.Helper()
 	s := &Server{Token: token, changed: make(chan struct{}), limits: map[string][]float64{},
-		delays: map[string]time.Duration{}, commands: map[string]json.RawMessage{}, attachments: map[string][]byte{}}
+		delays: map[string]time.Duration{}, commands: map[string]json.RawMessage{}, attachments: map[string][]byte{},
+		open: map[*gwConn]bool{}, conns: map[int]*gwConn{}, sessions: map[string][2]int{}, identified: map[int]time.Time{}}
+	s.keys = newKeys(tb)
 	s.msgID.Store(1_000_000_000_000_000)
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
@@ -104,9 +117,12 @@ func New(tb testing.TB, token string) *Server {
 // Close stops the fake.
 func (s *Server) Close() {
 	s.mu.Lock()
-	c := s.conn
+	var open []*gwConn
+	for c := range s.open {
+		open = append(open, c)
+	}
 	s.mu.Unlock()
-	if c != nil {
+	for _, c := range open {
 		c.ws.Close()
 	}
 	s.srv.CloseClientConnections()
@@ -280,8 +296,10 @@ func (s *Server) route(r *Request) (int, []byte) {
 	switch {
 	case r.Method == "GET" && path == "/gateway":
 		return 200, jsonBytes(map[string]string{"url": "ws" + strings.TrimPrefix(s.URL, "http")})
+	case r.Method == "GET" && path == "/gateway/bot":
+		return 200, s.gatewayBot()
 	case r.Method == "GET" && path == "/oauth2/applications/@me":
-		return 200, jsonBytes(map[string]any{"id": AppID, "name": "CrisisBot", "description": "", "bot_public": true, "flags": 0})
+		return 200, jsonBytes(map[string]any{"id": AppID, "name": "CrisisBot", "description": "", "bot_public": true, "flags": 0, "verify_key": s.PublicKeyHex()})
 	case r.Method == "GET" && path == "/users/@me":
 		return 200, jsonBytes(map[string]any{"id": BotUserID, "username": "CrisisBot", "bot": true})
 	case seg[0] == "applications" && seg[len(seg)-1] == "commands":
@@ -376,15 +394,12 @@ func (s *Server) serveCDN(w http.ResponseWriter, r *http.Request) {
 	w.Write(f)
 }
 
-// WaitConnected waits until a gateway session is ready.
+// WaitConnected waits until a gateway session (of any shard) is ready.
 func (s *Server) WaitConnected(tb testing.TB, timeout time.Duration) {
 	tb.Helper()
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
-		s.mu.Lock()
-		c := s.conn
-		s.mu.Unlock()
-		if c != nil && c.ready.Load() {
+		if len(s.ReadyShards()) > 0 {
 			return
 		}
 		time.Sleep(5 * time.Millisecond)
