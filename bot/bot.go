@@ -174,7 +174,7 @@ func (b *Bot) onReady(_ *discordgo.Session, r *discordgo.Ready) {
 	if r.User != nil {
 		user = r.User.Username
 	}
-	b.log.Info("connected to Discord", "user", user, "guilds", len(r.Guilds), "shard", b.opts.ShardID, "shards", max(b.opts.ShardCount, 1))
+	b.log.Info("connected to Discord", "user", user, "guilds", len(r.Guilds))
 	b.ready.Do(func() { close(b.Ready) })
 }
 

@@ -142,7 +142,8 @@ func (s *Server) RateLimit(pathPart string, retryAfter ...float64) {
 	s.mu.Unlock()
 }
 
-// Delay makes requests whose path contains pathPart wait d before answering.
+// Delay makes requests whose path contains pathPart wait d before answering
+// (on the CDN too).
 func (s *Server) Delay(pathPart string, d time.Duration) {
 	s.mu.Lock()
 	s.delays[pathPart] = d
@@ -378,7 +379,16 @@ func (s *Server) serveCDN(w http.ResponseWriter, r *http.Request) {
 	req := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Auth: r.Header.Get("Authorization")}
 	s.mu.Lock()
 	f, ok := s.attachments[r.URL.Path]
+	var delay time.Duration
+	for part, d := range s.delays {
+		if strings.Contains(r.URL.Path, part) {
+			delay = d
+		}
+	}
 	s.mu.Unlock()
+	if delay > 0 {
+		time.Sleep(delay)
+	}
 	req.Status = http.StatusOK
 	if !ok || r.Method != http.MethodGet {
 		req.Status = http.StatusNotFound
