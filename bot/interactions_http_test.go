@@ -205,8 +205,8 @@ func TestInteractionServer_ShedsPastCapacity(t *testing.T) {
 	<-entered
 	// Both slots are taken: the third is refused at once, body unread.
 	code, _ := f.post(t, f.signer.request(f.srv.URL, slashBody("12", "ask"), time.Now()))
-	if code != http.StatusServiceUnavailable {
-		t.Fatalf("third request: %d", code)
+	if code != http.StatusServiceUnavailable || f.is.Shed() != 1 {
+		t.Fatalf("third request: %d, %d shed", code, f.is.Shed())
 	}
 	close(release)
 	for range 2 {
