@@ -42,6 +42,7 @@ type Bot struct {
 	appID  atomic.Value // string
 	flight inflight
 	limit  *Limiter
+	up     atomic.Bool // READY or RESUMED seen, no disconnect since
 	ctx    context.Context
 	cancel context.CancelFunc
 
@@ -89,8 +90,14 @@ func New(opts Options, rest *REST, router *Router) (*Bot, error) {
 	s.AddHandler(b.onReady)
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(b.onMessage)
-	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { b.log.Warn("gateway disconnected") })
-	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { b.log.Info("gateway session resumed") })
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
+		b.up.Store(false)
+		b.log.Warn("gateway disconnected")
+	})
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) {
+		b.up.Store(true)
+		b.log.Info("gateway session resumed")
+	})
 	return b, nil
 }
 
@@ -174,6 +181,7 @@ func (b *Bot) onReady(_ *discordgo.Session, r *discordgo.Ready) {
 	if r.User != nil {
 		user = r.User.Username
 	}
+	b.up.Store(true)
 	b.log.Info("connected to Discord", "user", user, "guilds", len(r.Guilds))
 	b.ready.Do(func() { close(b.Ready) })
 }

@@ -234,6 +234,28 @@ func (s *Shards) Bots() []*Bot {
 	return slices.Clone(s.bots)
 }
 
+// ShardState is one shard's connection state, for health checks and
+// metrics.
+type ShardState struct {
+	ID int
+	// Ready: the session has had READY (or RESUMED) and no disconnect
+	// since. Gateway events arrive on discordgo's goroutines, so a state
+	// can lag an event by a moment.
+	Ready bool
+}
+
+// States returns the state of every shard this process runs, in order of
+// id (empty before Open; a shard not yet opened is missing). It never
+// blocks on the gateway. Safe for concurrent use.
+func (s *Shards) States() []ShardState {
+	bots := s.Bots()
+	out := make([]ShardState, len(bots))
+	for k, b := range bots {
+		out[k] = ShardState{ID: b.opts.ShardID, Ready: b.up.Load()}
+	}
+	return out
+}
+
 // Limiter is the bound all shards share.
 func (s *Shards) Limiter() *Limiter { return s.o.Bot.Limiter }
 

@@ -78,6 +78,29 @@ func TestShards_IdentifyBuckets(t *testing.T) {
 		if n := fake.IdentifyRefusals(); n != 0 {
 			t.Fatalf("%d IDENTIFYs over max_concurrency", n)
 		}
+		ready := func() []ShardState {
+			var out []ShardState
+			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+				if out = sh.States(); len(out) == 4 && out[0].Ready && out[1].Ready && out[2].Ready && out[3].Ready {
+					break
+				}
+			}
+			return out
+		}
+		if st := ready(); st[2] != (ShardState{ID: 2, Ready: true}) {
+			t.Fatalf("states %+v", st)
+		}
+		fake.DropShard(2)
+		for deadline := time.Now().Add(10 * time.Second); sh.States()[2].Ready && time.Now().Before(deadline); {
+			time.Sleep(5 * time.Millisecond)
+		}
+		if fake.Resumes() == 0 && sh.States()[2].Ready {
+			t.Fatal("a dropped shard still reads ready before resuming")
+		}
+		fake.WaitShards(t, 10*time.Second, 2)
+		if st := ready(); !st[2].Ready || fake.Resumes() != 1 {
+			t.Fatalf("shard 2 not resumed on its own: %+v, %d resumes", st, fake.Resumes())
+		}
 	})
 	t.Run("NoSuchShard", func(t *testing.T) {
 		t.Parallel()
