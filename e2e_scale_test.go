@@ -50,6 +50,10 @@ func TestE2E_ShardsInTwoProcesses(t *testing.T) {
 	if embedTitle(t, dm) == "" {
 		t.Fatalf("DM not answered: %v", dm)
 	}
+	// A mention in a server on shard 3: the second process's.
+	if mention := b.message(t, "message_mention", func(m map[string]any) { m["guild_id"] = guildOnShard(3, 4) }); embedTitle(t, mention) == "" {
+		t.Fatalf("mention not answered: %v", mention)
+	}
 	for _, c := range []struct {
 		h    *harness
 		mine []int
@@ -76,8 +80,8 @@ func TestE2E_ShardsInTwoProcesses(t *testing.T) {
 		t.Fatal("shard 0 stopped answering")
 	}
 	reqs := fake.Requests()
-	if n := countWhere(reqs, func(r fakediscord.Request) bool { return strings.HasSuffix(r.Path, "/messages") && r.Method == "POST" }); n != 1 {
-		t.Errorf("%d replies to one DM", n)
+	if n := countWhere(reqs, func(r fakediscord.Request) bool { return strings.HasSuffix(r.Path, "/messages") && r.Method == "POST" }); n != 2 {
+		t.Errorf("%d replies to one DM and one mention", n)
 	}
 	if n := countWhere(reqs, func(r fakediscord.Request) bool { return strings.HasSuffix(r.Path, "/callback") }); n != 5 {
 		t.Errorf("%d callbacks for 5 interactions", n)
