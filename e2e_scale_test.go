@@ -2,19 +2,23 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"crisisbot/bot"
 	"crisisbot/internal/fakediscord"
 )
 
@@ -236,4 +240,18 @@ func signWith(priv ed25519.PrivateKey, h http.Header, body []byte) {
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	h.Set("X-Signature-Timestamp", ts)
 	h.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(priv, append([]byte(ts), body...))))
+}
+
+// TestE2E_ShardingRequired: a close code that reconnecting cannot fix on a
+// shard (4011, too few shards for the bot's servers) stops the program with
+// exit status 2, as on an unsharded bot.
+func TestE2E_ShardingRequired(t *testing.T) {
+	t.Parallel()
+	fake := newFake(t)
+	fake.ShardCount, fake.MinShards = 2, 2
+	env := map[string]string{"DISCORD_TOKEN": "test-token", "DISCORD_API_BASE_URL": fake.URL, "KB_DB_PATH": filepath.Join(t.TempDir(), "kb.db"), "SHARD_COUNT": "1"}
+	err := run(context.Background(), nil, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, &syncBuffer{})
+	if !errors.Is(err, bot.ErrFatalGateway) || exitCode(err) != 2 || !strings.Contains(err.Error(), "sharding required") {
+		t.Fatalf("err = %v (exit %d), want sharding required, exit 2", err, exitCode(err))
+	}
 }

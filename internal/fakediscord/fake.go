@@ -70,6 +70,7 @@ type Server struct {
 	ShardCount     int           // GET /gateway/bot "shards"; default 1
 	MaxConcurrency int           // session_start_limit.max_concurrency; default 1
 	IdentifyWindow time.Duration // enforce MaxConcurrency per window; 0 = not enforced
+	MinShards      int           // IDENTIFY with fewer shards is closed with 4011 (sharding required)
 
 	srv         *httptest.Server
 	cdn         *httptest.Server

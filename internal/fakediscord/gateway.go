@@ -144,6 +144,10 @@ func (s *Server) identify(c *gwConn, raw json.RawMessage) bool {
 		c.close(4010, "Invalid shard.")
 		return false
 	}
+	if shard[1] < s.MinShards {
+		c.close(4011, "Sharding required.")
+		return false
+	}
 	if !s.identifySlot(shard[0], time.Now()) {
 		// Over max_concurrency in this window: Discord answers INVALID_SESSION;
 		// the fake then hangs up, so a client that re-identifies on the same
