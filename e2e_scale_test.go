@@ -255,3 +255,46 @@ func TestE2E_ShardingRequired(t *testing.T) {
 		t.Fatalf("err = %v (exit %d), want sharding required, exit 2", err, exitCode(err))
 	}
 }
+
+// TestE2E_InteractionsEndpointShutdown: stopping with an HTTP interaction
+// in flight lets it finish in order: its inline deferral is sent, its edit
+// goes out through REST before the program returns, and no new request is
+// taken.
+func TestE2E_InteractionsEndpointShutdown(t *testing.T) {
+	t.Parallel()
+	fake := newFake(t)
+	h := startBot(t, fake, map[string]string{"GATEWAY": "off", "INTERACTIONS_ADDR": "127.0.0.1:0"})
+	url := h.endpoint(t)
+	fake.Delay("/slow.json", 2500*time.Millisecond)
+	file, _ := json.Marshal(map[string]any{"entries": []any{}})
+	opt, resolved := attachmentOpt(fake, "slow.json", file)
+	m, id := h.fixture(t, "slash_ask", both(asMember(guildA, modA, "32"), kbCommand("import", opt), func(m map[string]any) {
+		m["data"].(map[string]any)["resolved"] = resolved
+	}))
+	body, _ := json.Marshal(m)
+	type answer struct {
+		code int
+		body []byte
+	}
+	got := make(chan answer, 1)
+	go func() {
+		code, out := post(t, url, body, func(hd http.Header, b []byte) { fake.Sign(hd, b, time.Now()) })
+		got <- answer{code, out}
+	}()
+	if !eventually(func() bool { return len(fake.CDNRequests()) > 0 }) {
+		t.Fatal("the slow handler never started")
+	}
+	if err := h.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	a := <-got
+	if inline(t, id, a.code, a.body)["type"] != float64(5) {
+		t.Fatalf("in-flight request: %d %s", a.code, a.body)
+	}
+	if n := countWhere(fake.Requests(), fakediscord.Path("PATCH", "/webhooks/"+fakediscord.AppID+"/tok-"+id+"/messages/@original")); n != 1 {
+		t.Fatalf("%d edits before the program returned; want the in-flight handler finished", n)
+	}
+	if _, err := (&http.Client{Timeout: time.Second}).Post(url, "application/json", bytes.NewReader(body)); err == nil {
+		t.Fatal("a request was taken after shutdown")
+	}
+}
