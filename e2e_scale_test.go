@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -190,6 +191,22 @@ func TestE2E_InteractionsEndpoint(t *testing.T) {
 		body := []byte(`{"type":2,"pad":"` + strings.Repeat("x", 300<<10) + `"}`)
 		if code, _ := post(t, url, body, sign); code != http.StatusRequestEntityTooLarge {
 			t.Fatalf("status %d, want 413", code)
+		}
+	})
+	t.Run("SlowClient", func(t *testing.T) {
+		// Headers never finished: the server hangs up (ReadHeaderTimeout)
+		// instead of keeping the connection and its goroutine.
+		conn, err := net.Dial("tcp", strings.TrimSuffix(strings.TrimPrefix(url, "http://"), "/interactions"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if _, err := conn.Write([]byte("POST /interactions HTTP/1.1\r\nHost: bot\r\nX-Signature-Timestamp: 1")); err != nil {
+			t.Fatal(err)
+		}
+		conn.SetReadDeadline(time.Now().Add(wait))
+		if _, err := io.ReadAll(conn); err != nil {
+			t.Fatalf("the connection was kept open: %v", err)
 		}
 	})
 	t.Run("SlowDeferredThenEdited", func(t *testing.T) {
