@@ -36,6 +36,15 @@ type Config struct {
 	Owners            []string      // OWNER_USER_IDS
 	MaxServerEntries  int           // KB_MAX_SERVER_ENTRIES: entries one server's layer may hold
 	QuestionRetention time.Duration // QUESTION_RETENTION: how long declined questions are kept
+	// CORRECTIONS_RETENTION: how long public answers are remembered for corrections
+	CorrectionsRetention time.Duration
+	CorrectionsDelay     time.Duration // CORRECTIONS_DELAY: quiet time after an entry's last change before correcting
+	MetricsAddr          string        // METRICS_ADDR: host:port for /metrics, /livez, /readyz; "" = off
+
+	// AskChannelsFromDiscord (ASK_CHANNELS_FROM_DISCORD=on) lets managers
+	// choose ask channels with /kb channels; like ASK_CHANNEL_IDS it needs
+	// the Message Content intent, enabled in the Developer Portal.
+	AskChannelsFromDiscord bool
 
 	// Running at scale (README "Running at scale").
 	ShardCount       int               // SHARD_COUNT: 0 means auto (Discord's recommendation)
@@ -103,6 +112,12 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		bad("LOG_FORMAT", "%q is not text or json", c.LogFormat)
 	}
 	c.AskChannelIDs = idList(get, bad, "ASK_CHANNEL_IDS", "channel")
+	switch v := strings.ToLower(get("ASK_CHANNELS_FROM_DISCORD", "off")); v {
+	case "on", "off":
+		c.AskChannelsFromDiscord = v == "on"
+	default:
+		bad("ASK_CHANNELS_FROM_DISCORD", "%q is not on or off", v)
+	}
 	c.Owners = idList(get, bad, "OWNER_USER_IDS", "user")
 	c.DBPath = get("KB_DB_PATH", "./data/crisisbot.db")
 	if st, err := os.Stat(c.DBPath); err == nil && st.IsDir() {
@@ -122,6 +137,18 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c.QuestionRetention, err = time.ParseDuration(get("QUESTION_RETENTION", "2160h"))
 	if err != nil || c.QuestionRetention < time.Hour {
 		bad("QUESTION_RETENTION", "%q is not a duration of at least 1h, like 2160h (90 days)", get("QUESTION_RETENTION", ""))
+	}
+	c.CorrectionsRetention, err = time.ParseDuration(get("CORRECTIONS_RETENTION", "168h"))
+	if err != nil || c.CorrectionsRetention < time.Hour || c.CorrectionsRetention > 90*24*time.Hour {
+		bad("CORRECTIONS_RETENTION", "%q is not a duration from 1h to 2160h, like 168h (7 days)", get("CORRECTIONS_RETENTION", ""))
+	}
+	c.CorrectionsDelay, err = time.ParseDuration(get("CORRECTIONS_DELAY", "5s"))
+	if err != nil || c.CorrectionsDelay <= 0 || c.CorrectionsDelay > 10*time.Minute {
+		bad("CORRECTIONS_DELAY", "%q is not a duration from 1ms to 10m, like 5s", get("CORRECTIONS_DELAY", ""))
+	}
+	c.MetricsAddr = get("METRICS_ADDR", "")
+	if c.MetricsAddr != "" && !isListenAddr(c.MetricsAddr) {
+		bad("METRICS_ADDR", "%q is not host:port like 127.0.0.1:9464 (or :9464 for every interface)", c.MetricsAddr)
 	}
 	scaleConfig(&c, get, bad)
 	if len(problems) > 0 {
@@ -287,4 +314,15 @@ func badDotEnvLine(raw []byte) int {
 		}
 	}
 	return min(good+1, len(lines))
+}
+
+// isListenAddr reports whether s is host:port with a port number (0 picks a
+// free port).
+func isListenAddr(s string) bool {
+	_, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return false
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 0 && n <= 65535
 }

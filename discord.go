@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"crisisbot/bot"
@@ -31,12 +32,19 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	if err != nil {
 		return fmt.Errorf("load the embedded knowledge base: %w", err)
 	}
-	store, err := sqlite.OpenWith(ctx, cfg.DBPath, kb.StoreOptions{QuestionRetention: cfg.QuestionRetention})
+	store, err := sqlite.OpenWith(ctx, cfg.DBPath, kb.StoreOptions{QuestionRetention: cfg.QuestionRetention, AnswerRetention: cfg.CorrectionsRetention})
 	if err != nil {
 		return fmt.Errorf("KB_DB_PATH: %w", err)
 	}
 	defer store.Close(context.Background())
-	lib, err := kb.OpenLibrary(ctx, store, curated, kb.Options{MaxLayerEntries: cfg.MaxServerEntries}, log)
+	op := newOperations(cfg, log)
+	kbStore := op.store(store) // timed and counted when METRICS_ADDR is set
+	// Changes reach earlier answers through corrections, built below once
+	// the library exists. A change Watch finds before then is not corrected
+	// until its entry changes again.
+	var corrections atomic.Pointer[commands.Corrections]
+	onChange := func(scope string, ids []string) { corrections.Load().Changed(scope, ids) }
+	lib, err := kb.OpenLibrary(ctx, kbStore, curated, kb.Options{MaxLayerEntries: cfg.MaxServerEntries, OnChange: onChange}, log)
 	if err != nil {
 		return err
 	}
@@ -46,17 +54,31 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	defer lib.Close(context.Background())
 	// One REST value for the whole program, built before everything that
 	// sends with it; then everything is wired in one pass.
-	rest, err := bot.NewREST(bot.RESTOptions{Token: cfg.Token, APIBase: cfg.APIBaseURL, CDNBase: cfg.CDNBaseURL, Logger: log})
+	rest, err := bot.NewREST(bot.RESTOptions{Token: cfg.Token, APIBase: cfg.APIBaseURL, CDNBase: cfg.CDNBaseURL, Logger: log,
+		Transport: op.transport(), CDNTransport: op.transport()})
 	if err != nil {
 		return err
 	}
-	mod := commands.NewModeration(commands.ModerationConfig{Library: lib, Store: store, Sender: rest, Owners: cfg.Owners, Logger: log})
+	corr := commands.NewCorrections(commands.CorrectionsConfig{Library: lib, Store: kbStore, Poster: rest, Sender: rest, Delay: cfg.CorrectionsDelay, Logger: log})
+	corrections.Store(corr)
+	defer corr.Close(context.Background()) // on early returns; idempotent
+	// Ask channels need the Message Content intent: asked for when some are
+	// configured, or when managers may choose them from Discord.
+	messageContent := len(cfg.AskChannelIDs) > 0 || cfg.AskChannelsFromDiscord
+	askChannels := commands.NewAskChannels(kbStore, log)
+	mod := commands.NewModeration(commands.ModerationConfig{Library: lib, Store: kbStore, Sender: rest, Owners: cfg.Owners, Logger: log,
+		Observer: op.editObserver(), AskChannels: askChannels, MessageContent: messageContent})
 	svc := commands.NewService(lib, commands.Options{
 		RateQuestions: cfg.RateQuestions, RateWindow: cfg.RateWindow, RepeatWindow: cfg.RepeatWindow, Logger: log,
-		Records: store, Moderation: mod,
+		Records: kbStore, Moderation: mod, Corrections: corr,
 	})
 	defer svc.Close(context.Background()) // on early returns; idempotent
-	router := bot.NewRouter(log, cfg.AskChannelIDs)
+	var routerOpts []bot.RouterOption
+	if messageContent {
+		routerOpts = append(routerOpts, bot.WithAskLookup(askChannels))
+	}
+	router := bot.NewRouter(log, cfg.AskChannelIDs, routerOpts...)
+	router.Observer = op.observer()
 	svc.Routes(router)
 	checkCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	app, err := rest.Application(checkCtx)
@@ -69,6 +91,20 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 		_, err := bot.Register(ctx, rest, log, app.ID, cfg.GuildID, svc.Definitions(), true)
 		return err
 	}
+	var gw *bot.Shards
+	if cfg.Gateway {
+		gw, err = bot.NewShards(bot.ShardsOptions{
+			Bot:   bot.Options{MessageContent: messageContent, Logger: log, Observer: op.observer(), Limiter: bot.NewLimiter(cfg.MaxInFlight)},
+			Count: cfg.ShardCount, IDs: cfg.ShardIDs,
+		}, rest, router)
+		if err != nil {
+			return err
+		}
+	}
+	if err := op.start(lib, store, gw); err != nil {
+		return err
+	}
+	defer op.close(context.Background())
 	if _, err := bot.Register(ctx, rest, log, app.ID, cfg.GuildID, svc.Definitions(), false); err != nil {
 		log.Error("command registration failed; serving the commands already registered", "err", err)
 	}
@@ -79,16 +115,8 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 			return err
 		}
 	}
-	var gw *bot.Shards
-	if cfg.Gateway {
-		gw, err = bot.NewShards(bot.ShardsOptions{
-			Bot:   bot.Options{MessageContent: router.HasAskChannels(), Logger: log, Limiter: bot.NewLimiter(cfg.MaxInFlight)},
-			Count: cfg.ShardCount, IDs: cfg.ShardIDs,
-		}, rest, router)
-		if err == nil {
-			err = gw.Open(ctx)
-		}
-		if err != nil {
+	if gw != nil {
+		if err := gw.Open(ctx); err != nil {
 			endpoint.close(context.Background())
 			if errors.Is(err, context.Canceled) {
 				log.Info("stopped while connecting")
@@ -117,8 +145,8 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	defer scancel()
 	// Order: stop accepting HTTP requests (those in progress get their
 	// inline answers), the gateway and its handlers, the HTTP handlers still
-	// editing, then the statistics queue, then the store (closed by the
-	// deferred call).
+	// editing, then corrections and the statistics queue, then the store
+	// (closed by the deferred call).
 	closeErr := endpoint.shutdown(sctx)
 	if gw != nil {
 		if err := gw.Close(sctx); err != nil && closeErr == nil {
@@ -126,6 +154,9 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 		}
 	}
 	if err := endpoint.close(sctx); err != nil && closeErr == nil {
+		closeErr = err
+	}
+	if err := corr.Close(sctx); err != nil && closeErr == nil {
 		closeErr = err
 	}
 	if err := svc.Close(sctx); err != nil && closeErr == nil {

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -34,6 +35,11 @@ Usage:
   crisisbot kb check FILE           validate a knowledge-base file, listing every problem
   crisisbot kb export|import FILE|history ID|revert ID VERSION|audit --db PATH [--scope global|SERVER_ID]
                                     the moderated knowledge base, as operators manage it
+  crisisbot kb stats --db PATH [--scope SCOPE] [--png FILE]
+                                    the last 30 days' figures, and their chart as a PNG
+  crisisbot kb source add FILE --title T --outlet O --url URL --published YYYY-MM-DD --db PATH [--scope S]
+  crisisbot kb source list|remove ID|history ID --db PATH [--scope S]
+                                    source documents (.txt, .md, .html) whose quotes are checked verbatim
   crisisbot register                register the Discord commands now
   crisisbot                         run the Discord bot (needs DISCORD_TOKEN)
 
@@ -141,15 +147,19 @@ func runAsk(args []string, stdout io.Writer) error {
 }
 
 func runKB(ctx context.Context, args []string, stdout io.Writer) error {
-	const kbUsage = "usage: crisisbot kb export | kb check FILE | kb [export|import FILE|history ID|revert ID VERSION|audit] --db PATH [--scope SCOPE] [--limit N]"
+	const kbUsage = "usage: crisisbot kb export | kb check FILE | kb [export|import FILE|history ID|revert ID VERSION|audit|stats] --db PATH [--scope SCOPE] [--limit N] [--png FILE]"
 	if len(args) == 0 {
 		return usageError{kbUsage}
+	}
+	if args[0] == "source" {
+		return runKBSource(ctx, args[1:], stdout)
 	}
 	fl := flag.NewFlagSet("kb", flag.ContinueOnError)
 	fl.SetOutput(io.Discard)
 	db := fl.String("db", "", "the moderated knowledge base (KB_DB_PATH)")
 	scope := fl.String("scope", kb.GlobalScope, "global, or a server id")
 	limit := fl.Int("limit", 50, "audit: how many records")
+	pngPath := fl.String("png", "", "stats: write the chart of the last 30 days to this PNG file")
 	rest, err := parseInterspersed(fl, args[1:])
 	if err != nil {
 		return usageError{"kb: " + err.Error() + "; " + kbUsage}
@@ -163,7 +173,7 @@ func runKB(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		return commands.Export(k, stdout)
-	case *db == "" || !slices.Contains([]string{"export", "import", "history", "revert", "audit"}, sub):
+	case *db == "" || !slices.Contains([]string{"export", "import", "history", "revert", "audit", "stats"}, sub):
 		return usageError{kbUsage}
 	}
 	op, closeStore, err := openOperator(ctx, *db)
@@ -180,6 +190,8 @@ func runKB(ctx context.Context, args []string, stdout io.Writer) error {
 		return op.History(ctx, *scope, rest[0], stdout)
 	case sub == "audit" && len(rest) == 0:
 		return op.Audit(ctx, *scope, *limit, stdout)
+	case sub == "stats" && len(rest) == 0:
+		return op.Stats(ctx, *scope, *pngPath, time.Now(), stdout)
 	case sub == "revert" && len(rest) == 2:
 		v, err := strconv.Atoi(rest[1])
 		if err != nil {

@@ -28,6 +28,9 @@ type Options struct {
 	// Limiter bounds the events handled at once; shards of one process
 	// share one. Nil: a limiter of its own with DefaultMaxInFlight.
 	Limiter *Limiter
+	// Observer is told of gateway events if it implements GatewayObserver;
+	// nil means none. (The router has its own Observer for requests.)
+	Observer Observer
 }
 
 // Bot is one connection to Discord. Open connects, Close shuts down in order:
@@ -75,6 +78,9 @@ func New(opts Options, rest *REST, router *Router) (*Bot, error) {
 	s.ShouldRetryOnRateLimit = false
 	s.LogLevel = discordgo.LogWarning // gateway close codes are reported at this level
 	s.StateEnabled = true
+	// Threads are tracked by the router (from THREAD_CREATE); the state's
+	// tracking would overwrite the event its handler is reading.
+	s.State.TrackThreads = false
 	s.SyncEvents = false
 	s.ShardID, s.ShardCount = opts.ShardID, opts.ShardCount
 	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
@@ -98,6 +104,9 @@ func New(opts Options, rest *REST, router *Router) (*Bot, error) {
 		b.up.Store(true)
 		b.log.Info("gateway session resumed")
 	})
+	b.watchGateway()
+	s.AddHandler(b.onThreadCreate)
+	s.AddHandler(b.onThreadUpdate)
 	return b, nil
 }
 
@@ -213,6 +222,7 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 	if s.State != nil && s.State.User != nil {
 		botID = s.State.User.ID
 	}
+	b.threadFromState(s, mc.Message)
 	b.router.HandleMessage(b.ctx, b.rest.Responder(), mc.Message, botID)
 }
 

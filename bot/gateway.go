@@ -24,7 +24,7 @@ var fatalCloseCodes = map[int]string{
 	4011: "sharding required",
 	4012: "invalid API version",
 	4013: "invalid intents",
-	4014: "a privileged intent is not enabled: enable Message Content under Bot > Privileged Gateway Intents in the Developer Portal, or unset ASK_CHANNEL_IDS",
+	4014: "a privileged intent is not enabled: enable Message Content under Bot > Privileged Gateway Intents in the Developer Portal, or unset ASK_CHANNEL_IDS and ASK_CHANNELS_FROM_DISCORD",
 }
 
 // closeCodeText finds a close code in discordgo's text (its log lines and

@@ -273,6 +273,6 @@ func (z sanitizer) responseData(t discordgo.InteractionResponseType, d *discordg
 	c.Content = z.text("content", c.Content, MaxContent)
 	c.Embeds = z.embeds(c.Embeds)
 	c.Components = z.components(c.Components)
-	c.AllowedMentions = NoMentions()
+	c.AllowedMentions = allowMentions(c.AllowedMentions)
 	return &c
 }

@@ -25,6 +25,8 @@ type Request struct {
 	options     map[string]*discordgo.ApplicationCommandInteractionDataOption
 	focused     string
 	sub         string
+	id          string // shared by the request's log line and any error reply
+	trace       *trace // nil for a request the router did not build
 }
 
 // String returns a string option of the command ("" when absent).
@@ -81,6 +83,24 @@ func (r *Request) Attachment(name string) (url string, size int) {
 	return a.URL, a.Size
 }
 
+// User returns a user option's id ("" when absent) and the user as Discord
+// resolved it for this interaction (nil when it did not).
+func (r *Request) User(name string) (string, *discordgo.User) {
+	o, ok := r.options[name]
+	if !ok || o.Type != discordgo.ApplicationCommandOptionUser {
+		return "", nil
+	}
+	id, _ := o.Value.(string)
+	if r.Interaction == nil {
+		return id, nil
+	}
+	d, ok := r.Interaction.Data.(discordgo.ApplicationCommandInteractionData)
+	if !ok || d.Resolved == nil {
+		return id, nil
+	}
+	return id, d.Resolved.Users[id]
+}
+
 // Channel returns a channel option's id ("" when absent).
 func (r *Request) Channel(name string) string {
 	if o, ok := r.options[name]; ok && o.Type == discordgo.ApplicationCommandOptionChannel {
@@ -120,8 +140,14 @@ type Reply struct {
 	Modal      *Modal                                      // open a form instead of replying
 	Files      []*discordgo.File                           // attachments (interaction replies)
 	// OnSent, when set, is called with the message sent for a reply to a
-	// message (interaction responses return no message).
+	// message, and with the message a public interaction response created
+	// when the responder can tell (a MessageResponder, or the edit after a
+	// public defer).
 	OnSent func(*discordgo.Message)
+	// MentionUsers are the only user ids the reply may ping (it must also
+	// name them in its text as <@id>); allowed_mentions.parse stays empty,
+	// so nothing else in the reply pings anyone.
+	MentionUsers []string
 }
 
 // Modal is a form: up to five text inputs. CustomID routes its submission.

@@ -3,8 +3,9 @@ package bot
 import "github.com/bwmarrin/discordgo"
 
 // safeResponder is the single place where outgoing payloads are made safe:
-// every message, edit and followup gets empty allowed mentions, and everything is
-// trimmed to Discord's limits.
+// every message, edit and followup gets allowed mentions with an empty parse
+// (only the user ids a Reply named in MentionUsers may be pinged), and
+// everything is trimmed to Discord's limits.
 type safeResponder struct {
 	next Responder
 	z    sanitizer
@@ -34,7 +35,7 @@ func (s safeResponder) InteractionResponseEdit(i *discordgo.Interaction, edit *d
 		comps := s.z.components(*c.Components)
 		c.Components = &comps
 	}
-	c.AllowedMentions = NoMentions()
+	c.AllowedMentions = allowMentions(c.AllowedMentions)
 	return s.next.InteractionResponseEdit(i, &c, options...)
 }
 
@@ -43,7 +44,7 @@ func (s safeResponder) FollowupMessageCreate(i *discordgo.Interaction, wait bool
 	c.Content = s.z.text("content", c.Content, MaxContent)
 	c.Embeds = s.z.embeds(c.Embeds)
 	c.Components = s.z.components(c.Components)
-	c.AllowedMentions = NoMentions()
+	c.AllowedMentions = allowMentions(c.AllowedMentions)
 	return s.next.FollowupMessageCreate(i, wait, &c, options...)
 }
 
@@ -57,6 +58,19 @@ func (z sanitizer) message(data *discordgo.MessageSend) *discordgo.MessageSend {
 	c.Content = z.text("content", c.Content, MaxContent)
 	c.Embeds = z.embeds(c.Embeds)
 	c.Components = z.components(c.Components)
-	c.AllowedMentions = NoMentions()
+	c.AllowedMentions = allowMentions(c.AllowedMentions)
 	return &c
+}
+
+// InteractionRespondMessage answers like InteractionRespond, made safe the
+// same way, and returns the message created when the next responder can
+// tell (nil otherwise).
+func (s safeResponder) InteractionRespondMessage(i *discordgo.Interaction, resp *discordgo.InteractionResponse) (*discordgo.Message, error) {
+	mr, ok := s.next.(MessageResponder)
+	if !ok {
+		return nil, s.InteractionRespond(i, resp)
+	}
+	c := *resp
+	c.Data = s.z.responseData(c.Type, c.Data)
+	return mr.InteractionRespondMessage(i, &c)
 }

@@ -109,6 +109,8 @@ type Router struct {
 	modals     map[string][]route
 	message    HandlerFunc
 	askChannel map[string]bool
+	askLookup  AskLookup // the servers' own ask channels; nil for none
+	threads    *threads  // thread parents, and thread messages answered
 
 	// SlowAfter is how long a command may take before the router defers the
 	// response (Discord allows 3 s for the first response). Default 1.5 s.
@@ -117,18 +119,28 @@ type Router struct {
 	// dropped for an empty list, since autocomplete cannot be deferred.
 	// Default 2 s.
 	AutocompleteBudget time.Duration
+	// Observer is told of every handled request; nil means none. Set it
+	// before the router serves.
+	Observer Observer
+	// ThreadWait is how long a forum post's starter message waits for its
+	// THREAD_CREATE to be handled (it names the forum). Default 2 s.
+	ThreadWait time.Duration
 }
 
-// NewRouter returns an empty router. Messages in askChannels are questions
-// even without a mention.
-func NewRouter(log *slog.Logger, askChannels []string) *Router {
+// NewRouter returns an empty router. Messages in askChannels (or in threads
+// of them, forum posts included) are questions even without a mention.
+func NewRouter(log *slog.Logger, askChannels []string, opts ...RouterOption) *Router {
 	r := &Router{
 		log: log, commands: map[string]route{}, complete: map[string]HandlerFunc{},
 		components: map[string][]route{}, modals: map[string][]route{}, askChannel: map[string]bool{},
-		SlowAfter: 1500 * time.Millisecond, AutocompleteBudget: 2 * time.Second,
+		threads:   newThreads(),
+		SlowAfter: 1500 * time.Millisecond, AutocompleteBudget: 2 * time.Second, ThreadWait: 2 * time.Second,
 	}
 	for _, c := range askChannels {
 		r.askChannel[c] = true
+	}
+	for _, o := range opts {
+		o(r)
 	}
 	return r
 }
@@ -189,12 +201,13 @@ func (r *Router) HasAskChannels() bool { return len(r.askChannel) > 0 }
 
 // errorReply is what a user sees for an error.
 func (r *Router) errorReply(err error, req *Request) *Reply {
+	noteError(req, err)
 	var ue *UserError
 	if errors.As(err, &ue) {
 		return &Reply{Ephemeral: true, Content: ue.Msg}
 	}
-	r.log.Error("handler failed", "err", err, "user", req.UserID, "guild", req.GuildID)
-	return &Reply{Ephemeral: true, Content: "Sorry, something went wrong on my side. It has been logged; please try again."}
+	r.log.Error("handler failed", "err", err, "request", req.ID(), "user", req.UserID, "guild", req.GuildID)
+	return &Reply{Ephemeral: true, Content: errorMessage(req.ID())}
 }
 
 // call runs h under recover.
@@ -223,6 +236,8 @@ func (r *Router) HandleInteraction(ctx context.Context, resp Responder, i *disco
 	if i.Member != nil {
 		req.Permissions, req.Roles = i.Member.Permissions, i.Member.Roles
 	}
+	resp = r.beginInteraction(req, i, resp)
+	defer r.end(req)
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
 		d, ok := i.Data.(discordgo.ApplicationCommandInteractionData)
@@ -245,6 +260,7 @@ func (r *Router) HandleInteraction(ctx context.Context, resp Responder, i *disco
 			return
 		}
 		req.options = flatten(d.Options)
+		req.sub = subcommand(d.Options)
 		for name, o := range req.options {
 			if o.Focused {
 				req.focused = name
@@ -396,6 +412,11 @@ func (r *Router) late(resp Responder, i *discordgo.Interaction, d deferral, rep 
 		r.followup(resp, i, rep)
 	case rep == nil:
 		r.edit(resp, i, &Reply{Content: "Done."})
+	case d.private && rep.OnSent != nil:
+		// It stays private: no public message to report.
+		c := *rep
+		c.OnSent = nil
+		r.edit(resp, i, &c)
 	case !d.private && !d.update && rep.Ephemeral:
 		// Resolve the public placeholder first: a followup sent while it is
 		// still loading would become its (public) content.
@@ -418,17 +439,21 @@ func (r *Router) edit(resp Responder, i *discordgo.Interaction, rep *Reply) bool
 	if comps == nil {
 		comps = []discordgo.MessageComponent{}
 	}
-	_, err := resp.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, Components: &comps, Files: rep.Files})
+	m, err := resp.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, Components: &comps, Files: rep.Files, AllowedMentions: mentionsOf(rep)})
 	if err != nil {
 		r.log.Warn("edit after defer failed", "err", err)
+		return false
 	}
-	return err == nil
+	if rep.OnSent != nil && m != nil && m.ID != "" && !rep.Ephemeral {
+		rep.OnSent(m)
+	}
+	return true
 }
 
 // followup sends rep as a new message for the interaction, ephemeral when
 // rep is.
 func (r *Router) followup(resp Responder, i *discordgo.Interaction, rep *Reply) {
-	p := &discordgo.WebhookParams{Content: rep.Content, Embeds: rep.Embeds, Components: rep.Components, Files: rep.Files}
+	p := &discordgo.WebhookParams{Content: rep.Content, Embeds: rep.Embeds, Components: rep.Components, Files: rep.Files, AllowedMentions: mentionsOf(rep)}
 	if rep.Ephemeral {
 		p.Flags = discordgo.MessageFlagsEphemeral
 	}
@@ -458,9 +483,18 @@ func (r *Router) send(resp Responder, i *discordgo.Interaction, rep *Reply) {
 	if rep.Update && i.Type == discordgo.InteractionMessageComponent {
 		t = discordgo.InteractionResponseUpdateMessage
 	}
-	data := &discordgo.InteractionResponseData{Content: rep.Content, Embeds: rep.Embeds, Components: rep.Components, Files: rep.Files}
+	data := &discordgo.InteractionResponseData{Content: rep.Content, Embeds: rep.Embeds, Components: rep.Components, Files: rep.Files, AllowedMentions: mentionsOf(rep)}
 	if rep.Ephemeral && t == discordgo.InteractionResponseChannelMessageWithSource {
 		data.Flags = discordgo.MessageFlagsEphemeral
+	}
+	if mr, ok := resp.(MessageResponder); ok && rep.OnSent != nil && !rep.Ephemeral && t == discordgo.InteractionResponseChannelMessageWithSource {
+		m, err := mr.InteractionRespondMessage(i, &discordgo.InteractionResponse{Type: t, Data: data})
+		if err != nil {
+			r.log.Warn("interaction response failed", "err", err, "interaction", i.ID)
+		} else if m != nil && m.ID != "" {
+			rep.OnSent(m)
+		}
+		return
 	}
 	if err := resp.InteractionRespond(i, &discordgo.InteractionResponse{Type: t, Data: data}); err != nil {
 		r.log.Warn("interaction response failed", "err", err, "interaction", i.ID)
@@ -519,10 +553,18 @@ func (r *Router) HandleMessage(ctx context.Context, resp Responder, m *discordgo
 			mentioned = true
 		}
 	}
-	if m.GuildID != "" && !mentioned && !r.askChannel[m.ChannelID] {
-		return
+	if m.GuildID != "" {
+		ask, inThread := r.isAsk(ctx, m.GuildID, m.ChannelID, m.ID)
+		if !mentioned && !ask {
+			return
+		}
+		if inThread && !r.threads.first(m.ID) {
+			return // delivered again: a thread's messages are answered once
+		}
 	}
 	req := &Request{Message: m, UserID: m.Author.ID, GuildID: m.GuildID, ChannelID: m.ChannelID, Text: StripMention(m.Content, botID)}
+	resp = r.beginMessage(req, m, botID, resp)
+	defer r.end(req)
 	rep, err := r.call(ctx, r.message, req)
 	if err != nil {
 		rep = r.errorReply(err, req)
@@ -532,7 +574,8 @@ func (r *Router) HandleMessage(ctx context.Context, resp Responder, m *discordgo
 	}
 	sent, err := resp.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{
 		Content: rep.Content, Embeds: rep.Embeds, Components: rep.Components,
-		Reference: &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID},
+		Reference:       &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID},
+		AllowedMentions: mentionsOf(rep),
 	})
 	if err != nil {
 		r.log.Warn("message reply failed", "err", err, "channel", m.ChannelID)

@@ -29,6 +29,7 @@ func (s *Service) askCommand() command {
 				{Type: discordgo.ApplicationCommandOptionString, Name: "question", Description: "Your question, or pick a suggestion",
 					Required: true, Autocomplete: true, MinLength: &min1, MaxLength: kb.MaxQuestionRunes},
 				{Type: discordgo.ApplicationCommandOptionBoolean, Name: "private", Description: "Only you see the answer"},
+				{Type: discordgo.ApplicationCommandOptionUser, Name: forOption, Description: "Answer publicly and mention this member"},
 			},
 		},
 		routes: func(r *bot.Router) {
@@ -41,13 +42,18 @@ func (s *Service) askCommand() command {
 func (s *Service) handleAsk(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	q := req.String("question")
 	private := req.Bool("private")
+	forUser, err := askedFor(req)
+	if err != nil {
+		return nil, err
+	}
 	if id, ok := strings.CutPrefix(q, pickPrefix); ok {
 		ix := s.indexes.Index(scope(req))
 		if e, found := ix.Entry(id); found {
 			if err := s.throttle(req.UserID); err != nil {
 				return nil, err
 			}
-			return s.withRepeat(req.ChannelID, private, answerReply(ix.KB(), e, ""), e.ID), nil
+			req.Note(bot.OutcomeAnswered, e.ID, 0)
+			return s.publicAnswer(req, forUser, private, answerReply(ix.KB(), e, ""), e.ID), nil
 		}
 	}
 	rep, err := s.answer(req, q)
@@ -56,9 +62,9 @@ func (s *Service) handleAsk(ctx context.Context, req *bot.Request) (*bot.Reply, 
 	}
 	rep.Ephemeral = rep.Ephemeral || private
 	if rep.entryID != "" {
-		return s.withRepeat(req.ChannelID, private, rep.Reply, rep.entryID), nil
+		return s.publicAnswer(req, forUser, private, rep.Reply, rep.entryID), nil
 	}
-	return rep.Reply, nil
+	return declinedFor(forUser, rep.Reply), nil
 }
 
 func (s *Service) completeAsk(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -82,11 +88,14 @@ type answered struct {
 // answer runs a free-text question through the rate limit and the matcher.
 func (s *Service) answer(req *bot.Request, text string) (answered, error) {
 	if err := s.throttle(req.UserID); err != nil {
+		req.Note(bot.OutcomeRateLimited, "", 0)
 		return answered{}, err
 	}
 	q := stripDiscordMarkup(text)
 	ix := s.indexes.Index(scope(req))
+	start := time.Now()
 	res, err := ix.Ask(q)
+	noteAnswer(req, res, err, time.Since(start))
 	switch {
 	case errors.Is(err, kb.ErrEmptyQuestion):
 		return answered{Reply: helpReply(true)}, nil

@@ -7,6 +7,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"crisisbot/bot"
+	"crisisbot/kb"
 )
 
 // askMessageName is the message context-menu command.
@@ -31,7 +32,10 @@ func (s *Service) handleAskMessage(ctx context.Context, req *bot.Request) (*bot.
 		return nil, err
 	}
 	if rep.entryID != "" {
-		return s.withRepeat(req.ChannelID, false, rep.Reply, rep.entryID), nil
+		out := s.withRepeat(req.ChannelID, false, rep.Reply, rep.entryID)
+		s.aimAtAuthor(ctx, req, out)
+		s.corr.Remember(req, out, rep.entryID, kb.AnswerInteraction)
+		return out, nil
 	}
 	return rep.Reply, nil
 }
@@ -45,6 +49,9 @@ func (s *Service) handleMessage(ctx context.Context, req *bot.Request) (*bot.Rep
 		return nil, nil // told once already; answering every one would be the spam
 	}
 	if err != nil || rep.entryID == "" || req.GuildID == "" {
+		if err == nil && rep.entryID != "" {
+			s.corr.Remember(req, rep.Reply, rep.entryID, kb.AnswerReply)
+		}
 		return rep.Reply, err
 	}
 	if a, ok := s.recent.lookup(req.ChannelID, rep.entryID); ok {
@@ -59,5 +66,6 @@ func (s *Service) handleMessage(ctx context.Context, req *bot.Request) (*bot.Rep
 	rep.OnSent = func(m *discordgo.Message) {
 		s.recent.setLink(channel, entry, fmt.Sprintf("https://discord.com/channels/%s/%s/%s", guild, channel, m.ID))
 	}
+	s.corr.Remember(req, rep.Reply, entry, kb.AnswerReply)
 	return rep.Reply, nil
 }

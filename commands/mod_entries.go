@@ -213,7 +213,7 @@ func (m *Moderation) handleSave(ctx context.Context, req *bot.Request, sc string
 	}
 	vs, err := m.lib.Apply(ctx, []kb.Change{{Scope: sc, EntryID: e.ID, Entry: &e, Action: action, Author: req.UserID, Base: base}})
 	if err != nil {
-		return nil, saveError(err)
+		return nil, m.refuse(err)
 	}
 	m.audit(ctx, sc, fmt.Sprintf("✏️ <@%s> %s `%s` (version %d).", req.UserID, map[kb.Action]string{kb.ActionAdd: "added", kb.ActionEdit: "edited"}[action], e.ID, vs[0].Version))
 	rep := answerReply(m.lib.Index(sc).KB(), &e, "")
@@ -261,7 +261,7 @@ func (m *Moderation) handleRemoveConfirm(ctx context.Context, req *bot.Request, 
 	}
 	vs, err := m.lib.Apply(ctx, []kb.Change{{Scope: sc, EntryID: id, Action: kb.ActionRemove, Author: req.UserID, Base: base}})
 	if err != nil {
-		return nil, saveError(err)
+		return nil, m.refuse(err)
 	}
 	m.audit(ctx, sc, fmt.Sprintf("🗑️ <@%s> hid `%s` (version %d).", req.UserID, id, vs[0].Version))
 	return &bot.Reply{Update: true, Content: fmt.Sprintf("Hidden `%s` (version %d). `/kb revert id:%s version:%d` brings it back.", id, vs[0].Version, id, max(vs[0].Version-1, 1))}, nil

@@ -103,7 +103,7 @@ func (m *Moderation) handleRevert(ctx context.Context, req *bot.Request, sc stri
 	cur := vs[len(vs)-1].Version
 	got, err := m.lib.Apply(ctx, []kb.Change{{Scope: sc, EntryID: id, Entry: old.Entry, Action: kb.ActionRevert, Author: req.UserID, Base: cur}})
 	if err != nil {
-		return nil, saveError(err)
+		return nil, m.refuse(err)
 	}
 	m.audit(ctx, sc, fmt.Sprintf("↩️ <@%s> restored version %d of `%s` as version %d.", req.UserID, version, id, got[0].Version))
 	return &bot.Reply{Ephemeral: true, Content: fmt.Sprintf("Restored version %d of `%s` as version %d.", version, id, got[0].Version)}, nil
@@ -155,7 +155,7 @@ func (m *Moderation) handleStats(ctx context.Context, req *bot.Request, sc strin
 		}
 		lines = append(lines, fmt.Sprintf("`%s` — %d answers · 👍 %d · 👎 %d", e.EntryID, e.Answers, e.Up, e.Down))
 	}
-	return &bot.Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{Title: "CrisisBot here", Description: strings.Join(lines, "\n"), Color: colorAnswer}}}, nil
+	return m.withChart(ctx, sc, &bot.Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{Title: "CrisisBot here", Description: strings.Join(lines, "\n"), Color: colorAnswer}}}), nil
 }
 
 // auditShown is how many audit records /kb audit shows.

@@ -29,10 +29,18 @@ type ModerationConfig struct {
 	Owners  []string // OWNER_USER_IDS: may change the global knowledge base
 	Now     func() time.Time
 	Logger  *slog.Logger
+	// AskChannels keeps the servers' own ask channels (/kb channels); nil
+	// keeps them in Store, uncached by anyone else.
+	AskChannels *AskChannels
+	// MessageContent says the bot has the Message Content intent, without
+	// which /kb channels add explains what the operator must do.
+	MessageContent bool
 	// PerServer is how many /kb commands one server may run per minute,
 	// shared by its moderators (default 30): one server cannot spend the
 	// bot's CPU and disk for all.
 	PerServer int
+	// Observer is told of refused edits; nil means none.
+	Observer EditObserver
 }
 
 // Moderation is the /kb command: moderators keep their server's answers
@@ -47,6 +55,10 @@ type Moderation struct {
 	log      *slog.Logger
 	settings Settings
 	limiter  *limiter
+	observer EditObserver
+
+	askChannels    *AskChannels
+	messageContent bool
 }
 
 // NewModeration returns the /kb command over its dependencies.
@@ -60,10 +72,16 @@ func NewModeration(c ModerationConfig) *Moderation {
 	if c.PerServer == 0 {
 		c.PerServer = 30
 	}
+	if c.AskChannels == nil {
+		c.AskChannels = NewAskChannels(c.Store, c.Logger)
+	}
 	return &Moderation{
 		lib: c.Library, store: c.Store, send: c.Sender, owners: c.Owners, now: c.Now, log: c.Logger,
 		settings: Settings{store: c.Store},
 		limiter:  newLimiter(c.PerServer, time.Minute, c.Now),
+		observer: c.Observer,
+
+		askChannels: c.AskChannels, messageContent: c.MessageContent,
 	}
 }
 
@@ -176,8 +194,11 @@ func (m *Moderation) command(indexes Indexes) command {
 						ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildText}}),
 				sub("audit", "The latest changes here: who changed what, and when", scopeOpt),
 				sub("stats", "Questions asked, answered rate, top answers and feedback"),
+				sub("settings", "Managers: correcting earlier answers, and mentioning authors", answerSettingOptions()...),
 				{Type: discordgo.ApplicationCommandOptionSubCommandGroup, Name: "roles", Description: "Roles whose members may moderate",
 					Options: []*discordgo.ApplicationCommandOption{sub("add", "Managers: let a role moderate", roleOpt), sub("remove", "Managers: stop a role moderating", roleOpt), sub("list", "List the moderator roles")}},
+				sourceGroup(sub, scopeOpt),
+				channelsGroup(sub),
 			},
 		},
 		routes: func(r *bot.Router) {
@@ -192,13 +213,19 @@ func (m *Moderation) command(indexes Indexes) command {
 			r.Command("kb/auditchannel", m.guard(manager, m.handleAuditChannel), bot.Private)
 			r.Command("kb/audit", m.guard(moderator, m.handleAudit), bot.Private)
 			r.Command("kb/stats", m.guard(moderator, m.handleStats), bot.Private)
+			r.Command("kb/settings", m.guard(manager, m.handleSettings), bot.Private)
 			r.Command("kb/roles/add", m.guard(manager, m.handleRolesAdd), bot.Private)
 			r.Command("kb/roles/remove", m.guard(manager, m.handleRolesRemove), bot.Private)
 			r.Command("kb/roles/list", m.guard(moderator, m.handleRolesList), bot.Private)
+			m.sourceRoutes(r)
+			m.channelRoutes(r)
 			r.Command("kb", func(context.Context, *bot.Request) (*bot.Reply, error) {
 				return nil, bot.Userf("I don't know that /kb command; it may be from an older version of me.")
 			}, bot.Private)
 			r.Autocomplete("kb", func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+				if req.Focused() == "source" {
+					return m.completeSource(req), nil
+				}
 				var choices []*discordgo.ApplicationCommandOptionChoice
 				for _, sg := range indexes.Index(scope(req)).Complete(req.String("id"), bot.MaxChoices) {
 					choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: sg.Question, Value: sg.ID})

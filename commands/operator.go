@@ -69,10 +69,15 @@ func (o Operator) History(ctx context.Context, scope, id string, w io.Writer) er
 	if err != nil {
 		return fmt.Errorf("history of %s in %s: %w", id, scope, err)
 	}
+	return jsonLines(w, vs)
+}
+
+// jsonLines writes each item as one line of JSON.
+func jsonLines[T any](w io.Writer, items []T) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	for _, v := range vs {
-		if err := enc.Encode(v); err != nil {
+	for _, it := range items {
+		if err := enc.Encode(it); err != nil {
 			return err
 		}
 	}
@@ -100,12 +105,5 @@ func (o Operator) Audit(ctx context.Context, scope string, limit int, w io.Write
 	if err != nil {
 		return fmt.Errorf("audit log of %s: %w", scope, err)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	for _, r := range recs {
-		if err := enc.Encode(r); err != nil {
-			return err
-		}
-	}
-	return nil
+	return jsonLines(w, recs)
 }

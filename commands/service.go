@@ -23,6 +23,9 @@ type Options struct {
 	Records Records
 	// Moderation is the /kb command; nil serves without moderation.
 	Moderation *Moderation
+	// Corrections remembers public answers so later changes reach them;
+	// nil remembers nothing. It also reads the mention_author setting.
+	Corrections *Corrections
 }
 
 // Records is the part of kb.Store that keeps what members do: the questions
@@ -66,6 +69,7 @@ type Service struct {
 	records   Records
 	questions *questionLog // nil without Records
 	mod       *Moderation
+	corr      *Corrections // nil without corrections
 }
 
 // NewService returns the commands over indexes.
@@ -91,6 +95,7 @@ func NewService(indexes Indexes, opts Options) *Service {
 		recent:  newRecent(opts.RepeatWindow, opts.Now),
 		records: opts.Records,
 		mod:     opts.Moderation,
+		corr:    opts.Corrections,
 	}
 	if s.records != nil {
 		s.questions = newQuestionLog(s.records, opts.Logger)

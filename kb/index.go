@@ -22,6 +22,12 @@ type Options struct {
 	// or hide (see Library). Default DefaultMaxLayerEntries. The matcher
 	// does not use it.
 	MaxLayerEntries int
+	// OnChange, when set, is called by a Library after entries changed in
+	// a scope: through its Apply, or found by Refresh (another process).
+	// It is called with the library locked, so it must return quickly and
+	// must not call Apply or Refresh (queue the work instead). The matcher
+	// does not use it.
+	OnChange func(scope string, entryIDs []string)
 }
 
 func (o Options) withDefaults() Options {

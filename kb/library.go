@@ -60,6 +60,7 @@ type Library struct {
 	current map[string][]Version
 	broken  map[string]error // server scopes that failed to load
 	mark    int64            // the store's Changes mark this library has caught up with
+	src     sourceState      // the sources moderators added, per scope
 
 	watchMu sync.Mutex // guards stop and done
 	stop    context.CancelFunc
@@ -98,6 +99,9 @@ func OpenLibrary(ctx context.Context, store Store, curated *KB, opts Options, lo
 	// The mark is taken before reading, so nothing stored meanwhile is missed.
 	if _, l.mark, err = store.Changes(ctx, 0); err != nil {
 		return nil, fmt.Errorf("read the change mark: %w", err)
+	}
+	if err := l.loadSources(ctx); err != nil {
+		return nil, err
 	}
 	if err := l.reload(ctx, global); err != nil {
 		return nil, err
@@ -160,6 +164,7 @@ func (l *Library) reload(ctx context.Context, global []Version) error {
 			l.loadScope(ctx, sc)
 		}
 	}
+	l.loadSourceScopes(ctx)
 	return nil
 }
 
@@ -192,8 +197,8 @@ func (l *Library) readScope(ctx context.Context, sc string) error {
 		layer[v.EntryID] = true
 	}
 	global := l.current[GlobalScope]
-	k := &KB{Sources: l.sources, Entries: Layer(Layer(nil, global), vs)}
-	if err := validateStored(sc, k, layer, l.texts); err != nil {
+	k := &KB{Sources: l.sourceList(sc), Entries: Layer(Layer(nil, global), vs)}
+	if err := validateStored(sc, k, layer, l.sourceTexts(sc)); err != nil {
 		return fmt.Errorf("load scope %s: %w", sc, err)
 	}
 	l.current[sc] = vs
@@ -202,7 +207,7 @@ func (l *Library) readScope(ctx context.Context, sc string) error {
 
 // storeSnapshot rebuilds and serves the scope's index from l.current.
 func (l *Library) storeSnapshot(scope string) {
-	l.serve(scope, NewIndex(&KB{Sources: l.sources, Entries: l.entries(scope, nil)}, l.opts))
+	l.serve(scope, NewIndex(&KB{Sources: l.sourceList(scope), Entries: l.entries(scope, nil)}, l.opts))
 }
 
 // serve serves ix for scope, with the scope's versions from l.current.
@@ -298,11 +303,11 @@ func (l *Library) Apply(ctx context.Context, changes []Change) ([]Version, error
 			return nil, &LayerFullError{Limit: l.maxLayer}
 		}
 	}
-	k := &KB{Sources: l.sources, Entries: l.entries(scope, extra)}
+	k := &KB{Sources: l.sourceList(scope), Entries: l.entries(scope, extra)}
 	if len(l.keys) > 1<<20 {
 		clear(l.keys) // bound the memo; it refills on the next edit
 	}
-	if err := validate(scope, k, changed, l.texts, l.keys); err != nil {
+	if err := validate(scope, k, changed, l.sourceTexts(scope), l.keys); err != nil {
 		return nil, err
 	}
 	vs, err := l.store.Apply(ctx, changes)
@@ -310,6 +315,7 @@ func (l *Library) Apply(ctx context.Context, changes []Change) ([]Version, error
 		return nil, err
 	}
 	l.current[scope] = mergeCurrent(l.current[scope], vs)
+	defer l.changed(scope, vs)
 	if scope == GlobalScope {
 		l.serve(GlobalScope, NewIndex(k, l.opts))
 		l.rebuildServers()

@@ -14,6 +14,10 @@ import (
 func (l *Library) Refresh(ctx context.Context) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	// Sources first: new entries may quote a new source.
+	if err := l.refreshSources(ctx); err != nil {
+		return fmt.Errorf("check for new sources: %w", err)
+	}
 	scopes, mark, err := l.store.Changes(ctx, l.mark)
 	if err != nil {
 		return fmt.Errorf("check for changes: %w", err)
@@ -29,9 +33,11 @@ func (l *Library) Refresh(ctx context.Context) error {
 			return fmt.Errorf("read the global scope: %w", err) // l.mark stays: retried next time
 		}
 		if !sameVersions(vs, l.current[GlobalScope]) {
+			newer := newerVersions(l.current[GlobalScope], vs)
 			l.current[GlobalScope] = vs
 			l.storeSnapshot(GlobalScope)
 			l.rebuildServers()
+			l.changed(GlobalScope, newer)
 			l.log.Info("reloaded the global knowledge base after a change by another process")
 		}
 	}
@@ -40,8 +46,10 @@ func (l *Library) Refresh(ctx context.Context) error {
 		if err == nil && l.broken[sc] == nil && sameVersions(vs, l.current[sc]) {
 			continue // this library's own change, or none
 		}
+		before := l.current[sc]
 		l.loadScope(ctx, sc)
 		if l.broken[sc] == nil {
+			l.changed(sc, newerVersions(before, l.current[sc]))
 			l.log.Info("reloaded a server's knowledge base after a change by another process", "scope", sc)
 		}
 	}

@@ -71,8 +71,15 @@ type StoreOptions struct {
 	// past it the least asked, then the oldest, are dropped. Default 10,000.
 	MaxQuestions int
 	// PruneEvery is how many declined questions a scope records between
-	// enforcements of the two limits above. Default 100.
+	// enforcements of the two limits above (and how many public answers,
+	// for the two limits below). Default 100.
 	PruneEvery int
+	// AnswerRetention is how long a public answer is remembered for
+	// corrections. Default 7 days.
+	AnswerRetention time.Duration
+	// MaxAnswers is how many public answers a scope remembers; past it the
+	// oldest are forgotten. Default 10,000.
+	MaxAnswers int
 }
 
 // WithDefaults returns o with every zero field set to its default.
@@ -88,6 +95,12 @@ func (o StoreOptions) WithDefaults() StoreOptions {
 	}
 	if o.PruneEvery == 0 {
 		o.PruneEvery = 100
+	}
+	if o.AnswerRetention == 0 {
+		o.AnswerRetention = 7 * 24 * time.Hour
+	}
+	if o.MaxAnswers == 0 {
+		o.MaxAnswers = 10_000
 	}
 	return o
 }
@@ -139,8 +152,16 @@ type Store interface {
 	// only grow, and 0 means the beginning. Changes sees the writes of every
 	// process sharing the store and is cheap when nothing changed.
 	Changes(ctx context.Context, since int64) (scopes []string, mark int64, err error)
+	// AnswerStore remembers the public answers the bot posted, so that
+	// corrections reach them.
+	AnswerStore
+	// Daily returns a scope's figures per day (UTC) from since's day on,
+	// oldest first; days without questions or votes are left out.
+	Daily(ctx context.Context, scope string, since time.Time) ([]Day, error)
 	// Close flushes and closes the store.
 	Close(ctx context.Context) error
+	// SourceStore keeps the source documents moderators add.
+	SourceStore
 }
 
 // AuditRecord is one change, as the audit log keeps it.

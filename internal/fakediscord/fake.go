@@ -37,6 +37,7 @@ type Request struct {
 	Files               map[string][]byte // uploaded files by name
 	Auth                string
 	Status              int
+	Response            []byte // the fake's answer
 }
 
 // JSON decodes the body into a map.
@@ -84,6 +85,7 @@ type Server struct {
 	delays      map[string]time.Duration
 	commands    map[string]json.RawMessage // scope -> registered commands
 	attachments map[string][]byte          // path -> file, the fake CDN
+	forums      map[string]bool            // forum channels (from GuildCreate): no messages of their own
 	open        map[*gwConn]bool           // every gateway connection
 	conns       map[int]*gwConn            // shard -> its session's connection
 	sessions    map[string][2]int
@@ -97,6 +99,7 @@ type Server struct {
 	resumes     atomic.Int64
 	refused     atomic.Int64
 	badShards   atomic.Int64
+	held        atomic.Bool // the gateway refuses connections (HoldGateway)
 }
 
 // New starts a fake that accepts token.
@@ -246,7 +249,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	req := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: body, Auth: r.Header.Get("Authorization"), Files: files}
 	status, out := s.route(&req)
-	req.Status = status
+	req.Status, req.Response = status, out
 	if status < 300 && len(body) > 0 && s.Validate != nil && strings.HasPrefix(contentType, "application/json") {
 		if err := s.Validate(r.Method, r.URL.Path, body); err != nil {
 			s.mu.Lock()
@@ -330,10 +333,22 @@ func (s *Server) route(r *Request) (int, []byte) {
 		}
 		return 200, raw
 	case r.Method == "POST" && isCallback && len(seg) == 4 && seg[3] == "callback":
+		if strings.Contains(r.Query, "with_response=true") {
+			return 200, s.callbackResponse(seg[1], r.Body)
+		}
 		return http.StatusNoContent, nil
+	case r.Method == "PATCH" && len(seg) == 4 && seg[0] == "channels" && seg[2] == "messages":
+		return s.editMessage(seg[1], seg[3], r.Body)
 	case seg[0] == "webhooks" && (r.Method == "PATCH" || r.Method == "POST"):
 		return 200, s.message("0", r.Body)
 	case r.Method == "POST" && len(seg) == 3 && seg[0] == "channels" && seg[2] == "messages":
+		if s.isForum(seg[1]) {
+			// Discord takes messages in a forum's posts (threads) only.
+			s.mu.Lock()
+			s.invalid = append(s.invalid, "POST "+path+": a message sent to a forum channel itself, not to a post")
+			s.mu.Unlock()
+			return 400, jsonBytes(map[string]any{"message": "Cannot send messages in a non-text channel", "code": 50008})
+		}
 		return 200, s.message(seg[1], r.Body)
 	}
 	return 404, jsonBytes(map[string]any{"message": "404: Not Found", "code": 0})

@@ -53,6 +53,10 @@ func sessionID(shard int) string {
 }
 
 func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
+	if s.held.Load() {
+		http.Error(w, "the gateway is unavailable", http.StatusServiceUnavailable)
+		return
+	}
 	ws, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return

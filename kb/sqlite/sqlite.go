@@ -71,6 +71,33 @@ var migrations = []string{
 		last     TEXT NOT NULL,
 		PRIMARY KEY (scope, question, entry_id)
 	);`,
+	// Public answers the bot posted, remembered for corrections.
+	`CREATE TABLE answers (
+		id         INTEGER PRIMARY KEY,
+		scope      TEXT NOT NULL,
+		channel_id TEXT NOT NULL,
+		message_id TEXT NOT NULL,
+		entry_id   TEXT NOT NULL,
+		revision   INTEGER NOT NULL,
+		kind       TEXT NOT NULL,
+		at         TEXT NOT NULL,
+		UNIQUE (channel_id, message_id)
+	);
+	CREATE INDEX answers_entry ON answers (entry_id, scope, revision);
+	CREATE INDEX answers_at ON answers (at);`,
+	migrationDaily,
+	// Source documents moderators add, versioned per scope like entries.
+	`CREATE TABLE source_versions (
+		id        INTEGER PRIMARY KEY,
+		scope     TEXT NOT NULL,
+		source_id TEXT NOT NULL,
+		version   INTEGER NOT NULL,
+		action    TEXT NOT NULL,
+		source    TEXT,
+		author    TEXT NOT NULL,
+		at        TEXT NOT NULL,
+		UNIQUE (scope, source_id, version)
+	);`,
 }
 
 // Store is a kb.Store on SQLite. Safe for concurrent use, and by several
@@ -84,8 +111,9 @@ type Store struct {
 	dataVersion int64      // its data_version at the last Changes
 	mark        int64      // the mark Changes returned last; -1 before the first call
 
-	pruneMu sync.Mutex
-	pending map[string]int // per scope, declined questions recorded since the last prune
+	pruneMu        sync.Mutex
+	pending        map[string]int // per scope, declined questions recorded since the last prune
+	pendingAnswers map[string]int // per scope, answers recorded since the last prune
 }
 
 var _ kb.Store = (*Store)(nil)

@@ -44,6 +44,7 @@ func (c *clock) Add(d time.Duration) {
 func Run(t *testing.T, open func(t *testing.T, opts kb.StoreOptions) kb.Store) {
 	ctx := context.Background()
 	fresh := func(t *testing.T) kb.Store { return open(t, kb.StoreOptions{}) }
+	runAnswers(t, open)
 	t.Run("AddEditRemove", func(t *testing.T) {
 		s := fresh(t)
 		v, err := s.Apply(ctx, []kb.Change{{Scope: "g1", EntryID: "a", Entry: entry("a", "one"), Action: kb.ActionAdd, Author: "u1", Base: 0}})
@@ -312,4 +313,50 @@ func Run(t *testing.T, open func(t *testing.T, opts kb.StoreOptions) kb.Store) {
 			t.Fatalf("changes since 0: %v: %v", scopes, err)
 		}
 	})
+	t.Run("Daily", func(t *testing.T) {
+		// Questions count on the day of the store's clock; votes on the day
+		// they are cast. The clock runs near the real time so both agree.
+		today := time.Now().UTC().Truncate(24 * time.Hour)
+		clk := &clock{now: today.Add(-2*24*time.Hour + time.Hour)}
+		s := open(t, kb.StoreOptions{Now: clk.Now})
+		since := today.Add(-7 * 24 * time.Hour)
+		if days, err := s.Daily(ctx, "g1", since); err != nil || len(days) != 0 {
+			t.Fatalf("empty store: %+v %v", days, err)
+		}
+		s.RecordQuestion(ctx, "g1", "what about x?", "") // two days ago
+		clk.Add(2 * 24 * time.Hour)                      // today
+		s.RecordQuestion(ctx, "g1", "What about X", "")  // the same question again: counted again
+		s.RecordQuestion(ctx, "g1", "who is peskov", "who-is-peskov")
+		s.RecordQuestion(ctx, "g1", "peskov?", "who-is-peskov")
+		s.RecordQuestion(ctx, "g2", "elsewhere", "")
+		s.Vote(ctx, "g1", "who-is-peskov", "u1", true)
+		s.Vote(ctx, "g1", "who-is-peskov", "u1", false) // changed: a 👎 cast today
+		s.Vote(ctx, "g1", "who-is-peskov", "u1", false) // the same again: not counted
+		s.Vote(ctx, "g1", "who-is-peskov", "u2", true)
+		days, err := s.Daily(ctx, "g1", since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(days) < 2 || !days[0].Date.Equal(today.Add(-2*24*time.Hour)) || days[0].Asked != 1 || days[0].Declined != 1 || days[0].Answered != 0 {
+			t.Fatalf("daily %+v", days)
+		}
+		var sum kb.Day
+		for i, d := range days {
+			if i > 0 && !d.Date.After(days[i-1].Date) || d.Date.After(today.Add(24*time.Hour)) || !d.Date.Equal(d.Date.Truncate(24*time.Hour)) {
+				t.Errorf("day %v out of order or range", d.Date)
+			}
+			sum.Asked, sum.Answered, sum.Declined, sum.Partial = sum.Asked+d.Asked, sum.Answered+d.Answered, sum.Declined+d.Declined, sum.Partial+d.Partial
+			sum.Up, sum.Down = sum.Up+d.Up, sum.Down+d.Down
+		}
+		if sum.Asked != 4 || sum.Answered != 2 || sum.Declined != 2 || sum.Partial != 0 || sum.Up != 2 || sum.Down != 1 {
+			t.Fatalf("daily %+v, summed %+v", days, sum)
+		}
+		if days, _ := s.Daily(ctx, "g2", since); len(days) != 1 || days[0].Asked != 1 || days[0].Declined != 1 {
+			t.Fatalf("g2 %+v", days)
+		}
+		if days, _ := s.Daily(ctx, "g1", today.Add(-24*time.Hour)); len(days) == 0 || days[0].Date.Before(today.Add(-24*time.Hour)) {
+			t.Fatalf("from yesterday: %+v", days)
+		}
+	})
+	runSources(t, fresh)
 }

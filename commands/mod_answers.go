@@ -1,0 +1,60 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"crisisbot/bot"
+	"crisisbot/kb"
+)
+
+// answerSettingOptions are the options of /kb settings.
+func answerSettingOptions() []*discordgo.ApplicationCommandOption {
+	onOff := func(name, desc string) *discordgo.ApplicationCommandOption {
+		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: name, Description: desc,
+			Choices: []*discordgo.ApplicationCommandOptionChoice{{Name: "on", Value: "on"}, {Name: "off", Value: "off"}}}
+	}
+	return []*discordgo.ApplicationCommandOption{
+		onOff(settingCorrections, "Correct my earlier answers here when an answer changes (default on)"),
+		onOff(settingMentionAuthor, "Ask CrisisBot mentions the author of the message it answers (default off)"),
+	}
+}
+
+// handleSettings shows or changes the server's answer settings. Managers
+// only, like the audit channel: corrections and mentions reach members.
+func (m *Moderation) handleSettings(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	if sc == kb.GlobalScope {
+		return nil, bot.Userf("These settings belong to a server.")
+	}
+	var changed []string
+	for _, key := range []string{settingCorrections, settingMentionAuthor} {
+		v := req.String(key)
+		if v == "" {
+			continue
+		}
+		if v != "on" && v != "off" {
+			return nil, bot.Userf("Pick on or off.")
+		}
+		if err := m.store.SetSetting(ctx, sc, key, v, req.UserID); err != nil {
+			return nil, err
+		}
+		changed = append(changed, fmt.Sprintf("`%s` %s", key, v))
+	}
+	set := Settings{store: m.store}
+	state := func(on bool) string {
+		if on {
+			return "on"
+		}
+		return "off"
+	}
+	now := fmt.Sprintf("Corrections of earlier answers: **%s**. Ask CrisisBot mentions the message's author: **%s**.",
+		state(set.CorrectionsOn(ctx, sc)), state(set.MentionAuthor(ctx, sc)))
+	if len(changed) == 0 {
+		return &bot.Reply{Ephemeral: true, Content: now}, nil
+	}
+	m.audit(ctx, sc, fmt.Sprintf("⚙️ <@%s> set %s.", req.UserID, strings.Join(changed, ", ")))
+	return &bot.Reply{Ephemeral: true, Content: "Saved. " + now}, nil
+}

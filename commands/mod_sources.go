@@ -1,0 +1,246 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"crisisbot/bot"
+	"crisisbot/internal/doctext"
+	"crisisbot/kb"
+)
+
+// maxSourceFile bounds a source file's download: its text may be at most
+// kb.MaxSourceBytes, and an HTML page is allowed some markup on top.
+const (
+	maxSourceFile = kb.MaxSourceBytes
+	maxSourceHTML = 4 * kb.MaxSourceBytes
+)
+
+// sourceGroup is /kb source: add, remove, history and revert a source
+// document of the scope.
+func sourceGroup(sub func(string, string, ...*discordgo.ApplicationCommandOption) *discordgo.ApplicationCommandOption, scopeOpt *discordgo.ApplicationCommandOption) *discordgo.ApplicationCommandOption {
+	str := func(name, desc string, max int) *discordgo.ApplicationCommandOption {
+		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: name, Description: desc, Required: true, MaxLength: max}
+	}
+	idOpt := func() *discordgo.ApplicationCommandOption {
+		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: "source", Description: "The source id (from /source)", Required: true, Autocomplete: true}
+	}
+	return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommandGroup, Name: "source", Description: "Source documents whose quotes are checked word for word",
+		Options: []*discordgo.ApplicationCommandOption{
+			sub("add", "Add a source: a .txt, .md or .html file of the article",
+				&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "The article's text (.txt, .md or .html, at most 1 MiB of text)", Required: true},
+				str("title", "The article's headline", 300), str("outlet", "Who published it", 200),
+				str("url", "Where it was published (https://…)", 2048), str("published", "Publication date, YYYY-MM-DD", 10), scopeOpt),
+			sub("remove", "Stop using a source (refused while entries cite it)", idOpt(), scopeOpt),
+			sub("history", "Versions of a source: who, when", idOpt(), scopeOpt),
+			sub("revert", "Restore a version of a source as a new version", idOpt(),
+				&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger, Name: "version", Description: "The version to restore", Required: true, MinValue: ptr(1.0)}, scopeOpt),
+		}}
+}
+
+func (m *Moderation) sourceRoutes(r *bot.Router) {
+	r.Command("kb/source/add", m.guard(moderator, m.handleSourceAdd), bot.Private)
+	r.Command("kb/source/remove", m.guard(moderator, m.handleSourceRemove), bot.Private)
+	r.Command("kb/source/history", m.guard(moderator, m.handleSourceHistory), bot.Private)
+	r.Command("kb/source/revert", m.guard(moderator, m.handleSourceRevert), bot.Private)
+}
+
+// completeSource suggests the scope's own sources (only those served, to
+// remove one; removed ones too, for history and revert).
+func (m *Moderation) completeSource(req *bot.Request) *bot.Reply {
+	sc := scope(req)
+	if req.String("scope") == "global" {
+		sc = kb.GlobalScope
+	}
+	typed := strings.ToLower(req.String("source"))
+	removing := strings.HasSuffix(req.Subcommand(), "remove")
+	var choices []*discordgo.ApplicationCommandOptionChoice
+	for _, v := range m.lib.ScopeSources(sc) {
+		if len(choices) == bot.MaxChoices {
+			break
+		}
+		name := v.SourceID + " (removed)"
+		if v.Source != nil {
+			name = v.Source.Outlet + ": " + v.Source.Title
+		} else if removing {
+			continue
+		}
+		if strings.Contains(v.SourceID, typed) || strings.Contains(strings.ToLower(name), typed) {
+			choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: bot.Truncate(name, 100), Value: v.SourceID})
+		}
+	}
+	return &bot.Reply{Choices: choices}
+}
+
+// handleSourceAdd downloads the attached file from Discord's CDN (the bot
+// never fetches the article's URL itself), reduces it to text and adds it to
+// the scope's sources under an id made from the title.
+func (m *Moderation) handleSourceAdd(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	a := req.AttachmentFile("file")
+	if a == nil || a.URL == "" {
+		return nil, bot.Userf("Attach the article as a .txt, .md or .html file.")
+	}
+	kind := doctext.KindOf(a.Filename, a.ContentType)
+	if kind == doctext.Unknown {
+		return nil, bot.Userf("I can read plain text (.txt), Markdown (.md) or HTML (.html) files; `%s` is none of these. Nothing was added.", bot.Escape(bot.Truncate(a.Filename, 64)))
+	}
+	limit := int64(maxSourceFile)
+	if kind == doctext.HTML {
+		limit = maxSourceHTML
+	}
+	if int64(a.Size) > limit {
+		return nil, bot.Userf("That file is %d bytes; the limit is %d (%s of text). Nothing was added.", a.Size, limit, "1 MiB")
+	}
+	data, err := m.send.Fetch(ctx, a.URL, limit)
+	if err != nil {
+		return nil, bot.Userf("I couldn't download that file. Nothing was added; try attaching it again.")
+	}
+	text, err := doctext.Text(kind, data)
+	if err != nil {
+		if errors.Is(err, doctext.ErrFormat) {
+			return nil, bot.Userf("Nothing was added: %s.", err)
+		}
+		return nil, bot.Userf("Nothing was added: I couldn't read that HTML file.")
+	}
+	src := kb.Source{Title: strings.TrimSpace(req.String("title")), Outlet: strings.TrimSpace(req.String("outlet")),
+		URL: strings.TrimSpace(req.String("url")), Published: strings.TrimSpace(req.String("published")), Text: text}
+	v, err := m.lib.AddSource(ctx, sc, src, req.UserID)
+	if err != nil {
+		return nil, sourceError(err, "added")
+	}
+	m.audit(ctx, sc, fmt.Sprintf("📰 <@%s> added the source `%s`: %s (%s, %s).", req.UserID, v.SourceID, bot.Escape(bot.Truncate(src.Title, 200)), bot.Escape(bot.Truncate(src.Outlet, 100)), HumanDate(src.Published)))
+	return &bot.Reply{Ephemeral: true, Content: fmt.Sprintf("Added the source `%s`: **%s** (%s, %s), %d characters of text. "+
+		"Quote it with `/kb add` and the source `%s`: every quote is checked word for word against this text.",
+		v.SourceID, bot.Escape(bot.Truncate(src.Title, 200)), bot.Escape(bot.Truncate(src.Outlet, 100)), HumanDate(src.Published), utf8.RuneCountInString(text), v.SourceID)}, nil
+}
+
+func (m *Moderation) handleSourceRemove(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	id := req.String("source")
+	if !kb.ValidID(id) {
+		return nil, noSource(id, sc)
+	}
+	v, err := m.lib.RemoveSource(ctx, sc, id, req.UserID)
+	if errors.Is(err, kb.ErrSourceNotFound) {
+		return nil, noSource(id, sc)
+	}
+	if err != nil {
+		return nil, sourceError(err, "removed")
+	}
+	m.audit(ctx, sc, fmt.Sprintf("🗑️ <@%s> removed the source `%s` (version %d).", req.UserID, id, v.Version))
+	return &bot.Reply{Ephemeral: true, Content: fmt.Sprintf("Removed the source `%s` (version %d). `/kb source revert source:%s version:%d` brings it back.", id, v.Version, id, v.Version-1)}, nil
+}
+
+func (m *Moderation) handleSourceHistory(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	id := req.String("source")
+	var vs []kb.SourceVersion
+	var err error
+	if kb.ValidID(id) {
+		vs, err = m.store.SourceHistory(ctx, sc, id)
+	}
+	if err != nil && !errors.Is(err, kb.ErrNotFound) {
+		return nil, err
+	}
+	if len(vs) == 0 {
+		return nil, noSource(id, sc)
+	}
+	var lines []string
+	for _, v := range vs {
+		what := "removed"
+		if v.Source != nil {
+			what = fmt.Sprintf("“%s” (%s, %s), %d characters", bot.Escape(bot.Truncate(v.Source.Title, 80)), bot.Escape(bot.Truncate(v.Source.Outlet, 60)), HumanDate(v.Source.Published), utf8.RuneCountInString(v.Source.Text))
+		}
+		lines = append(lines, fmt.Sprintf("**v%d** · %s · %s · <t:%d:f>\n%s", v.Version, v.Action, who(v.Author), v.At.Unix(), what))
+	}
+	if len(lines) > 15 {
+		lines = append([]string{fmt.Sprintf("(%d older versions not shown)", len(lines)-15)}, lines[len(lines)-15:]...)
+	}
+	return &bot.Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{Title: "History of the source " + id, Description: strings.Join(lines, "\n"), Color: colorAnswer}}}, nil
+}
+
+func (m *Moderation) handleSourceRevert(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	id, version := req.String("source"), req.Int("version")
+	if !kb.ValidID(id) {
+		return nil, noSource(id, sc)
+	}
+	v, err := m.lib.RevertSource(ctx, sc, id, version, req.UserID)
+	if errors.Is(err, kb.ErrSourceNotFound) {
+		return nil, bot.Userf("The source `%s` has no version %d here. See `/kb source history`.", id, version)
+	}
+	if err != nil {
+		return nil, sourceError(err, "restored")
+	}
+	m.audit(ctx, sc, fmt.Sprintf("↩️ <@%s> restored version %d of the source `%s` as version %d.", req.UserID, version, id, v.Version))
+	return &bot.Reply{Ephemeral: true, Content: fmt.Sprintf("Restored version %d of the source `%s` as version %d.", version, id, v.Version)}, nil
+}
+
+func noSource(id, sc string) error {
+	where := "this server has added"
+	if sc == kb.GlobalScope {
+		where = "was added globally"
+	}
+	return bot.Userf("There is no source `%s` that %s. The shipped article (and, in a server, sources added for everyone) can only be changed by the bot's operators; `/source` lists what you see.",
+		bot.Escape(bot.Truncate(id, 64)), where)
+}
+
+// sourceError turns an error from a change to the sources into words for
+// the moderator; done says what did not happen ("added").
+func sourceError(err error, done string) error {
+	var verr *kb.ValidationError
+	var inUse *kb.SourceInUseError
+	var full *kb.SourcesFullError
+	switch {
+	case errors.As(err, &inUse):
+		shown := inUse.Entries
+		more := ""
+		if len(shown) > 10 {
+			shown, more = shown[:10], fmt.Sprintf(" and %d more", len(inUse.Entries)-10)
+		}
+		cite := fmt.Sprintf("%d entries cite it", len(inUse.Entries))
+		if len(inUse.Entries) == 1 {
+			cite = "1 entry cites it"
+		}
+		return bot.Userf("The source `%s` was not %s: %s (`%s`%s). Edit or hide them first.", inUse.SourceID, done, cite, strings.Join(shown, "`, `"), more)
+	case errors.As(err, &full):
+		return bot.Userf("Nothing was %s: this server already has %d sources of its own, the most it may hold. Remove one it no longer needs first.", done, full.Limit)
+	case errors.As(err, &verr):
+		var lines []string
+		for _, p := range verr.Problems {
+			lines = append(lines, "• "+bot.Escape(strings.TrimPrefix(p.Field, "sources[0].")+": "+p.Msg))
+		}
+		return bot.Userf("Nothing was %s:\n%s", done, strings.Join(lines, "\n"))
+	case errors.Is(err, kb.ErrConflict):
+		return bot.Userf("That source changed meanwhile, so nothing was %s. Look at `/kb source history` and try again.", done)
+	}
+	return saveError(err)
+}
+
+// sourceLine is one source in a /source list of many.
+func sourceLine(s kb.Source, cited, entries int) string {
+	return fmt.Sprintf("**%s** — %s, %s · cited by %d of %d · `%s` · <%s>", bot.Escape(bot.Truncate(s.Title, 120)), bot.Escape(bot.Truncate(s.Outlet, 60)),
+		HumanDate(s.Published), cited, entries, s.ID, s.URL)
+}
+
+// maxSourceEmbeds is how many sources /source shows as an embed each; more
+// are listed one a line.
+const maxSourceEmbeds = 5
+
+// sourceList is /source for many sources: one line each, as many as fit.
+func sourceList(k *kb.KB) *bot.Reply {
+	var b strings.Builder
+	for i, s := range k.Sources {
+		line := sourceLine(s, k.CitationCount(s.ID), len(k.Entries))
+		if b.Len()+len(line) > 3800 {
+			fmt.Fprintf(&b, "…and %d more.", len(k.Sources)-i)
+			break
+		}
+		b.WriteString(line + "\n")
+	}
+	return &bot.Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{
+		Title: fmt.Sprintf("The %d sources my answers quote", len(k.Sources)), Description: strings.TrimSpace(b.String()), Color: colorAnswer,
+	}}}
+}
