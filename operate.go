@@ -118,13 +118,17 @@ func (o *operations) start(lib *kb.Library, store kb.Store, gw *bot.Shards) erro
 		// The shards are opened bucket by bucket after this starts: not
 		// ready until all of them are, and while one is down.
 		checks = append(checks, ops.Check{Name: "gateway", Fn: func(context.Context) error {
-			bots := gw.Bots()
-			if len(bots) == 0 {
+			ids := gw.IDs()
+			if len(ids) == 0 {
 				return errors.New("no READY from Discord yet")
 			}
-			for _, b := range bots {
-				if !b.GatewayUp() {
-					return fmt.Errorf("shard %d: no READY from Discord, or the connection is lost", b.Shard())
+			opened := map[int]*bot.Bot{}
+			for _, b := range gw.Bots() {
+				opened[b.Shard()] = b
+			}
+			for _, id := range ids {
+				if b := opened[id]; b == nil || !b.GatewayUp() {
+					return fmt.Errorf("shard %d: no READY from Discord, or the connection is lost", id)
 				}
 			}
 			return nil

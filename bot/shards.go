@@ -80,6 +80,7 @@ type Shards struct {
 
 	mu    sync.Mutex
 	count int
+	ids   []int  // the shards this process runs, once Open has read the count
 	bots  []*Bot // the opened shards, in order of id
 }
 
@@ -136,7 +137,7 @@ func (s *Shards) Open(ctx context.Context) error {
 	}
 	conc := max(lim.MaxConcurrency, 1)
 	s.mu.Lock()
-	s.count = count
+	s.count, s.ids = count, slices.Clone(ids)
 	s.mu.Unlock()
 	s.log.Info("starting shards", "shards", ids, "of", count, "max_concurrency", conc)
 	var next time.Time
@@ -226,6 +227,14 @@ func (s *Shards) Count() int {
 	return s.count
 }
 
+// IDs returns the shards this process runs, in order (known once Open has
+// read the shard count; nil before). Bots lists those opened so far.
+func (s *Shards) IDs() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.ids)
+}
+
 // Bots returns the opened shards in order of id: each one's Ready channel
 // and session state, for health checks and metrics.
 func (s *Shards) Bots() []*Bot {
@@ -245,13 +254,17 @@ type ShardState struct {
 }
 
 // States returns the state of every shard this process runs, in order of
-// id (empty before Open; a shard not yet opened is missing). It never
-// blocks on the gateway. Safe for concurrent use.
+// id (empty before Open has read the shard count; a shard not opened yet
+// is not Ready). It never blocks on the gateway. Safe for concurrent use.
 func (s *Shards) States() []ShardState {
-	bots := s.Bots()
-	out := make([]ShardState, len(bots))
-	for k, b := range bots {
-		out[k] = ShardState{ID: b.opts.ShardID, Ready: b.up.Load()}
+	up := map[int]bool{}
+	for _, b := range s.Bots() {
+		up[b.opts.ShardID] = b.up.Load()
+	}
+	ids := s.IDs()
+	out := make([]ShardState, len(ids))
+	for k, id := range ids {
+		out[k] = ShardState{ID: id, Ready: up[id]}
 	}
 	return out
 }
