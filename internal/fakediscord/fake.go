@@ -3,7 +3,9 @@
 // client, and a CDN serving attachments on a host of its own (another port),
 // as Discord's cdn.discordapp.com is not its API host. It records every REST request, can validate each body, and can
 // inject the failures the bot must survive: a rejected token, 429s, slow
-// responses, a dropped connection, INVALID_SESSION.
+// responses, a dropped connection, INVALID_SESSION. Its gateway is sharded
+// as Discord's is (shards.go), and it signs interactions it posts to a bot's
+// interactions endpoint with the application's key (Interact).
 package fakediscord
 
 import (
