@@ -109,6 +109,10 @@ func (s *Service) answer(req *bot.Request, text string) (answered, error) {
 		entryID = res.Entry.ID
 	}
 	s.noteQuestion(scope(req), res.Question, entryID)
+	if !res.Answered && res.Related != nil {
+		s.log.Info("answered a question in part", "confidence", res.Confidence, "related", res.Related.ID)
+		return answered{Reply: partialReply(ix.KB(), res)}, nil
+	}
 	if !res.Answered {
 		s.log.Info("declined a question", "confidence", res.Confidence)
 		return answered{Reply: declineReply(res.Question, res.Suggestions)}, nil

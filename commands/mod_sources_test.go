@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -63,7 +64,7 @@ func TestModeration_Sources(t *testing.T) {
 	})
 	var listed bool
 	for _, e := range r.Data.Embeds {
-		if e.Footer != nil && e.Footer.Text == "source id: "+id && e.Fields[2].Value == "1 of 32 entries" {
+		if e.Footer != nil && e.Footer.Text == "source id: "+id && e.Fields[2].Value == fmt.Sprintf("1 of %d entries", f.lib.Index(guildA).Len()) {
 			listed = true
 		}
 	}

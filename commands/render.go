@@ -14,7 +14,8 @@ import (
 const (
 	colorAnswer  = 0x2b6cb0
 	colorDecline = 0x718096
-	echoLimit    = 200 // characters of the user's question shown back
+	colorPartial = 0xd69e2e // amber: never the answer's blue
+	echoLimit    = 200      // characters of the user's question shown back
 )
 
 // answerReply renders an entry as a cited answer: the entry's question as the
@@ -105,6 +106,40 @@ func declineReply(asked string, sugg []kb.Suggestion) *bot.Reply {
 	rep := &bot.Reply{Embeds: []*discordgo.MessageEmbed{{
 		Title: "I don't have a sourced answer for that", Description: desc, Color: colorDecline,
 	}}}
+	if len(sugg) > 0 {
+		rep.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: entryButtons(sugg)}}
+	}
+	return rep
+}
+
+// partialReply says the source does not answer the question, then shows the
+// closest sourced fact under "What the article does say", with its claim and
+// quotes. Its title, colour and footer make it impossible to take for an
+// answer, and it carries no feedback buttons.
+func partialReply(k *kb.KB, res kb.Result) *bot.Reply {
+	e := res.Related
+	desc := "**" + bot.Escape(res.Reason) + "**\n\n__What the article does say__ · *" + bot.Escape(e.Question) + "*\n" + bot.Escape(e.Answer)
+	if res.Question != "" {
+		desc = "*You asked: " + bot.Escape(bot.Truncate(res.Question, echoLimit)) + "*\n\n" + desc
+	}
+	fields := []*discordgo.MessageEmbedField{}
+	if e.AttributedTo != "" {
+		fields = append(fields, &discordgo.MessageEmbedField{Name: "Claim by", Value: bot.Escape(e.AttributedTo)})
+	}
+	fields = append(fields, sourceFields(k.Quotes(e))...)
+	rep := &bot.Reply{Embeds: []*discordgo.MessageEmbed{{
+		Title:       "Not in the source",
+		Description: desc,
+		Color:       colorPartial,
+		Fields:      fields,
+		Footer:      &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Not an answer to your question · related fact as reported on %s · entry %s", HumanDate(e.AsOf), e.ID)},
+	}}}
+	var sugg []kb.Suggestion
+	for _, s := range res.Suggestions {
+		if s.ID != e.ID {
+			sugg = append(sugg, s)
+		}
+	}
 	if len(sugg) > 0 {
 		rep.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: entryButtons(sugg)}}
 	}

@@ -33,6 +33,11 @@ func Ask(ix *kb.Index, question string, asJSON bool, w io.Writer) error {
 // RenderText renders an answer for a terminal.
 func RenderText(v AnswerView) string {
 	var b strings.Builder
+	if !v.Answered && v.Related != nil {
+		fmt.Fprintf(&b, "NOT IN THE SOURCE. %s\n\nWhat the article does say (%s):\n\n", v.Reason, v.Related.Question)
+		writeEntry(&b, v.Related)
+		return b.String()
+	}
 	if !v.Answered {
 		b.WriteString("I don't have a sourced answer for that.\n")
 		if len(v.Suggestions) > 0 {
@@ -49,16 +54,28 @@ func RenderText(v AnswerView) string {
 	}
 	e := v.Entry
 	fmt.Fprintf(&b, "%s\n\n%s\n\n", e.Question, e.Answer)
-	fmt.Fprintf(&b, "Claim by: %s · As reported on %s · Confidence %.2f\n\nSources\n", e.AttributedTo, HumanDate(e.AsOf), v.Confidence)
+	fmt.Fprintf(&b, "Claim by: %s · As reported on %s · Confidence %.2f\n\n", e.AttributedTo, HumanDate(e.AsOf), v.Confidence)
+	writeSources(&b, e)
+	return b.String()
+}
+
+// writeEntry writes a related entry: its answer, claim, date and sources.
+func writeEntry(b *strings.Builder, e *EntryView) {
+	fmt.Fprintf(b, "%s\n\nClaim by: %s · As reported on %s\n\n", e.Answer, e.AttributedTo, HumanDate(e.AsOf))
+	writeSources(b, e)
+}
+
+// writeSources writes an entry's numbered quotes and its id.
+func writeSources(b *strings.Builder, e *EntryView) {
+	b.WriteString("Sources\n")
 	for i, c := range e.Citations {
 		if c.Unverified {
-			fmt.Fprintf(&b, "[%d] %q\n    UNVERIFIED SOURCE: %s\n    %s\n", i+1, c.Quote, c.Title, c.URL)
+			fmt.Fprintf(b, "[%d] %q\n    UNVERIFIED SOURCE: %s\n    %s\n", i+1, c.Quote, c.Title, c.URL)
 			continue
 		}
-		fmt.Fprintf(&b, "[%d] %q\n    %s, %s\n    %s\n", i+1, c.Quote, c.Outlet, HumanDate(c.Published), c.URL)
+		fmt.Fprintf(b, "[%d] %q\n    %s, %s\n    %s\n", i+1, c.Quote, c.Outlet, HumanDate(c.Published), c.URL)
 	}
-	fmt.Fprintf(&b, "(entry %s)\n", e.ID)
-	return b.String()
+	fmt.Fprintf(b, "(entry %s)\n", e.ID)
 }
 
 // Chat answers one question per line from in until EOF, "quit" or ctx ends.

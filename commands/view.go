@@ -10,10 +10,15 @@ import (
 // AnswerView is the answer to one question in the shape `crisisbot ask
 // --json` prints.
 type AnswerView struct {
-	Question    string           `json:"question"`
-	Answered    bool             `json:"answered"`
-	Confidence  float64          `json:"confidence"`
-	Entry       *EntryView       `json:"entry,omitempty"`
+	Question   string     `json:"question"`
+	Answered   bool       `json:"answered"`
+	Confidence float64    `json:"confidence"`
+	Entry      *EntryView `json:"entry,omitempty"`
+	// Related and Reason make a partial answer: the question is not
+	// answered (Answered is false), Reason says what the source does not
+	// say, and Related is the closest sourced fact on the topic.
+	Related     *EntryView       `json:"related,omitempty"`
+	Reason      string           `json:"reason,omitempty"`
 	Suggestions []SuggestionView `json:"suggestions"`
 }
 
@@ -44,6 +49,9 @@ func NewAnswerView(k *kb.KB, res kb.Result) AnswerView {
 	}
 	if res.Entry != nil {
 		v.Entry = NewEntryView(k, res.Entry)
+	}
+	if res.Related != nil {
+		v.Related, v.Reason = NewEntryView(k, res.Related), res.Reason
 	}
 	for _, s := range res.Suggestions {
 		v.Suggestions = append(v.Suggestions, SuggestionView{ID: s.ID, Question: s.Question})

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/kljensen/snowball/english"
 )
 
 // term is one analysed query or document word.
@@ -13,17 +15,17 @@ type term struct {
 	phrase  bool   // folded from two words
 }
 
-// analyze splits s into canonical terms, dropping stop words. It is pure and
-// safe for concurrent use.
-func analyze(s string) []term {
+// analyze splits s into canonical terms (canon gives a word's), dropping
+// stop words. It is pure and safe for concurrent use.
+func (v *vocab) analyze(s string, canon func(string) string) []term {
 	var out []term
-	walkTerms(s, func(surface []byte, phrase string) {
+	v.walkTerms(s, func(surface []byte, phrase string) {
 		if phrase != "" {
 			out = append(out, term{text: phrase, surface: string(surface), phrase: true})
 			return
 		}
 		w := string(surface)
-		out = append(out, term{text: canonical(w), surface: w})
+		out = append(out, term{text: canon(w), surface: w})
 	})
 	return out
 }
@@ -31,13 +33,13 @@ func analyze(s string) []term {
 // walkTerms calls f for each word of s that is not a stop word, and once for
 // each two-word phrase with the phrase's canonical term. surface is only valid
 // during the call.
-func walkTerms(s string, f func(surface []byte, phrase string)) {
+func (v *vocab) walkTerms(s string, f func(surface []byte, phrase string)) {
 	var pending []byte // a phrase's possible first word, held back
 	var joined []byte
 	scanWords(s, func(w []byte) {
 		if pending != nil {
 			joined = append(append(append(joined[:0], pending...), ' '), w...)
-			if c, ok := phrases[string(joined)]; ok {
+			if c, ok := v.phrases[string(joined)]; ok {
 				f(append(pending, w...), c)
 				pending = nil
 				return
@@ -47,7 +49,7 @@ func walkTerms(s string, f func(surface []byte, phrase string)) {
 			}
 			pending = nil
 		}
-		if phraseFirst[string(w)] {
+		if v.phraseFirst[string(w)] {
 			pending = append([]byte(nil), w...)
 			return
 		}
@@ -61,12 +63,12 @@ func walkTerms(s string, f func(surface []byte, phrase string)) {
 }
 
 // canonical maps one lower-case word to its index form.
-func canonical(w string) string {
-	if c, ok := synonyms[w]; ok {
+func (v *vocab) canonical(w string) string {
+	if c, ok := v.synonyms[w]; ok {
 		return c
 	}
 	st := stem(w)
-	if c, ok := synonyms[st]; ok {
+	if c, ok := v.synonyms[st]; ok {
 		return c
 	}
 	return st
@@ -165,42 +167,98 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
-// stem is a light English suffix stripper. It only needs to be consistent
-// between questions and entries, not linguistically exact.
+// stem reduces a word to its Porter2 (Snowball English) stem, so "talks",
+// "talking" and "talked" meet. Numbers are kept as written. The stemmer is
+// pure and safe for concurrent use.
 func stem(w string) string {
-	if len(w) <= 3 || allDigits(w) {
+	if len(w) <= 2 || allDigits(w) {
 		return w
 	}
-	switch {
-	case strings.HasSuffix(w, "ies") && len(w) > 4:
-		w = w[:len(w)-3] + "y"
-	case strings.HasSuffix(w, "sses"):
-		w = w[:len(w)-2]
-	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
-		w = w[:len(w)-1]
-	}
-	switch {
-	case strings.HasSuffix(w, "ation") && len(w) > 6:
-		w = w[:len(w)-3]
-	case strings.HasSuffix(w, "ing") && len(w) >= 6:
-		w = undouble(w[:len(w)-3])
-	case strings.HasSuffix(w, "ed") && len(w) >= 5:
-		w = undouble(w[:len(w)-2])
-	case strings.HasSuffix(w, "ment") && len(w) >= 8:
-		w = w[:len(w)-4]
-	case strings.HasSuffix(w, "ly") && len(w) >= 6:
-		w = w[:len(w)-2]
-	}
-	if strings.HasSuffix(w, "e") && len(w) > 4 {
-		w = w[:len(w)-1]
-	}
-	return w
+	return english.Stem(w, true)
 }
 
-func undouble(w string) string {
-	n := len(w)
-	if n >= 4 && w[n-1] == w[n-2] && !strings.ContainsRune("lsz", rune(w[n-1])) {
-		return w[:n-1]
+// sourceNames returns the canonical terms of the proper names in the
+// sources' texts: words written with a capital letter that do not start a
+// sentence ("Tass", "Geneva", "OSCE"), outside title-case lines such as
+// headlines. A question that names one asks about that thing, and an entry
+// that never mentions it cannot answer it.
+func sourceNames(v *vocab, sources []Source) map[string]bool {
+	names := map[string]bool{}
+	seen := map[string]bool{} // words already analysed
+	for _, s := range sources {
+		for line := range strings.Lines(s.Text) {
+			lineNames(v, line, names, seen)
+		}
 	}
-	return w
+	return names
 }
+
+func lineNames(v *vocab, line string, names, seen map[string]bool) {
+	words, upper := 0, 0
+	for f := range strings.FieldsSeq(line) {
+		words++
+		if r, _ := utf8.DecodeRuneInString(f); unicode.IsUpper(r) {
+			upper++
+		}
+	}
+	if upper == 0 || upper*10 >= words*6 {
+		return // no name, or a headline or a caption's credit: every word capitalised
+	}
+	start := true
+	for f := range strings.FieldsSeq(line) {
+		r, _ := utf8.DecodeRuneInString(f)
+		if !start && unicode.IsUpper(r) && !seen[f] {
+			seen[f] = true
+			for _, w := range splitWords(f) {
+				if !stopWords[w] && !allDigits(w) {
+					names[v.canonical(w)] = true
+				}
+			}
+		}
+		last, _ := utf8.DecodeLastRuneInString(f)
+		start = last == '.' || last == '?' || last == '!' || last == ':' || last == '"'
+	}
+}
+
+// ownerLinks join a thing to the actor after it: "troops of Ukraine",
+// ("from" does not: "troops from Europe" are not Europe's troops),
+// "troops does Ukraine have".
+var ownerLinks = setOf(`of does do did has have had`)
+
+// actorPairs calls f with each actor that words (see splitWords) name as the owner of a thing,
+// as canonical terms and as written: an actor right before a word ("Russian troops",
+// "Ukraine's army") or after a word and a link of ownerLinks ("troops does
+// Ukraine have"). "How many Ukrainian troops…" and "How many Russian
+// troops…" share every word but these pairs.
+func (v *vocab) actorPairs(words []string, canon func(string) string, f func(actor, noun, surface string)) {
+	type tok struct{ raw, canon string }
+	toks := make([]tok, 0, len(words))
+	for i := 0; i < len(words); i++ {
+		if i+1 < len(words) {
+			if c, ok := v.phrases[words[i]+" "+words[i+1]]; ok {
+				toks = append(toks, tok{words[i], c})
+				i++
+				continue
+			}
+		}
+		t := tok{raw: words[i]}
+		if !stopWords[words[i]] {
+			t.canon = canon(words[i])
+		}
+		toks = append(toks, t)
+	}
+	content := func(i int) bool { return i < len(toks) && toks[i].canon != "" && !v.actors[toks[i].canon] }
+	for i, t := range toks {
+		if t.canon == "" {
+			continue
+		}
+		if v.actors[t.canon] && content(i+1) {
+			f(t.canon, toks[i+1].canon, t.raw+" "+toks[i+1].raw)
+		}
+		if content(i) && i+2 < len(toks) && ownerLinks[toks[i+1].raw] && v.actors[toks[i+2].canon] {
+			f(toks[i+2].canon, t.canon, t.raw+" "+toks[i+1].raw+" "+toks[i+2].raw)
+		}
+	}
+}
+
+func pairKey(actor, noun int32) uint64 { return uint64(uint32(actor))<<32 | uint64(uint32(noun)) }

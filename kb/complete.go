@@ -119,6 +119,11 @@ func (c completer) run(q string, limit int) []Suggestion {
 		if ranked[a].score != ranked[b].score {
 			return ranked[a].score > ranked[b].score
 		}
+		// Of equal entries, the one with the shorter question is the more
+		// general ("What is the GUARD Act?" before "What does GUARD stand for?").
+		if la, lb := len(ix.slots[ranked[a].entry].Question), len(ix.slots[ranked[b].entry].Question); la != lb {
+			return la < lb
+		}
 		ra, oka := fuzzyRank[ranked[a].entry]
 		rb, okb := fuzzyRank[ranked[b].entry]
 		return oka && (!okb || ra < rb)
@@ -168,7 +173,7 @@ func (c completer) wordMatches(q string, keep int) []scored {
 			sc.acc[p.entry] += float32(w) * p.weight
 		}
 	}
-	for _, t := range analyze(strings.Join(words, " ")) {
+	for _, t := range ix.voc.analyze(strings.Join(words, " "), ix.queryCanon) {
 		if id, ok := ix.known(t.text); ok {
 			addTerm(id, float64(ix.idf[id]))
 			continue
@@ -182,13 +187,13 @@ func (c completer) wordMatches(q string, keep int) []scored {
 	for _, e := range sc.touched {
 		s := float64(sc.acc[e])
 		sc.acc[e] = 0
-		if len(top) == keep && !better(scored{e, s}, top[keep-1]) {
+		if len(top) == keep && !better(scored{entry: e, score: s}, top[keep-1]) {
 			continue
 		}
-		i := sort.Search(len(top), func(i int) bool { return better(scored{e, s}, top[i]) })
+		i := sort.Search(len(top), func(i int) bool { return better(scored{entry: e, score: s}, top[i]) })
 		top = append(top, scored{})
 		copy(top[i+1:], top[i:])
-		top[i] = scored{e, s}
+		top[i] = scored{entry: e, score: s}
 		if len(top) > keep {
 			top = top[:keep]
 		}
@@ -209,18 +214,21 @@ func better(a, b scored) bool {
 // or, when none does, of w's spelling correction.
 func (c completer) addPrefixOrFix(w string, add func(int32, float64)) {
 	ix := c.ix
-	terms := map[int32]bool{}
+	// A prefix counts for the share of the word it has typed: "tr" is more
+	// likely "troops" than "treaties".
+	terms := map[int32]float64{}
 	for i := sort.SearchStrings(c.words, w); i < len(c.words) && strings.HasPrefix(c.words[i], w) && len(terms) < 32; i++ {
-		terms[c.wordTerm[i]] = true
+		share := float64(len(w)) / float64(len(c.words[i]))
+		terms[c.wordTerm[i]] = max(terms[c.wordTerm[i]], share)
 	}
 	if len(terms) == 0 {
 		if fixed := ix.spell.correct(w, ix.isStale); fixed != "" && !stopWords[fixed] {
-			if id, ok := ix.known(canonical(fixed)); ok {
-				terms[id] = true
+			if id, ok := ix.known(ix.voc.canonical(fixed)); ok {
+				terms[id] = 1
 			}
 		}
 	}
-	for id := range terms {
-		add(id, float64(ix.idf[id])/float64(len(terms)))
+	for id, share := range terms {
+		add(id, float64(ix.idf[id])*share/float64(len(terms)))
 	}
 }

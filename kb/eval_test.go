@@ -48,9 +48,11 @@ func loadLabelled(tb testing.TB, name string) []labelled {
 	return out
 }
 
-// tally is how a matcher did on a labelled set.
+// tally is how a matcher did on a labelled set. A wrong answer is an entry
+// given as the answer that is not the labelled one (in scope) or any entry
+// given for an out-of-scope question: the worst outcome.
 type tally struct {
-	in, inRight, out, outRight int
+	in, inRight, out, outRight, wrong int
 }
 
 func (s *tally) add(want, got string) bool {
@@ -65,14 +67,18 @@ func (s *tally) add(want, got string) bool {
 			s.inRight++
 		}
 	}
+	if got != "" && got != want {
+		s.wrong++
+	}
 	return got == want
 }
 
-func (s tally) inRate() float64  { return float64(s.inRight) / float64(s.in) }
-func (s tally) outRate() float64 { return float64(s.outRight) / float64(s.out) }
+func (s tally) inRate() float64    { return float64(s.inRight) / float64(s.in) }
+func (s tally) outRate() float64   { return float64(s.outRight) / float64(s.out) }
+func (s tally) wrongRate() float64 { return float64(s.wrong) / float64(s.in+s.out) }
 func (s tally) String() string {
-	return fmt.Sprintf("in scope %d/%d (%.1f%%), out of scope declined %d/%d (%.1f%%)",
-		s.inRight, s.in, 100*s.inRate(), s.outRight, s.out, 100*s.outRate())
+	return fmt.Sprintf("in scope %d/%d (%.1f%%), out of scope declined %d/%d (%.1f%%), wrong answers %d/%d (%.1f%%)",
+		s.inRight, s.in, 100*s.inRate(), s.outRight, s.out, 100*s.outRate(), s.wrong, s.in+s.out, 100*s.wrongRate())
 }
 
 // ours runs the knowledge-base matcher over a set and logs every miss.
@@ -147,16 +153,19 @@ func TestIndex_Eval(t *testing.T) {
 		t.Fatal(err)
 	}
 	ix := kb.NewIndex(k, kb.Options{})
+	// Regression floors: each set at the figure it honestly reaches now
+	// (README, "Evaluation", has the first-run figures). A change that
+	// lowers one must say so.
 	for _, c := range []struct {
-		file          string
-		minIn, minOut int     // the set must be at least this large
-		floor         float64 // both rates must reach this
-		beatBM25      bool    // and the matcher must beat BM25 at its best threshold for the set
+		file              string
+		minIn, minOut     int     // the set must be at least this large
+		floorIn, floorOut float64 // answered right in scope, declined out of scope
+		maxWrong          float64 // wrong answers, of all questions
 	}{
-		{"eval.tsv", 110, 40, 0.95, true},
-		{"heldout.tsv", 50, 20, 0.80, true},
-		{"fresh.tsv", 35, 19, 0.75, false},
-		{"fourth.tsv", 35, 20, 0.50, false},
+		{"eval.tsv", 110, 40, 0.96, 1.00, 0.006},
+		{"heldout.tsv", 50, 20, 0.94, 0.96, 0.012},
+		{"fresh.tsv", 35, 19, 0.82, 1.00, 0},
+		{"fourth.tsv", 35, 20, 0.94, 1.00, 0.019},
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			set := loadLabelled(t, c.file)
@@ -167,10 +176,10 @@ func TestIndex_Eval(t *testing.T) {
 			if got.in < c.minIn || got.out < c.minOut {
 				t.Fatalf("the set is too small: %d in scope, %d out of scope", got.in, got.out)
 			}
-			if got.inRate() < c.floor || got.outRate() < c.floor {
-				t.Errorf("below the %.0f%% floor: %v", 100*c.floor, got)
+			if got.inRate() < c.floorIn || got.outRate() < c.floorOut || got.wrongRate() > c.maxWrong {
+				t.Errorf("below the floor (in %.1f%%, out %.1f%%, wrong at most %.1f%%): %v", 100*c.floorIn, 100*c.floorOut, 100*c.maxWrong, got)
 			}
-			if c.beatBM25 && min(got.inRate(), got.outRate()) <= min(base.inRate(), base.outRate()) {
+			if min(got.inRate(), got.outRate()) <= min(base.inRate(), base.outRate()) || got.wrong >= base.wrong {
 				t.Errorf("no better than BM25: %v vs %v", got, base)
 			}
 		})

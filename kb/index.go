@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -28,6 +29,10 @@ type Options struct {
 	// must not call Apply or Refresh (queue the work instead). The matcher
 	// does not use it.
 	OnChange func(scope string, entryIDs []string)
+	// Lexicon is the crisis vocabulary to analyse with. Nil means the
+	// knowledge base's own (KB.Lexicon) or, when it has none (entries read
+	// from a store), the lexicon of the knowledge base embedded in the binary.
+	Lexicon *Lexicon
 }
 
 func (o Options) withDefaults() Options {
@@ -58,9 +63,22 @@ type tuning struct {
 	phrase  float64 // share of the score that depends on covering a whole question or alias
 	power   float64 // exponent on query coverage: >1 punishes unmatched words harder
 	clash   float64 // factor on a phrasing that names an actor the question does not, when the question names one
+	both    float64 // weight of the query side in phrasing coverage (0: only the phrasing's side)
+	kind    float64 // factor on an entry that does not declare the kind of answer asked for
+	yesno   float64 // factor on an entry that answers with a name, date, place or number, for a yes-or-no question
+	speaker float64 // factor on an entry not attributed to the speaker a question names ("what does the Kremlin say")
+	// specific is the least idf mass of known words (a kind of answer
+	// counts 1) a question needs to be answered: "will there be more
+	// talks?" says too little to pick one entry.
+	specific float64
+	role     float64 // factor on an entry about another actor's thing ("Russian troops" for "Ukrainian troops")
+	ask      float64 // factor on an entry that does not cover an asking word of the question ("pass", "after")
+	// partialLift is how far above the threshold the question without its
+	// unknown and asking words must score for a partial answer.
+	partialLift float64
 }
 
-var defaultTuning = tuning{smooth: 1, unknown: 1.3, phrase: 0.7, power: 1.5, clash: 0.5}
+var defaultTuning = tuning{smooth: 1, unknown: 1.3, phrase: 0.7, power: 1.5, clash: 0.5, both: 0.5, kind: 0.35, yesno: 0.85, speaker: 0.35, specific: 2.6, role: 0.3, ask: 0.35, partialLift: 0.1}
 
 type posting struct {
 	entry  int32
@@ -86,13 +104,19 @@ type Index struct {
 	tune        tuning
 	byID        map[string]int32
 	terms       map[string]int32
+	termName    []string         // term id -> its canonical text
 	surfaceTerm map[string]int32 // every surface word of the entries -> its term
 	idf         []float32
 	postings    [][]posting
 	entryTerms  [][]posting // per slot, its terms (in posting.entry) and weights, sorted by term
 	phrasings   [][]phrasing
+	facts       []entryFacts
 	unknown     float32
-	isActor     map[int32]bool
+	isActor     []bool // per term id
+	isName      []bool // per term id: a proper name in the sources (see sourceNames)
+	isSpeaker   []bool // per term id: a word of some entry's attribution ("analysts", "Kremlin")
+	names       map[string]bool
+	voc         *vocab
 	spell       *spelling
 	complete    completer
 	scratch     sync.Pool // *scratch
@@ -113,15 +137,23 @@ func newIndex(k *KB, opts Options, tune tuning) *Index {
 		terms:       map[string]int32{},
 		surfaceTerm: map[string]int32{},
 		phrasings:   make([][]phrasing, len(k.Entries)),
+		facts:       make([]entryFacts, len(k.Entries)),
 		entryTerms:  make([][]posting, len(k.Entries)),
-		isActor:     map[int32]bool{},
 	}
+	lex := opts.Lexicon
+	if lex == nil {
+		lex = k.Lexicon
+	}
+	if lex == nil {
+		lex = defaultLexicon()
+	}
+	ix.voc = lex.compiled()
 	var a analyzer
 	df := []int32{}
 	for i := range k.Entries {
 		ix.byID[k.Entries[i].ID] = int32(i)
-		own, phr := a.entry(ix, &k.Entries[i])
-		ix.entryTerms[i], ix.phrasings[i] = own, phr
+		own, phr, facts := a.entry(ix, &k.Entries[i])
+		ix.entryTerms[i], ix.phrasings[i], ix.facts[i] = own, phr, facts
 		for _, t := range own {
 			for int(t.entry) >= len(df) {
 				df = append(df, 0)
@@ -142,22 +174,23 @@ func newIndex(k *KB, opts Options, tune tuning) *Index {
 			ix.postings[t.entry] = append(ix.postings[t.entry], posting{entry: int32(i), weight: t.weight})
 		}
 	}
-	ix.spell = newSpelling(spellingVocab(ix.surfaceTerm), ix.surfaceDF)
+	ix.spell = newSpelling(ix.spellingVocab(), ix.surfaceDF)
 	ix.finish()
 	return ix
 }
 
-// spellingVocab is every word the spelling corrector knows: the lexicon's
-// and the entries' surface words. It is the one place that list is built.
-func spellingVocab(surface map[string]int32) map[string]bool {
-	vocab := make(map[string]bool, len(surface)+len(stopWords)+len(synonyms))
+// spellingVocab is every word the spelling corrector knows: the stop words,
+// the lexicon's and the entries' surface words. It is the one place that
+// list is built.
+func (ix *Index) spellingVocab() map[string]bool {
+	vocab := make(map[string]bool, len(ix.surfaceTerm)+len(stopWords)+len(ix.voc.synonyms))
 	for w := range stopWords {
 		vocab[w] = true
 	}
-	for w := range synonyms {
+	for w := range ix.voc.synonyms {
 		vocab[w] = true
 	}
-	for w := range surface {
+	for w := range ix.surfaceTerm {
 		vocab[w] = true
 	}
 	return vocab
@@ -181,14 +214,35 @@ func (ix *Index) finish() {
 		ix.idf[id] = float32(math.Log(1+(n-df+0.5)/(df+0.5)) + ix.tune.smooth)
 	}
 	ix.unknown = float32(ix.tune.unknown * (math.Log(1+(n+0.5)/0.5) + ix.tune.smooth))
-	for t, id := range ix.terms {
-		if actors[t] {
+	ix.isActor = make([]bool, len(ix.postings))
+	for a := range ix.voc.actors {
+		if id, ok := ix.terms[a]; ok {
 			ix.isActor[id] = true
+		}
+	}
+	if ix.names == nil {
+		ix.names = sourceNames(ix.voc, ix.kb.Sources)
+	}
+	ix.isSpeaker = make([]bool, len(ix.postings))
+	for i, f := range ix.facts {
+		if !ix.isDead(int32(i)) {
+			for _, t := range f.by {
+				ix.isSpeaker[t] = true
+			}
+		}
+	}
+	ix.isName = make([]bool, len(ix.postings))
+	for n := range ix.names {
+		if id, ok := ix.terms[n]; ok && !ix.isActor[id] {
+			ix.isName[id] = true
 		}
 	}
 	ix.complete = newCompleter(ix)
 	size := len(ix.slots)
-	ix.scratch.New = func() any { return &scratch{acc: make([]float32, size)} }
+	terms := len(ix.postings)
+	ix.scratch.New = func() any {
+		return &scratch{acc: make([]float32, size), qconf: make([]float32, terms), qweight: make([]float32, terms)}
+	}
 }
 
 // analyzer turns entries into terms; it reuses its buffers between entries.
@@ -197,20 +251,17 @@ type analyzer struct {
 	touched []int32
 }
 
-// entry analyses one entry: its terms with weights (sorted by term) and its
-// phrasings. New words and terms are added to ix.
-func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing) {
+// entry analyses one entry: its terms with weights (sorted by term), its
+// phrasings and its actor-noun pairs. New words and terms are added to ix.
+func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts) {
 	addText := func(s string, w float32) []int32 {
 		var ids []int32
-		walkTerms(s, func(surface []byte, phrase string) {
-			id, ok := ix.surfaceTerm[string(surface)]
-			switch {
-			case phrase != "":
+		ix.voc.walkTerms(s, func(surface []byte, phrase string) {
+			var id int32
+			if phrase != "" {
 				id = ix.termID(phrase)
-			case !ok:
-				word := string(surface)
-				id = ix.termID(canonical(word))
-				ix.surfaceTerm[word] = id
+			} else {
+				id = ix.wordTerm(surface)
 			}
 			for int(id) >= len(a.weights) {
 				a.weights = append(a.weights, 0)
@@ -223,14 +274,55 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing) {
 		})
 		return ids
 	}
-	phr := make([]phrasing, 0, len(e.Aliases)+1)
-	phr = append(phr, phrasing{terms: dedupe(addText(e.Question, weightPhrasing))})
-	for _, al := range e.Aliases {
-		phr = append(phr, phrasing{terms: dedupe(addText(al, weightPhrasing))})
+	f := entryFacts{kinds: entryKinds(e)}
+	// pairs finds the actor-noun pairs of a text, which only a text naming
+	// an actor can have.
+	pairs := func(s string, ids []int32) {
+		for _, id := range ids {
+			if ix.voc.actors[ix.termName[id]] {
+				ix.voc.actorPairs(splitWords(s), ix.buildCanon, func(actor, noun, _ string) {
+					f.pairs = append(f.pairs, pairKey(ix.termID(actor), ix.termID(noun)))
+				})
+				return
+			}
+		}
 	}
-	addText(e.Answer, weightSecondary)
+	phr := make([]phrasing, 0, len(e.Aliases)+1)
+	q := addText(e.Question, weightPhrasing)
+	pairs(e.Question, q)
+	f.says = append(f.says, q...)
+	phr = append(phr, phrasing{terms: dedupe(q)})
+	for _, al := range e.Aliases {
+		ids := addText(al, weightPhrasing)
+		pairs(al, ids)
+		phr = append(phr, phrasing{terms: dedupe(ids)})
+	}
+	ans := addText(e.Answer, weightSecondary)
+	pairs(e.Answer, ans)
+	f.says = append(f.says, ans...)
 	addText(e.Topic, weightSecondary)
-	addText(e.AttributedTo, weightSecondary)
+	f.by = addText(e.AttributedTo, weightSecondary)
+	if len(e.Answers) == 0 {
+		// An entry a moderator added names its speaker in its own words
+		// ("What did Ryabkov say…"), while its attribution is the source's
+		// outlet: it answers what they said.
+		f.by = append(f.by, q...)
+		f.by = append(f.by, ans...)
+	}
+	f.by = dedupe(f.by)
+	slices.Sort(f.pairs)
+	f.pairs = slices.Compact(f.pairs)
+	if asOf, err := strconv.Atoi(strings.SplitN(e.AsOf, "-", 2)[0]); err == nil {
+		for _, id := range f.says {
+			if t := ix.termName[id]; len(t) == 4 && allDigits(t) {
+				if y, _ := strconv.Atoi(t); y >= 1000 && y < asOf {
+					f.past = true
+				}
+			}
+		}
+	}
+	slices.Sort(f.says)
+	f.says = slices.Compact(f.says)
 	slices.Sort(a.touched)
 	own := make([]posting, len(a.touched))
 	for j, id := range a.touched {
@@ -238,7 +330,16 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing) {
 		a.weights[id] = 0
 	}
 	a.touched = a.touched[:0]
-	return own, phr
+	return own, phr, f
+}
+
+// entryFacts is what the matcher checks an entry's claims against.
+type entryFacts struct {
+	pairs []uint64 // actor-noun pairs of its question, answer and aliases (see actorPairs), sorted
+	says  []int32  // terms of its question and answer (not its aliases), sorted
+	by    []int32  // terms of its attribution (who made the claim), sorted
+	kinds kindSet  // the kinds of answer it gives (see entryKinds)
+	past  bool     // it dates what it says by a year before its as_of: history, not what is to come
 }
 
 func (ix *Index) termID(t string) int32 {
@@ -247,8 +348,33 @@ func (ix *Index) termID(t string) int32 {
 	}
 	id := int32(len(ix.postings))
 	ix.terms[t] = id
+	ix.termName = append(ix.termName, t)
 	ix.postings = append(ix.postings, nil)
 	return id
+}
+
+// wordTerm returns the term of an entry's word, analysing (stemming) each
+// distinct word once. Only while building.
+func (ix *Index) wordTerm(surface []byte) int32 {
+	if id, ok := ix.surfaceTerm[string(surface)]; ok {
+		return id
+	}
+	word := string(surface)
+	id := ix.termID(ix.voc.canonical(word))
+	ix.surfaceTerm[word] = id
+	return id
+}
+
+// buildCanon is canonical for an entry's word, through wordTerm.
+func (ix *Index) buildCanon(w string) string { return ix.termName[ix.wordTerm([]byte(w))] }
+
+// queryCanon is canonical for a question's word: a word the entries have is
+// looked up, only a new one is analysed. Safe for concurrent use.
+func (ix *Index) queryCanon(w string) string {
+	if id, ok := ix.surfaceTerm[w]; ok {
+		return ix.termName[id]
+	}
+	return ix.voc.canonical(w)
 }
 
 func dedupe(ids []int32) []int32 {
@@ -288,7 +414,7 @@ func (ix *Index) isStale(w string) bool {
 	if !ok || len(ix.postings[id]) > 0 || stopWords[w] {
 		return false
 	}
-	_, lexicon := synonyms[w]
+	_, lexicon := ix.voc.synonyms[w]
 	return !lexicon
 }
 

@@ -97,7 +97,7 @@ func TestIndex_Complete(t *testing.T) {
 		{"gaurd", "guard-act"},
 		{"strat stab", "strategic-stability-dialogue"},
 		{"how many russian tr", "russian-troop-numbers"},
-		{"minsk", "donbass-minsk"},
+		{"minsk", "minsk-normandy"},
 	} {
 		t.Run(c.query, func(t *testing.T) {
 			got := ix.Complete(c.query, 25)

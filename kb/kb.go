@@ -43,9 +43,14 @@ func (c Citation) Unverified() bool { return c.SourceID == "" }
 
 // Entry is one curated answer.
 type Entry struct {
-	ID           string     `json:"id"`
-	Topic        string     `json:"topic"`
-	Question     string     `json:"question"`
+	ID       string `json:"id"`
+	Topic    string `json:"topic"`
+	Question string `json:"question"`
+	// Answers names the kinds of answer the entry gives ("person", "date",
+	// "place", "number", "source", "reason", "name"; see AnswerKinds), so a
+	// "who" or "when" question prefers entries that answer it. Empty means
+	// no particular kind.
+	Answers      []string   `json:"answers,omitempty"`
 	Aliases      []string   `json:"aliases,omitempty"`
 	Answer       string     `json:"answer"`
 	Citations    []Citation `json:"citations"`
@@ -66,6 +71,7 @@ func (e Entry) clone() Entry {
 // A KB is not modified after Parse returns it; it is safe for concurrent readers.
 type KB struct {
 	Sources []Source `json:"sources"`
+	Lexicon *Lexicon `json:"lexicon,omitempty"`
 	Entries []Entry  `json:"entries"`
 }
 

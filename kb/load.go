@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -87,7 +88,7 @@ func (v *validator) parse(data []byte, known []Source) (*KB, error) {
 		}
 		sources[s.ID] = s
 	}
-	k := &KB{Entries: doc.Entries}
+	k := &KB{Entries: doc.Entries, Lexicon: doc.Lexicon}
 	for _, id := range order {
 		k.Sources = append(k.Sources, sources[id])
 	}
@@ -95,6 +96,7 @@ func (v *validator) parse(data []byte, known []Source) (*KB, error) {
 	for id, s := range sources {
 		normText[id] = NormalizeQuote(s.Text)
 	}
+	v.lexicon(doc.Lexicon)
 	v.entries(doc.Entries, normText)
 	if len(v.problems) > 0 {
 		return nil, v.err()
@@ -204,6 +206,11 @@ func (v *validator) entries(entries []Entry, sourceText map[string]string) {
 			v.text(ref, "attributed_to", e.AttributedTo, MaxAttribLen, false)
 		}
 		v.date(ref, "as_of", e.AsOf)
+		for j, a := range e.Answers {
+			if !slices.Contains(AnswerKinds, a) {
+				v.add(ref, fmt.Sprintf("answers[%d]", j), fmt.Sprintf("%q is not a kind of answer; use one of %s", a, strings.Join(AnswerKinds, ", ")))
+			}
+		}
 		if len(e.Aliases) > MaxAliases {
 			v.add(ref, "aliases", fmt.Sprintf("has %d aliases; the limit is %d", len(e.Aliases), MaxAliases))
 		}

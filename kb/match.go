@@ -1,18 +1,28 @@
 package kb
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"sort"
 	"unicode/utf8"
 )
 
-// Result is the matcher's verdict on one question.
+// Result is the matcher's verdict on one question: an answer, a partial
+// answer (Related), or a refusal with suggestions.
 type Result struct {
 	Question    string       // the question as cleaned for matching
 	Answered    bool         // an entry was confident enough to be the answer
 	Confidence  float64      // 0..1: the best entry's score
 	Entry       *Entry       // a copy of the answer; nil when declined
 	Suggestions []Suggestion // when declined: the closest entries, best first
+	// Related is set when the question is declined although the knowledge
+	// base covers its topic: the source does not say what was asked, and
+	// Related is the closest sourced fact about that topic. Reason says in
+	// one sentence what the source does not say. Both are empty when the
+	// question is answered or off-topic.
+	Related *Entry
+	Reason  string
 }
 
 // Suggestion is an entry offered instead of an answer.
@@ -25,12 +35,9 @@ type Suggestion struct {
 type scratch struct {
 	acc     []float32
 	touched []int32
-}
-
-type queryTerm struct {
-	id     int32 // -1 when unknown
-	weight float32
-	conf   float32
+	// qconf and qweight hold, per term id, the query term's confidence and
+	// weight while a question is ranked (0 for terms not in it).
+	qconf, qweight []float32
 }
 
 // minSuggestion is the lowest score an entry needs to be offered when the
@@ -40,14 +47,20 @@ const minSuggestion = 0.08
 // maxQueryTerms bounds the work one question can cause.
 const maxQueryTerms = 64
 
+// scored is one entry's score for a question. base is before the penalties
+// for a different actor and for uncovered asking words and names. It is kept
+// small: the ranking moves and sorts it.
 type scored struct {
 	entry int32
 	score float64
+	base  float64
+	clash bool // the question names an actor the entry does not (otherActor)
+	miss  bool // the entry does not say an asking word or name of the question (missingAsks)
 }
 
 // Ask matches a question. It returns ErrEmptyQuestion or ErrQuestionTooLong
-// for unusable input; otherwise a Result, answered or declined. Safe for
-// concurrent use.
+// for unusable input; otherwise a Result, answered, partial or declined.
+// Safe for concurrent use.
 func (ix *Index) Ask(question string) (Result, error) {
 	q := CleanQuestion(question)
 	if q == "" {
@@ -57,21 +70,19 @@ func (ix *Index) Ask(question string) (Result, error) {
 		return Result{Question: q}, ErrQuestionTooLong
 	}
 	res := Result{Question: q}
-	ranked := ix.rank(ix.queryTerms(q), 8)
+	qu := ix.analyzeQuery(q)
+	ranked := ix.rank(qu, 8)
 	if len(ranked) == 0 {
 		return res, nil
 	}
 	res.Confidence = ranked[0].score
-	second := 0.0
-	if len(ranked) > 1 {
-		second = ranked[1].score
-	}
-	if ranked[0].score >= ix.opts.Threshold && ranked[0].score-second >= ix.opts.Margin {
+	if ix.confident(ranked) && ix.specific(qu) {
 		res.Answered = true
 		e := ix.slots[ranked[0].entry].clone() // a copy: the index stays immutable
 		res.Entry = &e
 		return res, nil
 	}
+	ix.partial(&res, qu, ranked)
 	for _, r := range ranked {
 		if len(res.Suggestions) == ix.opts.Suggestions || r.score < minSuggestion {
 			break
@@ -82,49 +93,38 @@ func (ix *Index) Ask(question string) (Result, error) {
 	return res, nil
 }
 
-// queryTerms analyses a question into weighted terms, correcting typos.
-func (ix *Index) queryTerms(q string) []queryTerm {
-	var out []queryTerm
-	seen := map[int32]bool{}
-	unknown := map[string]bool{}
-	for _, t := range analyze(q) {
-		if len(out) == maxQueryTerms {
-			break
-		}
-		id, ok := ix.known(t.text)
-		conf := float32(1)
-		if !ok {
-			fixed := ix.spell.correct(t.surface, ix.isStale)
-			if fixed != "" && stopWords[fixed] {
-				if isTransposition([]rune(t.surface), []rune(fixed)) {
-					continue // "waht" is "what"
-				}
-				fixed = "" // "tanks" is not "thanks"
-			}
-			if fixed != "" {
-				id, ok = ix.known(canonical(fixed))
-				conf = weightCorrected
-			}
-		}
-		if !ok {
-			if !unknown[t.text] {
-				unknown[t.text] = true
-				out = append(out, queryTerm{id: -1, weight: ix.unknown})
-			}
-			continue
-		}
-		if seen[id] {
-			continue
-		}
-		seen[id] = true
-		out = append(out, queryTerm{id: id, weight: ix.idf[id], conf: conf})
+// specific reports whether the question says enough to pick one entry.
+func (ix *Index) specific(qu query) bool {
+	mass := 0.0
+	if qu.kind != 0 {
+		mass++
 	}
-	return out
+	for _, t := range qu.terms {
+		switch {
+		case t.id < 0:
+		case ix.isName[t.id]:
+			return true // a name alone says what it is about: "sherman"
+		default:
+			mass += float64(t.weight * t.conf)
+		}
+	}
+	return mass >= ix.tune.specific
+}
+
+// confident reports whether the best of ranked is the answer: above the
+// threshold and clear of the runner-up.
+func (ix *Index) confident(ranked []scored) bool {
+	second := 0.0
+	if len(ranked) > 1 {
+		second = ranked[1].score
+	}
+	return ranked[0].score >= ix.opts.Threshold && ranked[0].score-second >= ix.opts.Margin
 }
 
 // rank scores every entry that shares a term with the query and returns the
 // best k, best first.
-func (ix *Index) rank(qt []queryTerm, k int) []scored {
+func (ix *Index) rank(qu query, k int) []scored {
+	qt := qu.terms
 	var total float32
 	for _, t := range qt {
 		total += t.weight
@@ -175,12 +175,20 @@ func (ix *Index) rank(qt []queryTerm, k int) []scored {
 	const pool = 16
 	top := make([]scored, 0, pool+1)
 	for _, e := range sc.touched {
-		cov := math.Pow(float64(sc.acc[e]/total), ix.tune.power)
+		cov := float64(sc.acc[e] / total)
+		if ix.tune.power == 1.5 {
+			cov *= math.Sqrt(cov)
+		} else {
+			cov = math.Pow(cov, ix.tune.power)
+		}
 		sc.acc[e] = 0
-		if len(top) == pool && cov <= top[pool-1].score {
+		// Ties go to the earlier slot, so the pool does not depend on the
+		// order of the postings (which an edit changes).
+		ahead := func(s scored) bool { return s.score < cov || (s.score == cov && s.entry > e) }
+		if len(top) == pool && !ahead(top[pool-1]) {
 			continue
 		}
-		i := sort.Search(len(top), func(i int) bool { return top[i].score < cov })
+		i := sort.Search(len(top), func(i int) bool { return ahead(top[i]) })
 		top = append(top, scored{})
 		copy(top[i+1:], top[i:])
 		top[i] = scored{entry: e, score: cov}
@@ -189,42 +197,79 @@ func (ix *Index) rank(qt []queryTerm, k int) []scored {
 		}
 	}
 	sc.touched = sc.touched[:0]
-	for i := range top {
-		top[i].score *= 1 - ix.tune.phrase + ix.tune.phrase*ix.phrasingCoverage(top[i].entry, qt)
+	queryActor := false
+	for _, q := range qt {
+		if q.id >= 0 {
+			sc.qconf[q.id], sc.qweight[q.id] = q.conf, q.weight
+			queryActor = queryActor || ix.isActor[q.id]
+		}
 	}
-	sort.SliceStable(top, func(a, b int) bool { return top[a].score > top[b].score })
+	defer func() {
+		for _, q := range qt {
+			if q.id >= 0 {
+				sc.qconf[q.id], sc.qweight[q.id] = 0, 0
+			}
+		}
+	}()
+	for i := range top {
+		s := &top[i]
+		s.score *= 1 - ix.tune.phrase + ix.tune.phrase*ix.phrasingCoverage(s.entry, sc, queryActor, total)
+		s.base = s.score
+		switch ek := ix.facts[s.entry].kinds; {
+		case qu.kind != 0 && ek != 0 && ek&qu.kind == 0:
+			s.score *= ix.tune.kind
+		case qu.future && ix.facts[s.entry].past:
+			s.score *= ix.tune.kind // "when will Russia invade", "will Russia attack" are not answered by 2014
+		case qu.yesno && ek&^kindOther != 0 && ek&kindReason == 0:
+			s.score *= ix.tune.yesno // a yes-or-no question is not asking for a name or a date
+		}
+		if len(qu.speakers) > 0 && !ix.attributedTo(s.entry, qu.speakers) {
+			s.score *= ix.tune.speaker
+		}
+		s.base = s.score
+		if s.clash = ix.otherActor(s.entry, qu) != ""; s.clash {
+			s.score *= ix.tune.role
+		}
+		if s.miss = ix.missesAsk(s.entry, qt); s.miss {
+			s.score *= ix.tune.ask
+		}
+	}
+	slices.SortStableFunc(top, func(a, b scored) int { return cmp.Compare(b.score, a.score) })
 	if len(top) > k {
 		top = top[:k]
 	}
 	return top
 }
 
-// phrasingCoverage is how much of the entry's closest question or alias the
-// query covers, weighted by idf. A phrasing that names an actor (a country or
-// bloc) the query does not, while the query names one, counts for less: "Who
-// is the Ukrainian president?" is not "Who is the Russian president?".
-func (ix *Index) phrasingCoverage(e int32, qt []queryTerm) float64 {
-	queryActor := false
-	for _, q := range qt {
-		queryActor = queryActor || ix.isActor[q.id]
-	}
+// phrasingCoverage is how closely the entry's closest question or alias
+// matches the query, both ways: the share of the phrasing the query covers
+// times the share of the query the phrasing covers (geometric mean), weighted
+// by idf. A short alias that the query merely contains ("photographer") does
+// not match as well as a phrasing of the whole question. A phrasing that
+// names an actor (a country or bloc) the query does not, while the query
+// names one, counts for less: "Who is the Ukrainian president?" is not "Who
+// is the Russian president?".
+func (ix *Index) phrasingCoverage(e int32, sc *scratch, queryActor bool, total float32) float64 {
 	best := 0.0
 	for _, p := range ix.phrasings[e] {
-		var got, mass float32
+		var got, mass, qgot float32
 		for _, t := range p.terms {
 			mass += ix.idf[t]
-			for _, q := range qt {
-				if q.id == t {
-					got += ix.idf[t] * q.conf
-					break
-				}
+			if c := sc.qconf[t]; c > 0 {
+				got += ix.idf[t] * c
+				qgot += sc.qweight[t] * c
 			}
 		}
 		if mass == 0 {
 			continue
 		}
-		c := float64(got / mass)
-		if queryActor && ix.namesOtherActor(p, qt) {
+		var c float64
+		if ix.tune.both == 0.5 {
+			c = math.Sqrt(float64(got / mass * qgot / total))
+		} else {
+			c = math.Pow(float64(got/mass), 1-ix.tune.both) * math.Pow(float64(qgot/total), ix.tune.both)
+		}
+		if queryActor && ix.namesOtherActor(p, sc) {
 			c *= ix.tune.clash
 		}
 		if c > best {
@@ -232,26 +277,6 @@ func (ix *Index) phrasingCoverage(e int32, qt []queryTerm) float64 {
 		}
 	}
 	return best
-}
-
-// namesOtherActor reports whether the phrasing names an actor the query does not.
-func (ix *Index) namesOtherActor(p phrasing, qt []queryTerm) bool {
-	for _, a := range p.terms {
-		if !ix.isActor[a] {
-			continue
-		}
-		found := false
-		for _, q := range qt {
-			if q.id == a {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return true
-		}
-	}
-	return false
 }
 
 // entryWeight returns how term occurs in entry e, by binary search.

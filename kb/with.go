@@ -1,6 +1,9 @@
 package kb
 
-import "maps"
+import (
+	"maps"
+	"slices"
+)
 
 // With returns an index with the given entries added or replaced (by id) and
 // the given ids removed, built from ix without re-reading the other entries:
@@ -10,15 +13,16 @@ import "maps"
 // milliseconds at any size. Safe to call concurrently with readers of ix.
 func (ix *Index) With(upserts []Entry, removals []string) *Index {
 	nx := &Index{
-		opts: ix.opts, tune: ix.tune,
+		opts: ix.opts, tune: ix.tune, voc: ix.voc, names: ix.names,
 		slots:       append([]Entry(nil), ix.slots...),
 		byID:        maps.Clone(ix.byID),
 		terms:       maps.Clone(ix.terms),
+		termName:    slices.Clip(ix.termName),
 		surfaceTerm: maps.Clone(ix.surfaceTerm),
 		postings:    append([][]posting(nil), ix.postings...),
 		entryTerms:  append([][]posting(nil), ix.entryTerms...),
 		phrasings:   append([][]phrasing(nil), ix.phrasings...),
-		isActor:     maps.Clone(ix.isActor),
+		facts:       append([]entryFacts(nil), ix.facts...),
 	}
 	nx.dead = make([]bool, len(ix.slots))
 	if ix.dead != nil {
@@ -42,7 +46,7 @@ func (ix *Index) With(upserts []Entry, removals []string) *Index {
 				}
 			}
 		}
-		nx.entryTerms[slot], nx.phrasings[slot] = nil, nil
+		nx.entryTerms[slot], nx.phrasings[slot], nx.facts[slot] = nil, nil, entryFacts{}
 	}
 	for _, id := range removals {
 		if slot, ok := nx.byID[id]; ok {
@@ -64,11 +68,12 @@ func (ix *Index) With(upserts []Entry, removals []string) *Index {
 			nx.dead = append(nx.dead, false)
 			nx.entryTerms = append(nx.entryTerms, nil)
 			nx.phrasings = append(nx.phrasings, nil)
+			nx.facts = append(nx.facts, entryFacts{})
 			nx.byID[e.ID] = slot
 		}
 		nx.slots[slot], nx.dead[slot] = e, false
-		terms, phr := a.entry(nx, &nx.slots[slot])
-		nx.entryTerms[slot], nx.phrasings[slot] = terms, phr
+		terms, phr, facts := a.entry(nx, &nx.slots[slot])
+		nx.entryTerms[slot], nx.phrasings[slot], nx.facts[slot] = terms, phr, facts
 		for _, t := range terms {
 			ps := own(t.entry)
 			nx.postings[t.entry] = append(ps, posting{entry: slot, weight: t.weight})
@@ -80,11 +85,11 @@ func (ix *Index) With(upserts []Entry, removals []string) *Index {
 			live = append(live, nx.slots[i])
 		}
 	}
-	nx.kb = &KB{Sources: ix.kb.Sources, Entries: live}
+	nx.kb = &KB{Sources: ix.kb.Sources, Lexicon: ix.kb.Lexicon, Entries: live}
 	nx.spell = ix.spell
 	if len(nx.surfaceTerm) > words {
 		if ix.spell.depth() >= maxSpellingChain {
-			nx.spell = newSpelling(spellingVocab(nx.surfaceTerm), nx.surfaceDF)
+			nx.spell = newSpelling(nx.spellingVocab(), nx.surfaceDF)
 		} else {
 			extra := map[string]bool{}
 			for w := range nx.surfaceTerm {

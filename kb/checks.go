@@ -1,0 +1,167 @@
+package kb
+
+import (
+	"slices"
+	"strings"
+)
+
+// The checks below compare what a question asks with what an entry says;
+// the ranking applies them as penalties and partial answers explain them.
+
+// partial fills res.Related when the question's topic is covered but not
+// what it asks: the best entry before penalties would have been the answer
+// but names another actor or misses an asking word, or the question minus
+// its unknown and asking words is answered confidently.
+func (ix *Index) partial(res *Result, qu query, ranked []scored) {
+	top := ranked[0]
+	for _, r := range ranked[1:] {
+		if r.base > top.base {
+			top = r
+		}
+	}
+	if top.base >= ix.opts.Threshold && (top.clash || top.miss) {
+		res.Related = &ix.slots[top.entry]
+		if clash := ix.otherActor(top.entry, qu); clash != "" {
+			res.Reason = "The article doesn't say that: it has nothing on “" + clash + "”."
+		} else {
+			res.Reason = missingReason(ix.missingAsks(top.entry, qu.terms))
+		}
+		return
+	}
+	var kept []queryTerm
+	var dropped []string
+	var keptMass, offTopic float32
+	for _, t := range qu.terms {
+		if t.id < 0 || t.ask {
+			dropped = append(dropped, t.surface)
+			if !t.ask {
+				offTopic += t.weight
+			}
+			continue
+		}
+		kept = append(kept, t)
+		keptMass += t.weight
+	}
+	// The question must be mostly about the topic: "How many Ukrainian
+	// refugees…" is about refugees, which the source never mentions.
+	if len(dropped) == 0 || len(kept) < 2 || keptMass <= offTopic {
+		return
+	}
+	sub := qu
+	sub.terms = kept
+	r := ix.rank(sub, 2)
+	if len(r) == 0 || !ix.confident(r) || r[0].clash || r[0].score < ix.opts.Threshold+ix.tune.partialLift {
+		return
+	}
+	res.Related, res.Reason = &ix.slots[r[0].entry], missingReason(dropped)
+}
+
+// missingReason says in one sentence that the source does not answer the
+// question's words miss.
+func missingReason(miss []string) string {
+	quoted := make([]string, len(miss))
+	for i, w := range miss {
+		quoted[i] = "“" + w + "”"
+	}
+	list := strings.Join(quoted, ", ")
+	if n := len(quoted); n > 1 {
+		list = strings.Join(quoted[:n-1], ", ") + " or " + quoted[n-1]
+	}
+	return "The article doesn't say that: nothing in it answers " + list + " here."
+}
+
+// otherActor returns the question's actor, or actor phrase ("ukrainian
+// troops"), when the entry never names that actor, or speaks of the same
+// thing for another actor ("Russian troops") and never for the question's;
+// "" otherwise.
+func (ix *Index) otherActor(e int32, qu query) string {
+	for _, q := range qu.terms {
+		if q.id >= 0 && ix.isActor[q.id] {
+			if _, ok := ix.entryWeight(e, q.id); !ok {
+				return q.surface // "American troops in Ukraine": the entry never names Ukraine
+			}
+		}
+	}
+	have := ix.facts[e].pairs
+	for _, qp := range qu.pairs {
+		if _, ok := slices.BinarySearch(have, qp); ok {
+			continue
+		}
+		noun := uint32(qp)
+		for _, p := range have {
+			if uint32(p) == noun {
+				return qu.pairText[qp]
+			}
+		}
+	}
+	return ""
+}
+
+// attributedTo reports whether the entry's claim is attributed to one of
+// the speakers.
+func (ix *Index) attributedTo(e int32, speakers []int32) bool {
+	for _, s := range speakers {
+		if _, ok := slices.BinarySearch(ix.facts[e].by, s); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// missesAsk reports whether missingAsks would return anything, without
+// building the list.
+func (ix *Index) missesAsk(e int32, qt []queryTerm) bool {
+	for _, q := range qt {
+		switch {
+		case q.id >= 0 && ix.isName[q.id]:
+			if _, ok := ix.entryWeight(e, q.id); !ok {
+				return true
+			}
+		case !q.ask:
+		case q.id < 0:
+			return true
+		default:
+			if _, ok := slices.BinarySearch(ix.facts[e].says, q.id); !ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// missingAsks returns the asking words of the query ("pass", "after",
+// "agreement") that the entry does not say: not in its question or answer
+// (which restates its quotes; aliases do not count: they are how people
+// ask, not what the source says), and the proper names of the query that
+// the entry never mentions.
+func (ix *Index) missingAsks(e int32, qt []queryTerm) []string {
+	var miss []string
+	for _, q := range qt {
+		if q.id >= 0 && ix.isName[q.id] {
+			if _, ok := ix.entryWeight(e, q.id); !ok {
+				miss = append(miss, q.surface) // "what did Tass say about the GUARD Act"
+			}
+			continue
+		}
+		if !q.ask {
+			continue
+		}
+		if q.id >= 0 {
+			if _, ok := slices.BinarySearch(ix.facts[e].says, q.id); ok {
+				continue
+			}
+		}
+		miss = append(miss, q.surface)
+	}
+	return miss
+}
+
+// namesOtherActor reports whether the phrasing names an actor the query does not.
+func (ix *Index) namesOtherActor(p phrasing, sc *scratch) bool {
+	for _, a := range p.terms {
+		if ix.isActor[a] && sc.qconf[a] == 0 {
+			return true
+		}
+	}
+	return false
+}

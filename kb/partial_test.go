@@ -1,0 +1,132 @@
+package kb_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestIndex_Partial checks the partial outcome on the questions the issue
+// names: the topic is covered, the ask is not, so the question is declined
+// with the closest sourced fact and a reason.
+func TestIndex_Partial(t *testing.T) {
+	ix := defaultIndex(t)
+	for _, c := range []struct {
+		question, related, reason string
+	}{
+		{"Did the GUARD Act become law?", "guard-act", "law"},
+		{"Did the OSCE summit end in agreement?", "osce-summit", "agreement"},
+		{"How many Ukrainian soldiers are at the frontier?", "russian-troop-numbers", "ukrainian soldiers"},
+		{"How big is Ukraine's army?", "russian-troop-numbers", "ukraine army"},
+		{"How many American troops are in Ukraine?", "us-troops-in-europe", "ukraine"},
+		{"What happened at the OSCE summit on Thursday?", "osce-summit", "happened"},
+		{"How many Russian troops were at the border in 2014?", "russian-troop-numbers", "2014"},
+	} {
+		t.Run(c.question, func(t *testing.T) {
+			res, err := ix.Ask(c.question)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Answered || res.Entry != nil {
+				t.Fatalf("answered with %s", res.Entry.ID)
+			}
+			if res.Related == nil || res.Related.ID != c.related || !strings.Contains(res.Reason, c.reason) {
+				t.Fatalf("related %v, reason %q; want %s and a reason naming %q", res.Related, res.Reason, c.related, c.reason)
+			}
+		})
+	}
+	t.Run("FutureIsNotHistory", func(t *testing.T) {
+		res, err := ix.Ask("when will russia invade ukraine")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Answered {
+			t.Fatalf("answered %q with %s: a date to come is not a date in the past", res.Question, res.Entry.ID)
+		}
+	})
+	t.Run("OffTopic", func(t *testing.T) {
+		for _, q := range []string{"What is the capital of France?", "who won the football", "How many Ukrainian refugees are there?"} {
+			res, err := ix.Ask(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Answered || res.Related != nil {
+				t.Errorf("%q: answered %v, related %v: an off-topic question gets a plain refusal", q, res.Answered, res.Related)
+			}
+		}
+	})
+}
+
+// TestIndex_QuestionKinds checks that the kind of answer a question asks for
+// picks between entries on the same topic.
+func TestIndex_QuestionKinds(t *testing.T) {
+	ix := defaultIndex(t)
+	for _, c := range []struct{ question, want string }{
+		{"who took the photo", "photo-credit"},
+		{"where was the photo taken", "photo-place"},
+		{"when was the photo taken", "photo-date"},
+		{"what does osce stand for", "osce-name"},
+		{"when is the osce summit", "osce-summit"},
+		{"who presented the guard act", "guard-act-sponsors"},
+		{"which newspaper reported the guard act", "guard-act-hill"},
+		{"which political party is behind the guard act", "guard-act-sponsors"},
+		{"which city hosts the talks", "talks-location"},
+		{"when did putin attack georgia", "putin-georgia-ukraine-history"},
+	} {
+		res, err := ix.Ask(c.question)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Answered || res.Entry.ID != c.want {
+			got := "(declined)"
+			if res.Answered {
+				got = res.Entry.ID
+			}
+			t.Errorf("%q: got %s, want %s", c.question, got, c.want)
+		}
+	}
+}
+
+// TestIndex_IssueExamples checks the answerable questions issue 7 found
+// declined.
+func TestIndex_IssueExamples(t *testing.T) {
+	ix := defaultIndex(t)
+	for _, c := range []struct{ question, want string }{
+		{"Which political party is behind the GUARD Act?", "guard-act-sponsors"},
+		{"Which city hosts the talks?", "talks-location"},
+		{"Which publication said the 2016 meddling hurt talks?", "time-report"},
+		{"name of the kremlin's spokesman", "who-is-peskov"},
+		{"What condition did Sherman put on the talks?", "sherman-deescalation-condition"},
+		{"which newspaper reported the GUARD act", "guard-act-hill"},
+	} {
+		res, err := ix.Ask(c.question)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Answered || res.Entry.ID != c.want {
+			t.Errorf("%q: answered %v (%v), want %s", c.question, res.Answered, res.Entry, c.want)
+		}
+	}
+}
+
+// TestIndex_ChatSpellings checks typos too short for the corrector and
+// questions typed as noun phrases.
+func TestIndex_ChatSpellings(t *testing.T) {
+	ix := defaultIndex(t)
+	for _, c := range []struct{ question, want string }{
+		{"wen do the tlaks start", "talks-start"},
+		{"who took teh photo", "photo-credit"},
+		{"whats the osce sumit date", "osce-summit"},
+		{"hte hill guard act", "guard-act-hill"},
+	} {
+		res, err := ix.Ask(c.question)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Answered || res.Entry.ID != c.want {
+			t.Errorf("%q: answered %v (%v), want %s", c.question, res.Answered, res.Entry, c.want)
+		}
+	}
+	if res, _ := ix.Ask("who won the negotiations"); res.Answered {
+		t.Errorf("\"won\" read as a typo: answered with %s", res.Entry.ID)
+	}
+}

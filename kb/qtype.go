@@ -1,0 +1,231 @@
+package kb
+
+import "strings"
+
+// AnswerKinds are the kinds of answer an entry can declare in Entry.Answers.
+// "other" declares that the entry answers none of the others: a question
+// asking for a person, date, place... is then not answered by it.
+var AnswerKinds = []string{"person", "date", "place", "number", "source", "reason", "name", "definition", "other"}
+
+// kindSet is a set of answer kinds as bits, in AnswerKinds order.
+type kindSet uint16
+
+func kindsOf(names []string) kindSet {
+	var k kindSet
+	for _, n := range names {
+		for i, a := range AnswerKinds {
+			if a == n {
+				k |= 1 << i
+			}
+		}
+	}
+	return k
+}
+
+var (
+	kindPerson = kindsOf([]string{"person"})
+	kindDate   = kindsOf([]string{"date"})
+	kindPlace  = kindsOf([]string{"place"})
+	kindNumber = kindsOf([]string{"number"})
+	kindSource = kindsOf([]string{"source"})
+	kindReason = kindsOf([]string{"reason"})
+	kindName   = kindsOf([]string{"name"})
+	kindDefine = kindsOf([]string{"definition"})
+	kindOther  = kindsOf([]string{"other"})
+)
+
+// entryKinds returns the kinds of answer an entry gives: those it declares
+// or, when it declares none (an entry added by a moderator), those its
+// question and aliases ask for ("When is…" gives a date). 0 means unknown:
+// the entry is then neither preferred nor passed over for a kind.
+func entryKinds(e *Entry) kindSet {
+	if len(e.Answers) > 0 {
+		return kindsOf(e.Answers)
+	}
+	var k kindSet
+	for i := -1; i < len(e.Aliases); i++ {
+		p := e.Question
+		if i >= 0 {
+			p = e.Aliases[i]
+		}
+		if mayAskKind(p) {
+			pk, _ := questionKind(splitWords(p))
+			k |= pk
+		}
+	}
+	return k
+}
+
+// mayAskKind is a cheap test that a phrasing can ask for a kind of answer:
+// it starts with a question word or a kind noun, or ends with one.
+func mayAskKind(p string) bool {
+	first, _, _ := strings.Cut(strings.TrimSpace(p), " ")
+	last := p[strings.LastIndexByte(p, ' ')+1:]
+	first = strings.ToLower(strings.Trim(first, "?!.,'’"))
+	last = strings.ToLower(strings.Trim(last, "?!.,'’"))
+	_, firstNoun := phraseNouns[first]
+	_, lastNoun := phraseNouns[last]
+	return kindStarts[first] || firstNoun || lastNoun || last == "for" || strings.Contains(p, "acronym")
+}
+
+// kindStarts begin a question that may ask for a kind of answer.
+var kindStarts = setOf(`who whom whose when where why how what whats which`)
+
+// wantNouns are the nouns that, after "which" or "what", say what kind of
+// answer a question wants ("which city", "what day"). They are general
+// English; the question's kind replaces them as terms.
+var wantNouns = map[string]kindSet{
+	"day": kindDate, "date": kindDate, "time": kindDate, "month": kindDate, "year": kindDate, "week": kindDate,
+	"city": kindPlace, "place": kindPlace, "location": kindPlace, "building": kindPlace,
+	"capital": kindPlace, "town": kindPlace, "country": kindPlace, "countries": kindPlace, "nation": kindPlace, "nations": kindPlace,
+	"outlet": kindSource, "outlets": kindSource, "newspaper": kindSource, "paper": kindSource, "publication": kindSource,
+	"agency": kindSource, "media": kindSource, "site": kindSource, "website": kindSource, "magazine": kindSource,
+	"party": kindPerson, "group": kindPerson, "person": kindPerson, "people": kindPerson, "official": kindPerson,
+	"officials": kindPerson, "politician": kindPerson, "lawmakers": kindPerson, "organisation": kindPerson, "organization": kindPerson,
+	"reason": kindReason, "number": kindNumber, "bill": kindName, "legislation": kindName, "acronym": kindName,
+}
+
+// phraseNouns say a question's kind at either end of a noun phrase.
+var phraseNouns = map[string]kindSet{
+	"date": kindDate, "day": kindDate, "year": kindDate, "month": kindDate,
+	"city": kindPlace, "location": kindPlace, "place": kindPlace, "venue": kindPlace,
+	"name": kindPerson | kindName, "names": kindPerson | kindName,
+	"count": kindNumber, "number": kindNumber, "size": kindNumber,
+	"reason": kindReason, "purpose": kindReason, "meaning": kindName | kindDefine,
+	"contents": kindDefine, "content": kindDefine,
+}
+
+// questionKind reads what kind of answer a question asks for from its
+// question words: "who" a person (or the outlet that reported something),
+// "when" a date, "where" a place, "how many" a number, "why" a reason,
+// "stand for" a name; "which"/"what" followed by a noun of wantNouns that
+// noun's kind. It returns 0 when the question does not say, and the surface
+// words it used up as kind markers.
+func questionKind(words []string) (kindSet, map[string]bool) {
+	var k kindSet
+	var used map[string]bool
+	use := func(w string) {
+		if used == nil {
+			used = map[string]bool{}
+		}
+		used[w] = true
+	}
+	for i, w := range words {
+		next := ""
+		if i+1 < len(words) {
+			next = words[i+1]
+		}
+		switch w {
+		case "who", "whom", "whose":
+			if reportVerbs[next] {
+				k |= kindSource // "who reported that…" asks for the outlet
+			} else {
+				k |= kindPerson | kindSource
+			}
+		case "when":
+			k |= kindDate
+		case "where":
+			k |= kindPlace | kindSource
+		case "why":
+			k |= kindReason
+		case "how":
+			if next == "many" || next == "much" {
+				k |= kindNumber
+			}
+		case "stand", "stands":
+			if next == "for" {
+				k |= kindName
+			}
+		case "acronym", "abbreviation":
+			k |= kindName
+		case "which", "what", "whats":
+			// "which political party": look past one word, unless it is a
+			// function word ("what did Time report" asks no time).
+			look := []string{next}
+			if !stopWords[next] {
+				look = append(look, at(words, i+2))
+			}
+			for j, n := range look {
+				if kn, ok := wantNouns[n]; ok {
+					k |= kn
+					use(n)
+					if j == 1 {
+						use(next) // "political" in "which political party" describes the kind
+					}
+					break
+				}
+			}
+		}
+	}
+	if k == 0 && len(words) > 1 {
+		// A question typed as a noun phrase says its kind at either end:
+		// "talks start date", "photographer name", "city of the summit".
+		for _, w := range []string{words[len(words)-1], words[0]} {
+			if kn, ok := phraseNouns[w]; ok {
+				k = kn
+				use(w)
+				break
+			}
+		}
+	}
+	if k == 0 && isDefinition(words) {
+		k = kindDefine
+	}
+	if n := len(words); n > 2 && words[n-1] == "for" && words[n-2] != "stand" && (words[0] == "what" || words[0] == "whats") {
+		k |= kindReason // "what was the summit convened for"
+	}
+	return k, used
+}
+
+// isDefinition reports a question asking what a thing is or holds: "what is
+// the GUARD Act", "what are the Minsk agreements (about)", "what is in the
+// draft treaties", "what does OSCE mean". The thing must be a short name, so
+// "what is the US willing to discuss" or "what is the goal of the talks" are
+// not.
+func isDefinition(words []string) bool {
+	if len(words) < 3 {
+		return false
+	}
+	if words[0] == "what" && (words[1] == "does" || words[1] == "do") && words[len(words)-1] == "mean" {
+		return true
+	}
+	var rest []string
+	switch {
+	case words[0] == "whats":
+		rest = words[1:]
+	case words[0] == "what" && (words[1] == "is" || words[1] == "are" || words[1] == "was" || words[1] == "were"):
+		rest = words[2:]
+	default:
+		return false
+	}
+	if len(rest) > 0 && rest[0] == "in" {
+		return true
+	}
+	if n := len(rest); n > 0 && rest[n-1] == "about" {
+		rest = rest[:n-1]
+	}
+	content := 0
+	for _, w := range rest {
+		switch {
+		case w == "the" || w == "a" || w == "an":
+		case stopWords[w] || strings.HasSuffix(w, "ing"):
+			return false
+		default:
+			content++
+		}
+	}
+	return content >= 1 && content <= 3
+}
+
+// reportVerbs after "who" ask for the outlet that reported something.
+var reportVerbs = setOf(`reported reports report published publishes wrote writes`)
+
+// yesNoStarts begin a yes-or-no question.
+var yesNoStarts = setOf(`is are was were will would could can does do did has have had should`)
+
+func at(words []string, i int) string {
+	if i < len(words) {
+		return words[i]
+	}
+	return ""
+}

@@ -1,0 +1,161 @@
+package kb
+
+import (
+	"slices"
+	"strings"
+)
+
+type queryTerm struct {
+	id      int32 // -1 when unknown
+	weight  float32
+	conf    float32
+	ask     bool   // a word that asks for something specific (askWords)
+	surface string // as written
+}
+
+// query is an analysed question.
+type query struct {
+	terms    []queryTerm
+	kind     kindSet  // the kind of answer asked for; 0 when the question does not say
+	yesno    bool     // a yes-or-no question ("Is…", "Did…")
+	future   bool     // "will…?", "when will…", "when is … going to…": what is still to come
+	speakers []int32  // actors and names of a question that asks what someone says
+	pairs    []uint64 // actor-noun pairs (see actorPairs)
+	pairText map[uint64]string
+}
+
+// chatSpellings are the chat spellings of question words, which are too
+// short for the typo corrector: "wen do the talks start".
+var chatSpellings = map[string]string{
+	"wen": "when", "whn": "when", "wat": "what", "wut": "what", "wht": "what", "wher": "where", "whr": "where",
+	"hw": "how", "y": "why", "abt": "about", "bc": "because",
+}
+
+// swappable are the three-letter function words whose swapped-letter typos
+// ("teh", "hte", "nad") are respelled; only these, so that "won" is not
+// read as "own".
+var swappable = setOf(`the and for are how who why was has did its can you not`)
+
+// respell replaces chat spellings and three-letter swaps of common function
+// words in words, reporting whether it changed any.
+func respell(words []string) bool {
+	changed := false
+	for i, w := range words {
+		if c, ok := chatSpellings[w]; ok {
+			words[i], changed = c, true
+			continue
+		}
+		if len(w) == 3 && !stopWords[w] && !swappable[w] {
+			for _, sw := range []string{w[1:2] + w[0:1] + w[2:], w[0:1] + w[2:3] + w[1:2]} {
+				if swappable[sw] {
+					words[i], changed = sw, true
+					break
+				}
+			}
+		}
+	}
+	return changed
+}
+
+// analyzeQuery analyses a question into weighted terms (correcting typos),
+// the kind of answer it asks for and the actors it names.
+func (ix *Index) analyzeQuery(q string) query {
+	words := splitWords(q)
+	if respelled := respell(words); respelled {
+		q = strings.Join(words, " ")
+	}
+	kind, used := questionKind(words)
+	qu := query{kind: kind, yesno: kind == 0 && len(words) > 0 && yesNoStarts[words[0]]}
+	qu.future = len(words) > 0 && words[0] == "will" ||
+		slices.Contains(words, "when") && (slices.Contains(words, "will") || slices.Contains(words, "going"))
+	hasYear := false // "what happened in 2008" asks what the entry for 2008 says
+	for i, w := range words {
+		hasYear = hasYear || allDigits(w)
+		if w == "after" && i+1 < len(words) && allDigits(words[i+1]) {
+			if used == nil {
+				used = map[string]bool{}
+			}
+			used[w] = true // "after 2016" is "since": the year asks, not "after"
+		}
+	}
+	seen := map[int32]bool{}
+	unknown := map[string]bool{}
+	for _, t := range ix.voc.analyze(q, ix.queryCanon) {
+		if len(qu.terms) == maxQueryTerms {
+			break
+		}
+		if used[t.surface] {
+			continue // "which city": the kind, not a topic
+		}
+		ask := askWords[t.surface] && !(happenWords[t.surface] && (kind != 0 || hasYear))
+		if allDigits(t.surface) {
+			ask = true // "in 2014": a number or year the entry must say
+		}
+		id, ok := ix.known(t.text)
+		conf := float32(1)
+		if !ok {
+			fixed := ix.spell.correct(t.surface, ix.isStale)
+			if fixed != "" && stopWords[fixed] {
+				if isTransposition([]rune(t.surface), []rune(fixed)) {
+					continue // "waht" is "what"
+				}
+				fixed = "" // "tanks" is not "thanks"
+			}
+			if fixed != "" {
+				id, ok = ix.known(ix.voc.canonical(fixed))
+				conf = weightCorrected
+				ask = ask || askWords[fixed]
+			}
+		}
+		if !ok {
+			if !unknown[t.text] {
+				unknown[t.text] = true
+				qu.terms = append(qu.terms, queryTerm{id: -1, weight: ix.unknown, ask: ask, surface: t.surface})
+			}
+			continue
+		}
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		qu.terms = append(qu.terms, queryTerm{id: id, weight: ix.idf[id], conf: conf, ask: ask, surface: t.surface})
+	}
+	if i := slices.IndexFunc(words, func(w string) bool { return speechWords[w] }); i >= 0 {
+		// The speaker is the word before the verb ("what does the Kremlin
+		// say", "Peskov says") or after "according to".
+		var who []string
+		if i > 0 {
+			who = append(who, words[i-1])
+		}
+		for j := 0; j+2 < len(words); j++ {
+			if words[j] == "according" && words[j+1] == "to" {
+				who = append(who, words[j+2])
+			}
+		}
+		for _, t := range qu.terms {
+			if t.id >= 0 && slices.Contains(who, t.surface) && (ix.isActor[t.id] || ix.isName[t.id] || ix.isSpeaker[t.id]) {
+				qu.speakers = append(qu.speakers, t.id)
+			}
+		}
+		if len(qu.speakers) == 0 && qu.kind == 0 && words[0] == "what" && !slices.Contains(words[i:], "about") {
+			qu.kind = kindDefine // "what do the draft treaties say" asks what they hold
+			qu.yesno = false
+		}
+	}
+	ix.voc.actorPairs(words, ix.queryCanon, func(actor, noun, surface string) {
+		a, ok1 := ix.known(actor)
+		n, ok2 := ix.known(noun)
+		if ok1 && ok2 {
+			k := pairKey(a, n)
+			qu.pairs = append(qu.pairs, k)
+			if qu.pairText == nil {
+				qu.pairText = map[uint64]string{}
+			}
+			qu.pairText[k] = surface
+		}
+	})
+	return qu
+}
+
+// queryTerms analyses a question into weighted terms, correcting typos.
+func (ix *Index) queryTerms(q string) []queryTerm { return ix.analyzeQuery(q).terms }
