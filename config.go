@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/ed25519"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -8,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -42,6 +45,14 @@ type Config struct {
 	// choose ask channels with /kb channels; like ASK_CHANNEL_IDS it needs
 	// the Message Content intent, enabled in the Developer Portal.
 	AskChannelsFromDiscord bool
+
+	// Running at scale (README "Running at scale").
+	ShardCount       int               // SHARD_COUNT: 0 means auto (Discord's recommendation)
+	ShardIDs         []int             // SHARD_IDS: the shards this process runs; nil means all
+	Gateway          bool              // GATEWAY: on (default) or off (HTTP-only replica)
+	InteractionsAddr string            // INTERACTIONS_ADDR: serve POST /interactions here; empty = off
+	PublicKey        ed25519.PublicKey // DISCORD_PUBLIC_KEY; nil = the application's verify_key
+	MaxInFlight      int               // MAX_IN_FLIGHT: events handled at once per transport
 }
 
 // configError is a configuration that cannot work; it exits with 2.
@@ -139,10 +150,94 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.MetricsAddr != "" && !isListenAddr(c.MetricsAddr) {
 		bad("METRICS_ADDR", "%q is not host:port like 127.0.0.1:9464 (or :9464 for every interface)", c.MetricsAddr)
 	}
+	scaleConfig(&c, get, bad)
 	if len(problems) > 0 {
 		return c, errors.New("configuration:\n  " + strings.Join(problems, "\n  "))
 	}
 	return c, nil
+}
+
+// scaleConfig reads the settings for sharding, the HTTP interactions
+// endpoint and overload.
+func scaleConfig(c *Config, get func(string, string) string, bad func(string, string, ...any)) {
+	raw := strings.ToLower(get("SHARD_COUNT", "auto"))
+	if raw != "auto" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > 100_000 {
+			bad("SHARD_COUNT", "%q is not auto or a whole number from 1 to 100000", raw)
+		} else {
+			c.ShardCount = n
+		}
+	}
+	if raw := get("SHARD_IDS", ""); raw != "" {
+		ids, err := parseShardIDs(raw)
+		switch {
+		case err != nil:
+			bad("SHARD_IDS", "%q: %v; list shards like 0-3 or 4,5 or 0-3,8", raw, err)
+		case c.ShardCount > 0 && ids[len(ids)-1] >= c.ShardCount:
+			bad("SHARD_IDS", "shard %d does not exist with SHARD_COUNT=%d (shards are 0 to %d)", ids[len(ids)-1], c.ShardCount, c.ShardCount-1)
+		default:
+			c.ShardIDs = ids
+		}
+	}
+	switch v := strings.ToLower(get("GATEWAY", "on")); v {
+	case "on", "true", "1":
+		c.Gateway = true
+	case "off", "false", "0":
+	default:
+		bad("GATEWAY", "%q is not on or off", v)
+		c.Gateway = true
+	}
+	c.InteractionsAddr = get("INTERACTIONS_ADDR", "")
+	if a := c.InteractionsAddr; a != "" {
+		_, port, err := net.SplitHostPort(a)
+		if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 {
+			bad("INTERACTIONS_ADDR", "%q is not an address to listen on like :8080 or 127.0.0.1:8080", a)
+		}
+	}
+	if !c.Gateway && c.InteractionsAddr == "" {
+		bad("GATEWAY", "off with no INTERACTIONS_ADDR leaves nothing to serve; set INTERACTIONS_ADDR or GATEWAY=on")
+	}
+	if raw := get("DISCORD_PUBLIC_KEY", ""); raw != "" {
+		key, err := hex.DecodeString(raw)
+		if err != nil || len(key) != ed25519.PublicKeySize {
+			bad("DISCORD_PUBLIC_KEY", "is not 64 hexadecimal digits; copy Public Key from the Developer Portal (General Information), or leave it unset to read it from Discord")
+		} else {
+			c.PublicKey = key
+		}
+	}
+	var err error
+	c.MaxInFlight, err = strconv.Atoi(get("MAX_IN_FLIGHT", "256"))
+	if err != nil || c.MaxInFlight < 1 || c.MaxInFlight > 100_000 {
+		bad("MAX_IN_FLIGHT", "%q is not a whole number from 1 to 100000", get("MAX_IN_FLIGHT", ""))
+	}
+}
+
+// parseShardIDs reads "0-3", "4,5", "0-3,8" into sorted, distinct ids.
+func parseShardIDs(raw string) ([]int, error) {
+	var ids []int
+	for _, part := range strings.Split(raw, ",") {
+		part = strings.TrimSpace(part)
+		lo, hi, isRange := strings.Cut(part, "-")
+		a, err := strconv.Atoi(strings.TrimSpace(lo))
+		b := a
+		if err == nil && isRange {
+			b, err = strconv.Atoi(strings.TrimSpace(hi))
+		}
+		switch {
+		case err != nil || a < 0:
+			return nil, fmt.Errorf("%q is not a shard number or range", part)
+		case b < a:
+			return nil, fmt.Errorf("the range %q runs backwards", part)
+		case b-a >= 100_000:
+			return nil, fmt.Errorf("the range %q is too long", part)
+		}
+		for id := a; id <= b; id++ {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids), nil
 }
 
 func idList(get func(string, string) string, bad func(string, string, ...any), key, what string) []string {

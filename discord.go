@@ -80,49 +80,82 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	router := bot.NewRouter(log, cfg.AskChannelIDs, routerOpts...)
 	router.Observer = op.observer()
 	svc.Routes(router)
-	b, err := bot.New(bot.Options{MessageContent: messageContent, Logger: log, Observer: op.observer()}, rest, router)
-	if err != nil {
-		return err
-	}
 	checkCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	app, err := b.CheckToken(checkCtx)
+	app, err := rest.Application(checkCtx)
 	cancel()
 	if err != nil {
-		return err
+		return fmt.Errorf("check the token: %w", err)
 	}
-	log.Info("token accepted", "application", app)
+	log.Info("token accepted", "application", app.ID)
 	if registerOnly {
-		_, err := b.Register(ctx, cfg.GuildID, svc.Definitions(), true)
+		_, err := bot.Register(ctx, rest, log, app.ID, cfg.GuildID, svc.Definitions(), true)
 		return err
 	}
-	if err := op.start(lib, store, b); err != nil {
+	var gw *bot.Shards
+	if cfg.Gateway {
+		gw, err = bot.NewShards(bot.ShardsOptions{
+			Bot:   bot.Options{MessageContent: messageContent, Logger: log, Observer: op.observer(), Limiter: bot.NewLimiter(cfg.MaxInFlight)},
+			Count: cfg.ShardCount, IDs: cfg.ShardIDs,
+		}, rest, router)
+		if err != nil {
+			return err
+		}
+	}
+	if err := op.start(lib, store, gw); err != nil {
 		return err
 	}
 	defer op.close(context.Background())
-	if _, err := b.Register(ctx, cfg.GuildID, svc.Definitions(), false); err != nil {
+	if _, err := bot.Register(ctx, rest, log, app.ID, cfg.GuildID, svc.Definitions(), false); err != nil {
 		log.Error("command registration failed; serving the commands already registered", "err", err)
 	}
-	if err := b.Open(ctx); err != nil {
-		if errors.Is(err, context.Canceled) {
-			log.Info("stopped while connecting")
-			return nil // asked to stop: not a failure
+	// Both transports run the same router; each is bounded by MAX_IN_FLIGHT.
+	var endpoint *interactionsEndpoint
+	if cfg.InteractionsAddr != "" {
+		if endpoint, err = startInteractions(cfg, app, router, rest, log); err != nil {
+			return err
 		}
-		return err
+	}
+	if gw != nil {
+		if err := gw.Open(ctx); err != nil {
+			endpoint.close(context.Background())
+			if errors.Is(err, context.Canceled) {
+				log.Info("stopped while connecting")
+				return nil // asked to stop: not a failure
+			}
+			return err
+		}
+	} else {
+		log.Warn("GATEWAY=off: no gateway connection; this process serves interactions over HTTP only, not DMs, mentions or ask channels (run one gateway process with shard 0 for those)")
 	}
 	log.Info("serving; stop with Ctrl-C or SIGTERM")
-	<-ctx.Done()
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-endpoint.failed():
+		log.Error("the interactions endpoint stopped", "err", serveErr)
+	}
 	fatal := context.Cause(ctx)
 	if !errors.Is(fatal, bot.ErrFatalGateway) {
-		fatal = nil
+		fatal = serveErr
 	} else {
 		log.Error("stopping: the gateway cannot be used", "err", fatal)
 	}
 	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
 	sctx, scancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer scancel()
-	// Order: gateway and in-flight handlers, then the statistics queue, then
-	// the store (closed by the deferred call).
-	closeErr := b.Close(sctx)
+	// Order: stop accepting HTTP requests (those in progress get their
+	// inline answers), the gateway and its handlers, the HTTP handlers still
+	// editing, then corrections and the statistics queue, then the store
+	// (closed by the deferred call).
+	closeErr := endpoint.shutdown(sctx)
+	if gw != nil {
+		if err := gw.Close(sctx); err != nil && closeErr == nil {
+			closeErr = err
+		}
+	}
+	if err := endpoint.close(sctx); err != nil && closeErr == nil {
+		closeErr = err
+	}
 	if err := corr.Close(sctx); err != nil && closeErr == nil {
 		closeErr = err
 	}

@@ -195,7 +195,7 @@ func TestE2E_Readiness(t *testing.T) {
 	if !eventually(func() bool { s, _ := get(t, base+"/readyz"); return s == 200 }) {
 		t.Fatal("never ready")
 	}
-	if _, body := get(t, base+"/readyz?verbose"); !strings.Contains(body, "[+]kb ok\n[+]store ok\n[+]gateway-shard-0 ok\nreadyz check passed") {
+	if _, body := get(t, base+"/readyz?verbose"); !strings.Contains(body, "[+]kb ok\n[+]store ok\n[+]gateway ok\nreadyz check passed") {
 		t.Errorf("verbose:\n%s", body)
 	}
 	fake.HoldGateway()
@@ -203,10 +203,10 @@ func TestE2E_Readiness(t *testing.T) {
 	if !eventually(func() bool { var s int; s, body = get(t, base+"/readyz"); return s == 503 }) {
 		t.Fatal("still ready with the gateway down")
 	}
-	if !strings.Contains(body, "[-]gateway-shard-0 failed") || strings.Contains(body, "[+]") {
+	if !strings.Contains(body, "[-]gateway failed") || strings.Contains(body, "[+]") {
 		t.Errorf("503 body:\n%s", body)
 	}
-	if _, v := get(t, base+"/readyz?verbose"); !strings.Contains(v, "[+]kb ok") || !strings.Contains(v, "[-]gateway-shard-0 failed") {
+	if _, v := get(t, base+"/readyz?verbose"); !strings.Contains(v, "[+]kb ok") || !strings.Contains(v, "[-]gateway failed") {
 		t.Errorf("verbose while down:\n%s", v)
 	}
 	if s, _ := get(t, base+"/livez"); s != 200 {

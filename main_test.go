@@ -226,6 +226,8 @@ func TestLoadConfig(t *testing.T) {
 			"LOG_LEVEL": "loud", "LOG_FORMAT": "xml", "ASK_CHANNEL_IDS": "1,x", "RATE_LIMIT_QUESTIONS": "0",
 			"RATE_LIMIT_WINDOW": "soon", "REPEAT_WINDOW": "-1s", "SHUTDOWN_TIMEOUT": "forever",
 			"OWNER_USER_IDS": "me", "KB_DB_PATH": ".", "KB_MAX_SERVER_ENTRIES": "lots", "QUESTION_RETENTION": "1m",
+			"SHARD_COUNT": "many", "SHARD_IDS": "3-1", "GATEWAY": "maybe", "INTERACTIONS_ADDR": "nowhere",
+			"DISCORD_PUBLIC_KEY": "not-hex", "MAX_IN_FLIGHT": "0",
 			"METRICS_ADDR":          "9464",
 			"CORRECTIONS_RETENTION": "1y", "CORRECTIONS_DELAY": "0s",
 			"ASK_CHANNELS_FROM_DISCORD": "yes",

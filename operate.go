@@ -82,36 +82,59 @@ type pinger interface {
 }
 
 // start serves /metrics, /livez and /readyz. Ready means: the knowledge base
-// is loaded, the store answers, and the gateway has READY.
-func (o *operations) start(lib *kb.Library, store kb.Store, b *bot.Bot) error {
+// is loaded, the store answers, and every gateway shard this process runs
+// has READY (gw is nil for an HTTP-only replica: no gateway check).
+func (o *operations) start(lib *kb.Library, store kb.Store, gw *bot.Shards) error {
 	if o.metrics == nil {
 		return nil
 	}
 	o.metrics.WatchGateway(func() []ops.Shard {
-		return []ops.Shard{{ID: b.Shard(), Up: b.GatewayUp(), Heartbeat: b.HeartbeatLatency()}}
+		if gw == nil {
+			return nil
+		}
+		var out []ops.Shard
+		for _, b := range gw.Bots() {
+			out = append(out, ops.Shard{ID: b.Shard(), Up: b.GatewayUp(), Heartbeat: b.HeartbeatLatency()})
+		}
+		return out
 	})
 	o.metrics.WatchEntries(func(ctx context.Context) (int, int, error) { return countEntries(ctx, lib, store) }, 30*time.Second)
-	health := ops.NewHealth(
-		ops.Check{Name: "kb", Fn: func(context.Context) error {
+	checks := []ops.Check{
+		{Name: "kb", Fn: func(context.Context) error {
 			if lib == nil || lib.Index(kb.GlobalScope) == nil || lib.Index(kb.GlobalScope).Len() == 0 {
 				return errors.New("the knowledge base is not loaded")
 			}
 			return nil
 		}},
-		ops.Check{Name: "store", Fn: func(ctx context.Context) error {
+		{Name: "store", Fn: func(ctx context.Context) error {
 			if p, ok := store.(pinger); ok {
 				return p.Ping(ctx)
 			}
 			_, err := store.Setting(ctx, kb.GlobalScope, "ping")
 			return err
 		}},
-		ops.Check{Name: fmt.Sprintf("gateway-shard-%d", b.Shard()), Fn: func(context.Context) error {
-			if !b.GatewayUp() {
-				return errors.New("no READY from Discord, or the connection is lost")
+	}
+	if gw != nil {
+		// The shards are opened bucket by bucket after this starts: not
+		// ready until all of them are, and while one is down.
+		checks = append(checks, ops.Check{Name: "gateway", Fn: func(context.Context) error {
+			ids := gw.IDs()
+			if len(ids) == 0 {
+				return errors.New("no READY from Discord yet")
+			}
+			opened := map[int]*bot.Bot{}
+			for _, b := range gw.Bots() {
+				opened[b.Shard()] = b
+			}
+			for _, id := range ids {
+				if b := opened[id]; b == nil || !b.GatewayUp() {
+					return fmt.Errorf("shard %d: no READY from Discord, or the connection is lost", id)
+				}
 			}
 			return nil
-		}},
-	)
+		}})
+	}
+	health := ops.NewHealth(checks...)
 	o.metrics.WatchReady(health)
 	o.srv = ops.NewServer(o.addr, o.metrics.Registry(), health, o.log)
 	_, err := o.srv.Start()

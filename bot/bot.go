@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,6 +22,12 @@ type Options struct {
 	MessageContent bool
 	OpenTimeout    time.Duration // default 15 s
 	Logger         *slog.Logger
+	// ShardID and ShardCount make the session one shard of the bot (sent
+	// in IDENTIFY when ShardCount > 1). Zero values: the only shard.
+	ShardID, ShardCount int
+	// Limiter bounds the events handled at once; shards of one process
+	// share one. Nil: a limiter of its own with DefaultMaxInFlight.
+	Limiter *Limiter
 	// Observer is told of gateway events if it implements GatewayObserver;
 	// nil means none. (The router has its own Observer for requests.)
 	Observer Observer
@@ -39,6 +44,8 @@ type Bot struct {
 	opts   Options
 	appID  atomic.Value // string
 	flight inflight
+	limit  *Limiter
+	up     atomic.Bool // READY or RESUMED seen, no disconnect since
 	ctx    context.Context
 	cancel context.CancelFunc
 
@@ -75,21 +82,31 @@ func New(opts Options, rest *REST, router *Router) (*Bot, error) {
 	// tracking would overwrite the event its handler is reading.
 	s.State.TrackThreads = false
 	s.SyncEvents = false
+	s.ShardID, s.ShardCount = opts.ShardID, opts.ShardCount
 	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 	if opts.MessageContent {
 		s.Identify.Intents |= discordgo.IntentsMessageContent
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	b := &Bot{s: s, rest: rest, router: router, log: opts.Logger, opts: opts, ctx: ctx, cancel: cancel, Ready: make(chan struct{})}
+	if opts.Limiter == nil {
+		opts.Limiter = NewLimiter(0)
+	}
+	b := &Bot{s: s, rest: rest, router: router, log: opts.Logger, opts: opts, limit: opts.Limiter, ctx: ctx, cancel: cancel, Ready: make(chan struct{})}
 	b.appID.Store("")
 	s.AddHandler(b.onReady)
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(b.onMessage)
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
+		b.up.Store(false)
+		b.log.Warn("gateway disconnected")
+	})
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) {
+		b.up.Store(true)
+		b.log.Info("gateway session resumed")
+	})
 	b.watchGateway()
 	s.AddHandler(b.onThreadCreate)
 	s.AddHandler(b.onThreadUpdate)
-	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { b.log.Warn("gateway disconnected") })
-	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { b.log.Info("gateway session resumed") })
 	return b, nil
 }
 
@@ -97,20 +114,20 @@ func New(opts Options, rest *REST, router *Router) (*Bot, error) {
 // application's id. A rejected token is ErrTokenRejected; other failures are
 // returned as they are.
 func (b *Bot) CheckToken(ctx context.Context) (string, error) {
-	app, err := b.rest.application(ctx)
-	var rest *discordgo.RESTError
-	if errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode == http.StatusUnauthorized {
-		return "", ErrTokenRejected
+	app, err := b.rest.Application(ctx)
+	if errors.Is(err, ErrTokenRejected) {
+		return "", err
 	}
 	if err != nil {
 		return "", fmt.Errorf("check the token: %w", err)
 	}
-	if app == nil || app.ID == "" {
-		return "", errors.New("check the token: Discord returned no application id")
-	}
 	b.appID.Store(app.ID)
 	return app.ID, nil
 }
+
+// Limiter returns the bound on events in flight (shared by the shards of a
+// process), whose Shed counts the refused ones.
+func (b *Bot) Limiter() *Limiter { return b.limit }
 
 // AppID returns the application id, known after CheckToken or READY.
 func (b *Bot) AppID() string { return b.appID.Load().(string) }
@@ -173,6 +190,7 @@ func (b *Bot) onReady(_ *discordgo.Session, r *discordgo.Ready) {
 	if r.User != nil {
 		user = r.User.Username
 	}
+	b.up.Store(true)
 	b.log.Info("connected to Discord", "user", user, "guilds", len(r.Guilds))
 	b.ready.Do(func() { close(b.Ready) })
 }
@@ -182,6 +200,11 @@ func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreat
 		return
 	}
 	defer b.flight.leave()
+	if !b.limit.acquire() {
+		b.limit.shedInteraction(b.ctx, b.rest, ic.Interaction)
+		return
+	}
+	defer b.limit.release()
 	b.router.HandleInteraction(b.ctx, b.rest.Responder(), ic.Interaction)
 }
 
@@ -190,6 +213,11 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 		return
 	}
 	defer b.flight.leave()
+	if !b.limit.acquire() {
+		b.limit.dropMessage()
+		return
+	}
+	defer b.limit.release()
 	botID := ""
 	if s.State != nil && s.State.User != nil {
 		botID = s.State.User.ID

@@ -1,5 +1,7 @@
 // Package bot owns CrisisBot's connection to Discord: the discordgo gateway
-// session, the one REST client every HTTP call goes through (REST: its own
+// sessions (Bot, one per shard; Shards runs a process's shards in identify
+// buckets), the HTTP interactions endpoint (InteractionServer), the bound
+// on work in flight with its refusals (Limiter), the one REST client every HTTP call goes through (REST: its own
 // request code on one http.Client that can point at another base URL, 429s
 // honoured within each call's deadline, and a separate, CDN-only attachment
 // downloader), gateway close-code handling, command registration, the

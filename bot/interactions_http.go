@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -54,6 +55,7 @@ type InteractionServer struct {
 	o      HTTPOptions
 	slots  chan struct{}
 	seen   *seenIDs
+	shed   atomic.Int64
 	wg     sync.WaitGroup
 	ctx    context.Context // for handlers, which outlive their HTTP request
 	stop   context.CancelFunc
@@ -83,6 +85,9 @@ func NewInteractionServer(router *Router, o HTTPOptions) *InteractionServer {
 	return &InteractionServer{router: router, o: o, slots: make(chan struct{}, o.MaxInFlight), seen: newSeenIDs(50_000, 15*time.Minute), ctx: ctx, stop: stop}
 }
 
+// Shed counts the requests refused with 503 at capacity since the start.
+func (s *InteractionServer) Shed() int64 { return s.shed.Load() }
+
 // Handler returns the HTTP handler: POST /interactions.
 func (s *InteractionServer) Handler() http.Handler {
 	mux := http.NewServeMux()
@@ -96,6 +101,7 @@ func (s *InteractionServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case s.slots <- struct{}{}:
 	default:
 		// Shed before reading the body: the cheapest refusal there is.
+		s.shed.Add(1)
 		w.Header().Set("Retry-After", "1")
 		http.Error(w, "busy", http.StatusServiceUnavailable)
 		return

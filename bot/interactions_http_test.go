@@ -205,8 +205,8 @@ func TestInteractionServer_ShedsPastCapacity(t *testing.T) {
 	<-entered
 	// Both slots are taken: the third is refused at once, body unread.
 	code, _ := f.post(t, f.signer.request(f.srv.URL, slashBody("12", "ask"), time.Now()))
-	if code != http.StatusServiceUnavailable {
-		t.Fatalf("third request: %d", code)
+	if code != http.StatusServiceUnavailable || f.is.Shed() != 1 {
+		t.Fatalf("third request: %d, %d shed", code, f.is.Shed())
 	}
 	close(release)
 	for range 2 {
@@ -223,5 +223,22 @@ func TestInteractionServer_ShedsPastCapacity(t *testing.T) {
 	}
 	if code, _ := f.post(t, f.signer.request(f.srv.URL, slashBody("13", "ask"), time.Now())); code != 200 {
 		t.Fatalf("after the burst: %d", code)
+	}
+}
+
+// BenchmarkInteractionServer_Verify measures signature verification alone
+// (Ed25519 over timestamp + a real /ask body, with the checks around it):
+// the floor under the endpoint's cost per request.
+func BenchmarkInteractionServer_Verify(b *testing.B) {
+	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
+	s := NewInteractionServer(NewRouter(quiet(), nil), HTTPOptions{PublicKey: pub})
+	body := slashBody("1300000000000000001", "ask")
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	sig := hex.EncodeToString(ed25519.Sign(priv, append([]byte(ts), body...)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if !s.verify(sig, ts, body) {
+			b.Fatal("refused")
+		}
 	}
 }

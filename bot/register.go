@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"reflect"
 
 	"github.com/bwmarrin/discordgo"
@@ -15,24 +16,29 @@ import (
 // restart does not spend Discord's daily command-creation budget. Commands are
 // never deleted on shutdown. It reports whether it wrote.
 func (b *Bot) Register(ctx context.Context, guildID string, cmds []*discordgo.ApplicationCommand, force bool) (bool, error) {
-	app := b.AppID()
+	return Register(ctx, b.rest, b.log, b.AppID(), guildID, cmds, force)
+}
+
+// Register is Bot.Register for application app without a gateway session
+// (HTTP-only replicas register too).
+func Register(ctx context.Context, rest *REST, log *slog.Logger, app, guildID string, cmds []*discordgo.ApplicationCommand, force bool) (bool, error) {
 	if app == "" {
 		return false, fmt.Errorf("register commands: application id unknown (check the token first)")
 	}
 	if !force {
-		have, err := b.rest.commands(ctx, app, guildID)
+		have, err := rest.commands(ctx, app, guildID)
 		if err != nil {
 			return false, err
 		}
 		if sameCommands(have, cmds) {
-			b.log.Info("commands already registered", "count", len(cmds), "guild", guildID)
+			log.Info("commands already registered", "count", len(cmds), "guild", guildID)
 			return false, nil
 		}
 	}
-	if err := b.rest.overwrite(ctx, app, guildID, cmds); err != nil {
+	if err := rest.overwrite(ctx, app, guildID, cmds); err != nil {
 		return false, err
 	}
-	b.log.Info("registered commands", "count", len(cmds), "guild", guildID)
+	log.Info("registered commands", "count", len(cmds), "guild", guildID)
 	return true, nil
 }
 

@@ -3,10 +3,13 @@
 // client, and a CDN serving attachments on a host of its own (another port),
 // as Discord's cdn.discordapp.com is not its API host. It records every REST request, can validate each body, and can
 // inject the failures the bot must survive: a rejected token, 429s, slow
-// responses, a dropped connection, INVALID_SESSION.
+// responses, a dropped connection, INVALID_SESSION. Its gateway is sharded
+// as Discord's is (shards.go), and it signs interactions it posts to a bot's
+// interactions endpoint with the application's key (Interact).
 package fakediscord
 
 import (
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -66,6 +69,11 @@ type Server struct {
 	// DisallowedIntents makes IDENTIFY with any of these intents fail with
 	// close code 4014, as for a privileged intent not enabled in the portal.
 	DisallowedIntents int64
+	// Sharding: see shards.go. Set before the bot connects.
+	ShardCount     int           // GET /gateway/bot "shards"; default 1
+	MaxConcurrency int           // session_start_limit.max_concurrency; default 1
+	IdentifyWindow time.Duration // enforce MaxConcurrency per window; 0 = not enforced
+	MinShards      int           // IDENTIFY with fewer shards is closed with 4011 (sharding required)
 
 	srv         *httptest.Server
 	cdn         *httptest.Server
@@ -80,13 +88,19 @@ type Server struct {
 	commands    map[string]json.RawMessage // scope -> registered commands
 	attachments map[string][]byte          // path -> file, the fake CDN
 	forums      map[string]bool            // forum channels (from GuildCreate): no messages of their own
-	conn        *gwConn
+	open        map[*gwConn]bool           // every gateway connection
+	conns       map[int]*gwConn            // shard -> its session's connection
+	sessions    map[string][2]int
+	identified  map[int]time.Time // rate-limit key -> last IDENTIFY
+	keys        *ed25519.PrivateKey
 	seq         atomic.Int64
 	msgID       atomic.Int64
 	inflight    atomic.Int64
 	identifies  atomic.Int64
 	lastIntents atomic.Int64
 	resumes     atomic.Int64
+	refused     atomic.Int64
+	badShards   atomic.Int64
 	held        atomic.Bool // the gateway refuses connections (HoldGateway)
 }
 
@@ -94,7 +108,9 @@ type Server struct {
 func New(tb testing.TB, token string) *Server {
 	tb.Helper()
 	s := &Server{Token: token, changed: make(chan struct{}), limits: map[string][]float64{},
-		delays: map[string]time.Duration{}, commands: map[string]json.RawMessage{}, attachments: map[string][]byte{}}
+		delays: map[string]time.Duration{}, commands: map[string]json.RawMessage{}, attachments: map[string][]byte{},
+		open: map[*gwConn]bool{}, conns: map[int]*gwConn{}, sessions: map[string][2]int{}, identified: map[int]time.Time{}}
+	s.keys = newKeys(tb)
 	s.msgID.Store(1_000_000_000_000_000)
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
@@ -107,9 +123,12 @@ func New(tb testing.TB, token string) *Server {
 // Close stops the fake.
 func (s *Server) Close() {
 	s.mu.Lock()
-	c := s.conn
+	var open []*gwConn
+	for c := range s.open {
+		open = append(open, c)
+	}
 	s.mu.Unlock()
-	if c != nil {
+	for _, c := range open {
 		c.ws.Close()
 	}
 	s.srv.CloseClientConnections()
@@ -129,7 +148,8 @@ func (s *Server) RateLimit(pathPart string, retryAfter ...float64) {
 	s.mu.Unlock()
 }
 
-// Delay makes requests whose path contains pathPart wait d before answering.
+// Delay makes requests whose path contains pathPart wait d before answering
+// (on the CDN too).
 func (s *Server) Delay(pathPart string, d time.Duration) {
 	s.mu.Lock()
 	s.delays[pathPart] = d
@@ -283,8 +303,10 @@ func (s *Server) route(r *Request) (int, []byte) {
 	switch {
 	case r.Method == "GET" && path == "/gateway":
 		return 200, jsonBytes(map[string]string{"url": "ws" + strings.TrimPrefix(s.URL, "http")})
+	case r.Method == "GET" && path == "/gateway/bot":
+		return 200, s.gatewayBot()
 	case r.Method == "GET" && path == "/oauth2/applications/@me":
-		return 200, jsonBytes(map[string]any{"id": AppID, "name": "CrisisBot", "description": "", "bot_public": true, "flags": 0})
+		return 200, jsonBytes(map[string]any{"id": AppID, "name": "CrisisBot", "description": "", "bot_public": true, "flags": 0, "verify_key": s.PublicKeyHex()})
 	case r.Method == "GET" && path == "/users/@me":
 		return 200, jsonBytes(map[string]any{"id": BotUserID, "username": "CrisisBot", "bot": true})
 	case seg[0] == "applications" && seg[len(seg)-1] == "commands":
@@ -375,7 +397,16 @@ func (s *Server) serveCDN(w http.ResponseWriter, r *http.Request) {
 	req := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Auth: r.Header.Get("Authorization")}
 	s.mu.Lock()
 	f, ok := s.attachments[r.URL.Path]
+	var delay time.Duration
+	for part, d := range s.delays {
+		if strings.Contains(r.URL.Path, part) {
+			delay = d
+		}
+	}
 	s.mu.Unlock()
+	if delay > 0 {
+		time.Sleep(delay)
+	}
 	req.Status = http.StatusOK
 	if !ok || r.Method != http.MethodGet {
 		req.Status = http.StatusNotFound
@@ -391,15 +422,12 @@ func (s *Server) serveCDN(w http.ResponseWriter, r *http.Request) {
 	w.Write(f)
 }
 
-// WaitConnected waits until a gateway session is ready.
+// WaitConnected waits until a gateway session (of any shard) is ready.
 func (s *Server) WaitConnected(tb testing.TB, timeout time.Duration) {
 	tb.Helper()
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
-		s.mu.Lock()
-		c := s.conn
-		s.mu.Unlock()
-		if c != nil && c.ready.Load() {
+		if len(s.ReadyShards()) > 0 {
 			return
 		}
 		time.Sleep(5 * time.Millisecond)

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"crisisbot/internal/fakediscord"
+	"crisisbot/internal/loadgen"
+)
+
+// BenchmarkE2E_HTTPAsk is the interactions endpoint's load test: the real
+// program (run) as an HTTP-only replica (GATEWAY=off) on 127.0.0.1, and
+// the load from a second process (internal/cmd/loadgen) sending b.N signed
+// /ask interactions at a fixed rate, open loop. It reports the answers a
+// second, p50/p99/max latency (from each request's scheduled time), and how
+// many were shed (503) or failed. Signature verification runs on every
+// request; BenchmarkInteractionServer_Verify in bot measures it alone.
+func BenchmarkE2E_HTTPAsk(b *testing.B) {
+	for _, rate := range []int{2000, 5000, 8000} {
+		b.Run(fmt.Sprintf("%d/s", rate), func(b *testing.B) { benchHTTP(b, rate) })
+	}
+}
+
+func benchHTTP(b *testing.B, rate int) {
+	fake := fakediscord.New(b, "bench-token")
+	fake.Forget = true
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		b.Fatal(err)
+	}
+	gen := filepath.Join(b.TempDir(), "loadgen")
+	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if out, err := exec.Command(goBin, "build", "-o", gen, "./internal/cmd/loadgen").CombinedOutput(); err != nil {
+		b.Fatalf("build the load generator: %v\n%s", err, out)
+	}
+	vars := map[string]string{"DISCORD_TOKEN": "bench-token", "DISCORD_API_BASE_URL": fake.URL, "KB_DB_PATH": filepath.Join(b.TempDir(), "kb.db"),
+		"GATEWAY": "off", "INTERACTIONS_ADDR": "127.0.0.1:0", "DISCORD_PUBLIC_KEY": hex.EncodeToString(pub), "RATE_LIMIT_QUESTIONS": "1000"}
+	logs := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, nil, func(k string) string { return vars[k] }, strings.NewReader(""), &bytes.Buffer{}, logs)
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			b.Errorf("shutdown: %v", err)
+		}
+	}()
+	var url string
+	for deadline := time.Now().Add(wait); url == ""; time.Sleep(5 * time.Millisecond) {
+		if m := endpointAddr.FindStringSubmatch(logs.String()); m != nil && strings.Contains(logs.String(), "msg=\"serving;") {
+			url = "http://" + m[1] + "/interactions"
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("the endpoint is not serving:\n%s", logs.String())
+		}
+	}
+	dur := time.Duration(b.N) * time.Second / time.Duration(rate)
+	if dur > loadgen.MaxDuration {
+		b.Fatalf("%d requests at %d/s take longer than the generator's bound", b.N, rate)
+	}
+	cpu0 := cpuTime()
+	b.ResetTimer()
+	cmd := exec.Command(gen, "-url", url, "-key", hex.EncodeToString(priv.Seed()), "-rate", fmt.Sprint(rate),
+		"-duration", dur.String(), "-questions", "kb/testdata/eval.tsv")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	b.StopTimer()
+	cpu := cpuTime() - cpu0
+	if err != nil {
+		b.Fatalf("load generator: %v\n%s", err, stderr.String())
+	}
+	var res loadgen.Result
+	if err := json.Unmarshal(out, &res); err != nil {
+		b.Fatalf("load generator output %q: %v", out, err)
+	}
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	b.ReportMetric(res.PerSec, "answers/s")
+	b.ReportMetric(ms(res.P50), "p50-ms")
+	b.ReportMetric(ms(res.P99), "p99-ms")
+	b.ReportMetric(ms(res.Max), "max-ms")
+	b.ReportMetric(float64(res.Shed), "shed-503")
+	b.ReportMetric(float64(res.Failed+res.Missed), "failed")
+	b.ReportMetric(float64(res.Deferred), "deferred")
+	b.ReportMetric(rssMiB(), "rss-MiB")
+	if res.OK > 0 {
+		// CPU the program spent per answer (everything it did: verifying,
+		// routing, matching, encoding, the question log): the cost that
+		// sets the rate one core can carry, whatever else runs on the machine.
+		b.ReportMetric(float64(cpu.Microseconds())/float64(res.OK), "cpu-µs/answer")
+	}
+}
+
+// cpuTime is the CPU (user and system) this process has used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
