@@ -104,6 +104,7 @@ func TestE2E_Metrics(t *testing.T) {
 	}
 	h.interact(t, "slash_ask", nil)
 	h.interact(t, "slash_ask", setQuestion("What sanctions has the EU imposed on Russia?"))
+	h.interact(t, "slash_ask", setQuestion("Did the OSCE summit end in agreement?")) // a partial answer
 	h.interact(t, "autocomplete_ask", nil)
 	h.interact(t, "context_menu", nil)
 	h.message(t, "message_dm", nil)
@@ -120,13 +121,14 @@ func TestE2E_Metrics(t *testing.T) {
 		{"crisisbot_questions_total", []string{"surface", "autocomplete", "outcome", "answered"}, 1},
 		{"crisisbot_questions_total", []string{"surface", "context_menu", "outcome", "answered"}, 1},
 		{"crisisbot_questions_total", []string{"surface", "mention", "outcome", "answered"}, 0},
+		{"crisisbot_questions_total", []string{"surface", "slash", "outcome", "partial"}, 1},
 		{"crisisbot_questions_total", []string{"surface", "http", "outcome", "partial"}, 0},
-		{"crisisbot_answer_duration_seconds", nil, 4}, // the picked suggestion skips the matcher
-		{"crisisbot_response_duration_seconds", []string{"surface", "slash"}, 3},
+		{"crisisbot_answer_duration_seconds", nil, 5}, // the picked suggestion skips the matcher
+		{"crisisbot_response_duration_seconds", []string{"surface", "slash"}, 4},
 		{"crisisbot_response_duration_seconds", []string{"surface", "dm"}, 1},
 		{"crisisbot_response_duration_seconds", []string{"surface", "context_menu"}, 1},
 		{"crisisbot_autocomplete_duration_seconds", nil, 1},
-		{"crisisbot_requests_total", []string{"surface", "slash", "result", "ok"}, 3},
+		{"crisisbot_requests_total", []string{"surface", "slash", "result", "ok"}, 4},
 		{"crisisbot_requests_total", []string{"surface", "slash", "result", "error"}, 0},
 		{"crisisbot_discord_requests_total", []string{"route", "interaction_callback", "status", "429"}, 1},
 		{"crisisbot_discord_requests_total", []string{"route", "channel_messages", "status", "200"}, 1},
@@ -152,10 +154,10 @@ func TestE2E_Metrics(t *testing.T) {
 				return false
 			}
 		}
-		return callbacks(fams) == 5
+		return callbacks(fams) == 6
 	})
-	if got := callbacks(fams); got != 5 {
-		t.Errorf("%v successful callbacks, want 5", got)
+	if got := callbacks(fams); got != 6 {
+		t.Errorf("%v successful callbacks, want 6", got)
 	}
 	if !ok {
 		for _, w := range want {

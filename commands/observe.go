@@ -9,8 +9,8 @@ import (
 )
 
 // noteAnswer tells the router what came of a question the matcher was asked,
-// for metrics and the request's log line. bot.OutcomePartial (declined, with
-// a related entry offered) is to be noted here once kb.Result says so.
+// for metrics and the request's log line: answered, partial (not in the
+// source, the closest sourced fact shown under its own heading), declined.
 func noteAnswer(req *bot.Request, res kb.Result, err error, match time.Duration) {
 	switch {
 	case errors.Is(err, kb.ErrEmptyQuestion), errors.Is(err, kb.ErrQuestionTooLong):
@@ -19,6 +19,8 @@ func noteAnswer(req *bot.Request, res kb.Result, err error, match time.Duration)
 		req.Note(bot.OutcomeError, "", match)
 	case res.Answered && res.Entry != nil:
 		req.Note(bot.OutcomeAnswered, res.Entry.ID, match)
+	case res.Related != nil:
+		req.Note(bot.OutcomePartial, res.Related.ID, match)
 	default:
 		req.Note(bot.OutcomeDeclined, "", match)
 	}
