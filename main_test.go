@@ -369,3 +369,16 @@ func TestRun_DotEnvSyntaxError(t *testing.T) {
 		})
 	}
 }
+
+// TestExitCode_ReadOnlyDatabase: a database that cannot be written is a
+// configuration problem a restart cannot fix: exit 2, so systemd's
+// RestartPreventExitStatus stops the loop (the store's own tests check that a
+// read-only file is reported as kb.ErrReadOnly).
+func TestExitCode_ReadOnlyDatabase(t *testing.T) {
+	if code := exitCode(fmt.Errorf("KB_DB_PATH: open /var/lib/crisisbot/crisisbot.db: %w", kb.ErrReadOnly)); code != 2 {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	if code := exitCode(errors.New("disk I/O error")); code != 1 {
+		t.Fatalf("exit %d for a transient error, want 1", code)
+	}
+}
