@@ -108,7 +108,11 @@ func (s *Service) answer(req *bot.Request, text string) (answered, error) {
 	if res.Answered {
 		entryID = res.Entry.ID
 	}
-	s.noteQuestion(scope(req), res.Question, entryID)
+	related := ""
+	if res.Related != nil {
+		related = res.Related.ID
+	}
+	s.noteQuestion(scope(req), res.Question, entryID, related)
 	if !res.Answered && res.Related != nil {
 		s.log.Info("answered a question in part", "confidence", res.Confidence, "related", res.Related.ID)
 		return answered{Reply: partialReply(ix.KB(), res)}, nil

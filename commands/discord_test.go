@@ -71,6 +71,13 @@ func (m *memRecords) Vote(_ context.Context, scope, entryID, user string, up boo
 	return nil
 }
 
+func (m *memRecords) RecordPartial(_ context.Context, scope, question, relatedID string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.asked = append(m.asked, question)
+	return nil
+}
+
 func (m *memRecords) RecordPick(_ context.Context, scope, question, entryID string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -19,7 +19,7 @@ type questionLog struct {
 	closing sync.Once
 }
 
-type askedQuestion struct{ scope, question, entry string }
+type askedQuestion struct{ scope, question, entry, related string }
 
 // questionQueue is how many questions may wait for the store.
 const questionQueue = 4096
@@ -33,16 +33,22 @@ func newQuestionLog(records Records, log *slog.Logger) *questionLog {
 func (q *questionLog) run() {
 	defer close(q.stopped)
 	for a := range q.queue {
-		if err := q.records.RecordQuestion(context.Background(), a.scope, a.question, a.entry); err != nil {
+		record := q.records.RecordQuestion
+		entry := a.entry
+		if a.related != "" {
+			record, entry = q.records.RecordPartial, a.related
+		}
+		if err := record(context.Background(), a.scope, a.question, entry); err != nil {
 			q.log.Warn("could not record a question", "err", err)
 		}
 	}
 }
 
-// note queues a question; entry is "" when it was declined.
-func (q *questionLog) note(scope, question, entry string) {
+// note queues a question; entry is "" when it was declined, related the
+// fact shown when it was answered in part.
+func (q *questionLog) note(scope, question, entry, related string) {
 	select {
-	case q.queue <- askedQuestion{scope, question, entry}:
+	case q.queue <- askedQuestion{scope, question, entry, related}:
 	default:
 		q.log.Warn("question statistics queue full; one question not recorded")
 	}

@@ -32,6 +32,7 @@ type Options struct {
 // they ask (for /kb unanswered and /kb stats) and their 👍/👎 votes.
 type Records interface {
 	RecordQuestion(ctx context.Context, scope, question, entryID string) error
+	RecordPartial(ctx context.Context, scope, question, relatedID string) error
 	Vote(ctx context.Context, scope, entryID, user string, up bool) error
 	RecordPick(ctx context.Context, scope, question, entryID string) error
 }
@@ -147,10 +148,12 @@ func everywhere() *[]discordgo.InteractionContextType {
 	}
 }
 
-// noteQuestion records a question for the statistics, off the reply path.
-func (s *Service) noteQuestion(scope, question, entry string) {
+// noteQuestion records a question for the statistics, off the reply path:
+// entry is the answer's id, or "" when declined; related is the fact shown
+// for a partial answer.
+func (s *Service) noteQuestion(scope, question, entry, related string) {
 	if s.questions != nil {
-		s.questions.note(scope, question, entry)
+		s.questions.note(scope, question, entry, related)
 	}
 }
 

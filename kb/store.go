@@ -127,6 +127,11 @@ type Store interface {
 	Audit(ctx context.Context, scope string, limit int) ([]AuditRecord, error)
 	// RecordQuestion counts a question; entryID is "" when it was declined.
 	RecordQuestion(ctx context.Context, scope, question, entryID string) error
+	// RecordPartial counts a question answered in part (not in the source;
+	// relatedID, the closest sourced fact, was shown instead): it is kept
+	// with the declined questions, since it was not answered, and counted
+	// as partial in Daily.
+	RecordPartial(ctx context.Context, scope, question, relatedID string) error
 	// Unanswered returns the most-asked declined questions (normalised),
 	// most asked first, then newest. Questions older than the retention
 	// are not returned; the store keeps at most MaxQuestions per scope

@@ -329,6 +329,9 @@ func Run(t *testing.T, open func(t *testing.T, opts kb.StoreOptions) kb.Store) {
 		s.RecordQuestion(ctx, "g1", "who is peskov", "who-is-peskov")
 		s.RecordQuestion(ctx, "g1", "peskov?", "who-is-peskov")
 		s.RecordQuestion(ctx, "g2", "elsewhere", "")
+		if err := s.RecordPartial(ctx, "g2", "did the osce summit end in agreement", "osce-summit"); err != nil {
+			t.Fatal(err)
+		}
 		s.Vote(ctx, "g1", "who-is-peskov", "u1", true)
 		s.Vote(ctx, "g1", "who-is-peskov", "u1", false) // changed: a 👎 cast today
 		s.Vote(ctx, "g1", "who-is-peskov", "u1", false) // the same again: not counted
@@ -351,8 +354,13 @@ func Run(t *testing.T, open func(t *testing.T, opts kb.StoreOptions) kb.Store) {
 		if sum.Asked != 4 || sum.Answered != 2 || sum.Declined != 2 || sum.Partial != 0 || sum.Up != 2 || sum.Down != 1 {
 			t.Fatalf("daily %+v, summed %+v", days, sum)
 		}
-		if days, _ := s.Daily(ctx, "g2", since); len(days) != 1 || days[0].Asked != 1 || days[0].Declined != 1 {
+		// A partial answer counts as partial, not declined, and waits with
+		// the declined questions (it was not answered).
+		if days, _ := s.Daily(ctx, "g2", since); len(days) != 1 || days[0].Asked != 2 || days[0].Declined != 1 || days[0].Partial != 1 {
 			t.Fatalf("g2 %+v", days)
+		}
+		if u, _ := s.Unanswered(ctx, "g2", 10); len(u) != 2 {
+			t.Fatalf("g2 unanswered %+v", u)
 		}
 		if days, _ := s.Daily(ctx, "g1", today.Add(-24*time.Hour)); len(days) == 0 || days[0].Date.Before(today.Add(-24*time.Hour)) {
 			t.Fatalf("from yesterday: %+v", days)
