@@ -18,6 +18,10 @@ type Options struct {
 	Margin float64
 	// Suggestions is how many entries to offer when declining. Default 3.
 	Suggestions int
+	// MaxLayerEntries is how many entries a server's layer may add, change
+	// or hide (see Library). Default DefaultMaxLayerEntries. The matcher
+	// does not use it.
+	MaxLayerEntries int
 }
 
 func (o Options) withDefaults() Options {
@@ -132,19 +136,25 @@ func newIndex(k *KB, opts Options, tune tuning) *Index {
 			ix.postings[t.entry] = append(ix.postings[t.entry], posting{entry: int32(i), weight: t.weight})
 		}
 	}
-	vocab := make(map[string]bool, len(ix.surfaceTerm)+len(stopWords)+len(synonyms))
+	ix.spell = newSpelling(spellingVocab(ix.surfaceTerm), ix.surfaceDF)
+	ix.finish()
+	return ix
+}
+
+// spellingVocab is every word the spelling corrector knows: the lexicon's
+// and the entries' surface words. It is the one place that list is built.
+func spellingVocab(surface map[string]int32) map[string]bool {
+	vocab := make(map[string]bool, len(surface)+len(stopWords)+len(synonyms))
 	for w := range stopWords {
 		vocab[w] = true
 	}
 	for w := range synonyms {
 		vocab[w] = true
 	}
-	for w := range ix.surfaceTerm {
+	for w := range surface {
 		vocab[w] = true
 	}
-	ix.spell = newSpelling(vocab, ix.surfaceDF)
-	ix.finish()
-	return ix
+	return vocab
 }
 
 // surfaceDF is how many entries contain a word, for spelling ties.
@@ -252,13 +262,15 @@ func (ix *Index) KB() *KB { return ix.kb }
 // Len returns the number of entries.
 func (ix *Index) Len() int { return len(ix.kb.Entries) }
 
-// Entry returns the entry with the given id.
+// Entry returns a copy of the entry with the given id: changing it does not
+// change the index.
 func (ix *Index) Entry(id string) (*Entry, bool) {
 	i, ok := ix.byID[strings.TrimSpace(id)]
 	if !ok {
 		return nil, false
 	}
-	return &ix.slots[i], true
+	e := ix.slots[i].clone()
+	return &e, true
 }
 
 func (ix *Index) isDead(slot int32) bool { return ix.dead != nil && ix.dead[slot] }

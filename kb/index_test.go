@@ -2,8 +2,8 @@ package kb_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"unicode/utf8"
 
@@ -36,9 +36,20 @@ func TestIndex_Ask(t *testing.T) {
 		}
 	})
 	t.Run("DeclinedWithSuggestions", func(t *testing.T) {
-		res, _ := ix.Ask("peskov said")
-		if len(res.Suggestions) == 0 && !res.Answered {
-			t.Fatalf("no suggestions for a known name: %+v", res)
+		// A known name with an unknown topic: too little to answer, enough
+		// to offer the entry about the person.
+		res, err := ix.Ask("peskov sanctions")
+		if err != nil || res.Answered || res.Entry != nil {
+			t.Fatalf("res = %+v, err = %v", res, err)
+		}
+		if len(res.Suggestions) == 0 || len(res.Suggestions) > 3 || res.Suggestions[0].ID != "who-is-peskov" {
+			t.Fatalf("suggestions %+v, want who-is-peskov first", res.Suggestions)
+		}
+		for i, s := range res.Suggestions {
+			e, ok := ix.Entry(s.ID)
+			if !ok || e.Question != s.Question || (i > 0 && s.Score > res.Suggestions[i-1].Score) {
+				t.Fatalf("suggestion %d: %+v", i, s)
+			}
 		}
 	})
 	t.Run("HostileText", func(t *testing.T) {
@@ -106,41 +117,70 @@ func TestIndex_Complete(t *testing.T) {
 		}
 	})
 	t.Run("Garbage", func(t *testing.T) {
-		for _, q := range []string{"\xff\xfe", strings.Repeat("zz ", 2000), "🙂🙂", "*"} {
-			_ = ix.Complete(q, 25)
+		first := ix.Complete("", 25)
+		for _, c := range []struct {
+			query string
+			want  int // choices: 25 when the query cleans to nothing, else none
+		}{
+			{"\xff\xfe", 25},
+			{"\u200b\x00", 25},
+			{strings.Repeat("zz ", 2000), 0},
+			{"🙂🙂", 0},
+			{"*", 0},
+		} {
+			got := ix.Complete(c.query, 25)
+			if len(got) != c.want {
+				t.Fatalf("Complete(%.20q) gave %d choices, want %d: %+v", c.query, len(got), c.want, got)
+			}
+			for i, s := range got {
+				if s.ID != first[i].ID {
+					t.Fatalf("Complete(%.20q)[%d] = %s, want the first entries (%s)", c.query, i, s.ID, first[i].ID)
+				}
+			}
 		}
 	})
 }
 
-func TestLive_Concurrent(t *testing.T) {
-	k := defaultKB(t)
-	live := kb.NewLive(kb.NewIndex(k, kb.Options{}))
-	var wg sync.WaitGroup
-	stop := make(chan struct{})
-	for i := 0; i < 4; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				res, err := live.Load().Ask("who is peskov")
-				if err != nil || !res.Answered || res.Entry.ID != "who-is-peskov" {
-					t.Errorf("res = %+v, err = %v", res, err)
-					return
-				}
-				live.Load().Complete("pes", 5)
-			}
-		}()
+// TestIndex_EntryIsACopy checks that what Entry and Ask hand out cannot
+// change the index.
+func TestIndex_EntryIsACopy(t *testing.T) {
+	ix := defaultIndex(t)
+	vandalise := func(e *kb.Entry) {
+		e.Answer = "vandalised"
+		e.Aliases[0] = "vandalised"
+		e.Citations[0].Quote = "vandalised"
+		e.Related = append(e.Related[:0], "vandalised")
 	}
-	for i := 0; i < 20; i++ {
-		live.Store(kb.NewIndex(k, kb.Options{}))
+	e, _ := ix.Entry("russian-troop-numbers")
+	vandalise(e)
+	res, _ := ix.Ask("How many Russian troops are near the Ukrainian border?")
+	vandalise(res.Entry)
+	for _, got := range []*kb.Entry{mustEntry(t, ix, "russian-troop-numbers"), askEntry(t, ix, "How many Russian troops are near the Ukrainian border?")} {
+		if got.Answer == "vandalised" || got.Aliases[0] == "vandalised" || got.Citations[0].Quote == "vandalised" || slices.Contains(got.Related, "vandalised") {
+			t.Fatalf("the index was changed through a returned entry: %+v", got)
+		}
 	}
-	close(stop)
-	wg.Wait()
+	if e2 := ix.KB().Entries; slices.ContainsFunc(e2, func(e kb.Entry) bool { return e.Answer == "vandalised" }) {
+		t.Fatal("the knowledge base was changed through a returned entry")
+	}
+}
+
+func mustEntry(tb testing.TB, ix *kb.Index, id string) *kb.Entry {
+	tb.Helper()
+	e, ok := ix.Entry(id)
+	if !ok {
+		tb.Fatalf("no entry %s", id)
+	}
+	return e
+}
+
+func askEntry(tb testing.TB, ix *kb.Index, q string) *kb.Entry {
+	tb.Helper()
+	res, err := ix.Ask(q)
+	if err != nil || !res.Answered {
+		tb.Fatalf("%q: %+v %v", q, res, err)
+	}
+	return res.Entry
 }
 
 func FuzzIndex_Ask(f *testing.F) {

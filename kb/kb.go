@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -51,6 +52,14 @@ type Entry struct {
 	AsOf         string     `json:"as_of"` // YYYY-MM-DD
 	AttributedTo string     `json:"attributed_to,omitempty"`
 	Related      []string   `json:"related,omitempty"`
+}
+
+// clone returns a copy of e that shares no slice with it.
+func (e Entry) clone() Entry {
+	e.Aliases = slices.Clone(e.Aliases)
+	e.Citations = slices.Clone(e.Citations)
+	e.Related = slices.Clone(e.Related)
+	return e
 }
 
 // KB is a validated knowledge base: its sources and its entries.

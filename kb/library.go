@@ -8,42 +8,97 @@ import (
 	"reflect"
 	"sync"
 	"sync/atomic"
+	"time"
 )
+
+// DefaultMaxLayerEntries is how many entries a server's layer may hold when
+// Options.MaxLayerEntries is zero.
+const DefaultMaxLayerEntries = 1000
+
+// ErrScopeUnavailable refuses a change to a server's layer that could not be
+// loaded; the server is served the global entries meanwhile. Its message is
+// safe to show.
+var ErrScopeUnavailable = errors.New("this server's knowledge base is damaged and was not loaded; ask the bot's operator to check the log")
+
+// LayerFullError refuses a change that would take a server's layer past
+// Options.MaxLayerEntries. Its message is safe to show.
+type LayerFullError struct {
+	Limit int
+}
+
+func (e *LayerFullError) Error() string {
+	return fmt.Sprintf("this server's knowledge base is full: it may add, change or hide at most %d entries", e.Limit)
+}
+
+// snapshot is what a scope serves: an index and the scope's own version of
+// each entry, taken together so they always agree.
+type snapshot struct {
+	ix       *Index
+	versions map[string]int // entry id -> the scope's version; absent when the scope has none
+}
 
 // Library serves one index per scope from a Store: the global entries for
 // DMs and servers without a layer, and the global entries with a server's
 // layer on top for that server. Readers get an immutable *Index without
 // waiting for writers; Apply validates, stores, then swaps in rebuilt
-// indexes. Safe for concurrent use.
+// indexes; Refresh (or Watch) brings in what other processes stored. Safe
+// for concurrent use.
 type Library struct {
-	store   Store
-	sources []Source
-	texts   map[string]string // the sources' normalised texts, for quote checks
-	keys    map[string]string // memo of phrase keys for validation; guarded by mu
-	opts    Options
-	log     *slog.Logger
+	store    Store
+	sources  []Source
+	texts    map[string]string // the sources' normalised texts, for quote checks
+	keys     map[string]string // memo of phrase keys for validation; guarded by mu
+	opts     Options
+	maxLayer int
+	log      *slog.Logger
 
-	mu     sync.Mutex // serialises writers, guards the caches below
-	global atomic.Pointer[Index]
-	scoped sync.Map // scope -> *Index, for scopes with a layer
+	mu     sync.Mutex // serialises writers and refreshes, guards the fields below
+	global atomic.Pointer[snapshot]
+	scoped sync.Map // scope -> *snapshot, for scopes with a layer
 
 	// The current versions per scope, as stored: kept so an edit does not
 	// re-read the whole store.
 	current map[string][]Version
+	broken  map[string]error // server scopes that failed to load
+	mark    int64            // the store's Changes mark this library has caught up with
+
+	watchMu sync.Mutex // guards stop and done
+	stop    context.CancelFunc
+	done    chan struct{}
 }
 
 // OpenLibrary loads every scope from store, first seeding or updating the
 // global scope from the curated knowledge base shipped in the binary:
 // entries no moderator has changed follow the binary; where a moderator
-// changed an entry, theirs stays and the difference is logged.
+// changed an entry, theirs stays and the difference is logged. A server
+// scope that cannot be loaded (a damaged row, an entry that fails
+// validation) is logged and skipped: that server is served the global
+// entries and its changes are refused with ErrScopeUnavailable.
 func OpenLibrary(ctx context.Context, store Store, curated *KB, opts Options, log *slog.Logger) (*Library, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	l := &Library{store: store, sources: curated.Sources, texts: normalizedTexts(curated.Sources), keys: map[string]string{}, opts: opts, log: log, current: map[string][]Version{}}
-	global, err := l.seed(ctx, curated)
+	l := &Library{store: store, sources: curated.Sources, texts: normalizedTexts(curated.Sources), keys: map[string]string{},
+		opts: opts, maxLayer: opts.MaxLayerEntries, log: log, current: map[string][]Version{}, broken: map[string]error{}}
+	if l.maxLayer <= 0 {
+		l.maxLayer = DefaultMaxLayerEntries
+	}
+	var global []Version
+	var err error
+	// Another process opening the same new database seeds it at the same
+	// time; the loser of a race finds the winner's versions and retries.
+	for attempt := 0; ; attempt++ {
+		global, err = l.seed(ctx, curated)
+		if !errors.Is(err, ErrConflict) || attempt == 4 {
+			break
+		}
+	}
 	if err != nil {
 		return nil, err
+	}
+	// The mark is taken before reading, so nothing stored meanwhile is missed.
+	if _, l.mark, err = store.Changes(ctx, 0); err != nil {
+		return nil, fmt.Errorf("read the change mark: %w", err)
 	}
 	if err := l.reload(ctx, global); err != nil {
 		return nil, err
@@ -92,31 +147,77 @@ func (l *Library) seed(ctx context.Context, curated *KB) ([]Version, error) {
 }
 
 // reload reads every server scope from the store and rebuilds every index;
-// global holds the global scope's current versions.
+// global holds the global scope's current versions. The caller holds l.mu
+// (or is OpenLibrary).
 func (l *Library) reload(ctx context.Context, global []Version) error {
 	scopes, err := l.store.Scopes(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("list scopes: %w", err)
 	}
-	current := map[string][]Version{GlobalScope: global}
+	l.current = map[string][]Version{GlobalScope: global}
+	l.storeSnapshot(GlobalScope)
 	for _, sc := range scopes {
-		if sc == GlobalScope {
-			continue
-		}
-		vs, err := l.store.Current(ctx, sc)
-		if err != nil {
-			return fmt.Errorf("load scope %s: %w", sc, err)
-		}
-		current[sc] = vs
-	}
-	l.current = current
-	l.global.Store(NewIndex(&KB{Sources: l.sources, Entries: l.entries(GlobalScope, nil)}, l.opts))
-	for sc := range current {
 		if sc != GlobalScope {
-			l.scoped.Store(sc, NewIndex(&KB{Sources: l.sources, Entries: l.entries(sc, nil)}, l.opts))
+			l.loadScope(ctx, sc)
 		}
 	}
 	return nil
+}
+
+// loadScope reads a server scope from the store, checks it and serves it.
+// On failure the scope is logged and marked broken, and keeps what it
+// served before (the global entries, at startup). The caller holds l.mu.
+func (l *Library) loadScope(ctx context.Context, sc string) {
+	err := l.readScope(ctx, sc)
+	if err != nil {
+		l.broken[sc] = err
+		l.log.Error("a server's knowledge base cannot be loaded; serving it the global entries and refusing its changes",
+			"scope", sc, "err", err)
+		return
+	}
+	delete(l.broken, sc)
+	l.storeSnapshot(sc)
+}
+
+// readScope reads and validates a server scope into l.current.
+func (l *Library) readScope(ctx context.Context, sc string) error {
+	vs, err := l.store.Current(ctx, sc)
+	if err != nil {
+		return fmt.Errorf("load scope %s: %w", sc, err)
+	}
+	layer := map[string]bool{}
+	for _, v := range vs {
+		if v.Entry != nil && v.Entry.ID != v.EntryID {
+			return fmt.Errorf("load scope %s: version %d of %s holds entry %q", sc, v.Version, v.EntryID, v.Entry.ID)
+		}
+		layer[v.EntryID] = true
+	}
+	global := l.current[GlobalScope]
+	k := &KB{Sources: l.sources, Entries: Layer(Layer(nil, global), vs)}
+	if err := validateStored(sc, k, layer, l.texts); err != nil {
+		return fmt.Errorf("load scope %s: %w", sc, err)
+	}
+	l.current[sc] = vs
+	return nil
+}
+
+// storeSnapshot rebuilds and serves the scope's index from l.current.
+func (l *Library) storeSnapshot(scope string) {
+	l.serve(scope, NewIndex(&KB{Sources: l.sources, Entries: l.entries(scope, nil)}, l.opts))
+}
+
+// serve serves ix for scope, with the scope's versions from l.current.
+func (l *Library) serve(scope string, ix *Index) {
+	cur := l.current[scope]
+	snap := &snapshot{ix: ix, versions: make(map[string]int, len(cur))}
+	for _, v := range cur {
+		snap.versions[v.EntryID] = v.Version
+	}
+	if scope == GlobalScope {
+		l.global.Store(snap)
+		return
+	}
+	l.scoped.Store(scope, snap)
 }
 
 // entries returns the scope's entries with extra versions applied on top.
@@ -130,14 +231,40 @@ func (l *Library) entries(scope string, extra []Version) []Entry {
 	return Layer(Layer(nil, global), append(layer[:len(layer):len(layer)], extra...))
 }
 
+// snapshot returns what scope is served, and whether it is the scope's own
+// (false when a server without a layer is served the global entries).
+func (l *Library) snapshot(scope string) (*snapshot, bool) {
+	if scope != "" && scope != GlobalScope {
+		if s, ok := l.scoped.Load(scope); ok {
+			return s.(*snapshot), true
+		}
+		return l.global.Load(), false
+	}
+	return l.global.Load(), true
+}
+
 // Index returns the index for a scope: a server id, or GlobalScope for DMs.
 func (l *Library) Index(scope string) *Index {
-	if scope != "" && scope != GlobalScope {
-		if ix, ok := l.scoped.Load(scope); ok {
-			return ix.(*Index)
-		}
+	s, _ := l.snapshot(scope)
+	return s.ix
+}
+
+// Entry returns a copy of the entry with the given id as the scope is served
+// now, and the scope's version of it: the Base for a change to it, 0 when
+// the scope has no version of it (a server that has not changed a global
+// entry). Entry and version come from one snapshot, so a change based on
+// them is refused with ErrConflict if anything stored the entry since.
+func (l *Library) Entry(scope, id string) (Entry, int, bool) {
+	s, own := l.snapshot(scope)
+	e, ok := s.ix.Entry(id)
+	if !ok {
+		return Entry{}, 0, false
 	}
-	return l.global.Load()
+	v := 0
+	if own {
+		v = s.versions[e.ID]
+	}
+	return *e, v, true
 }
 
 // Store returns the library's store.
@@ -145,7 +272,9 @@ func (l *Library) Store() Store { return l.store }
 
 // Apply validates the scope's knowledge base with the changes applied, stores
 // them in one transaction and swaps in the rebuilt index(es). A change to the
-// global scope rebuilds every scope. All changes must share one scope.
+// global scope rebuilds every scope. All changes must share one scope. A
+// change that would take a server's layer past its limit is refused with a
+// *LayerFullError.
 func (l *Library) Apply(ctx context.Context, changes []Change) ([]Version, error) {
 	if len(changes) == 0 {
 		return nil, nil
@@ -158,11 +287,20 @@ func (l *Library) Apply(ctx context.Context, changes []Change) ([]Version, error
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if err := l.broken[scope]; err != nil {
+		return nil, fmt.Errorf("%w (%v)", ErrScopeUnavailable, err)
+	}
 	extra := make([]Version, len(changes))
 	changed := map[string]bool{}
 	for i, c := range changes {
 		extra[i] = Version{Scope: c.Scope, EntryID: c.EntryID, Entry: c.Entry}
 		changed[c.EntryID] = true
+	}
+	if scope != GlobalScope {
+		before := len(l.current[scope])
+		if after := len(mergeCurrent(l.current[scope], extra)); after > l.maxLayer && after > before {
+			return nil, &LayerFullError{Limit: l.maxLayer}
+		}
 	}
 	k := &KB{Sources: l.sources, Entries: l.entries(scope, extra)}
 	if len(l.keys) > 1<<20 {
@@ -177,12 +315,8 @@ func (l *Library) Apply(ctx context.Context, changes []Change) ([]Version, error
 	}
 	l.current[scope] = mergeCurrent(l.current[scope], vs)
 	if scope == GlobalScope {
-		l.global.Store(NewIndex(k, l.opts))
-		for sc := range l.current {
-			if sc != GlobalScope {
-				l.scoped.Store(sc, NewIndex(&KB{Sources: l.sources, Entries: l.entries(sc, nil)}, l.opts))
-			}
-		}
+		l.serve(GlobalScope, NewIndex(k, l.opts))
+		l.rebuildServers()
 		return vs, nil
 	}
 	var upserts []Entry
@@ -194,8 +328,120 @@ func (l *Library) Apply(ctx context.Context, changes []Change) ([]Version, error
 			removals = append(removals, c.EntryID)
 		}
 	}
-	l.scoped.Store(scope, l.Index(scope).With(upserts, removals))
+	l.serve(scope, l.Index(scope).With(upserts, removals))
 	return vs, nil
+}
+
+// rebuildServers rebuilds every loaded server scope, after the global scope
+// changed. The caller holds l.mu.
+func (l *Library) rebuildServers() {
+	for sc := range l.current {
+		if sc != GlobalScope {
+			l.storeSnapshot(sc)
+		}
+	}
+}
+
+// Refresh brings in what other processes stored since the last load or
+// refresh (an operator's `kb import` or `kb revert` on the same database):
+// it asks the store which scopes changed, re-reads those, and rebuilds only
+// the scopes whose current versions differ from what is served. Safe to call
+// concurrently with everything else; it waits for a running Apply.
+func (l *Library) Refresh(ctx context.Context) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	scopes, mark, err := l.store.Changes(ctx, l.mark)
+	if err != nil {
+		return fmt.Errorf("check for changes: %w", err)
+	}
+	var servers []string
+	for _, sc := range scopes {
+		if sc != GlobalScope {
+			servers = append(servers, sc)
+			continue
+		}
+		vs, err := l.store.Current(ctx, GlobalScope)
+		if err != nil {
+			return fmt.Errorf("read the global scope: %w", err) // l.mark stays: retried next time
+		}
+		if !sameVersions(vs, l.current[GlobalScope]) {
+			l.current[GlobalScope] = vs
+			l.storeSnapshot(GlobalScope)
+			l.rebuildServers()
+			l.log.Info("reloaded the global knowledge base after a change by another process")
+		}
+	}
+	for _, sc := range servers {
+		vs, err := l.store.Current(ctx, sc)
+		if err == nil && l.broken[sc] == nil && sameVersions(vs, l.current[sc]) {
+			continue // this library's own change, or none
+		}
+		l.loadScope(ctx, sc)
+		if l.broken[sc] == nil {
+			l.log.Info("reloaded a server's knowledge base after a change by another process", "scope", sc)
+		}
+	}
+	l.mark = mark
+	return nil
+}
+
+// Watch calls Refresh every interval in a goroutine until Close, logging
+// errors. It is meant to be called once, after OpenLibrary; later calls do
+// nothing.
+func (l *Library) Watch(interval time.Duration) {
+	l.watchMu.Lock()
+	defer l.watchMu.Unlock()
+	if l.done != nil {
+		return
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	l.stop, l.done = stop, make(chan struct{})
+	go func() {
+		defer close(l.done)
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := l.Refresh(ctx); err != nil && ctx.Err() == nil {
+					l.log.Warn("refreshing the knowledge base failed; retrying", "err", err)
+				}
+			}
+		}
+	}()
+}
+
+// Close stops Watch and waits for it, or for ctx. It does not close the
+// store, which the caller owns and closes after. Safe to call more than once.
+func (l *Library) Close(ctx context.Context) error {
+	l.watchMu.Lock()
+	stop, done := l.stop, l.done
+	l.watchMu.Unlock()
+	if done == nil {
+		return nil
+	}
+	stop()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// sameVersions reports whether two current lists hold the same versions.
+func sameVersions(a, b []Version) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].EntryID != b[i].EntryID || a[i].Version != b[i].Version {
+			return false
+		}
+	}
+	return true
 }
 
 // mergeCurrent replaces or appends the new versions in a scope's current list.

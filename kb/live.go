@@ -2,10 +2,10 @@ package kb
 
 import "sync/atomic"
 
-// Live holds the index currently in use. Readers call Load and keep the index
-// they got for the whole request; a writer builds a new index and calls Store.
-// Readers never wait for writers. Live is safe for concurrent use; its zero
-// value holds no index.
+// Live holds a fixed index for a process without a moderated knowledge base
+// (the terminal commands); a Library serves changing ones. Readers call Load
+// and keep the index they got for the whole request. Live is safe for
+// concurrent use; its zero value holds no index.
 type Live struct {
 	p atomic.Pointer[Index]
 }
@@ -19,6 +19,3 @@ func NewLive(ix *Index) *Live {
 
 // Load returns the current index.
 func (l *Live) Load() *Index { return l.p.Load() }
-
-// Store makes ix the current index.
-func (l *Live) Store(ix *Index) { l.p.Store(ix) }

@@ -50,6 +50,11 @@ func ParsePart(name string, data []byte, known []Source) (*KB, error) {
 
 func parse(name string, data []byte, known []Source, part bool) (*KB, error) {
 	v := validator{file: name, part: part}
+	return v.parse(data, known)
+}
+
+// parse is Parse with the validator given, so tests can see its counters.
+func (v *validator) parse(data []byte, known []Source) (*KB, error) {
 	if len(data) > MaxFileBytes {
 		v.add("", "", fmt.Sprintf("file is %d bytes; the limit is %d", len(data), MaxFileBytes))
 		return nil, v.err()
@@ -75,6 +80,9 @@ func parse(name string, data []byte, known []Source, part bool) (*KB, error) {
 	}
 	seenFileSource := map[string]bool{}
 	for i, s := range doc.Sources {
+		if v.full() {
+			return nil, v.err()
+		}
 		v.source(i, s, seenFileSource)
 		if _, ok := sources[s.ID]; !ok {
 			order = append(order, s.ID)
@@ -96,19 +104,44 @@ func parse(name string, data []byte, known []Source, part bool) (*KB, error) {
 	return k, nil
 }
 
+// Bounds on the work one file's validation can cause: after maxProblems
+// problems it stops, and only the first maxClosest quotes not found in their
+// source get a search for the closest passage.
+const (
+	maxProblems = 50
+	maxClosest  = 5
+)
+
+// moreProblems ends a list of problems cut short at maxProblems.
+const moreProblems = "…and more problems not checked"
+
 type validator struct {
 	file     string
 	problems []Problem
 	quotesOf map[string]bool   // when not nil, verify quotes only of these entries
 	part     bool              // the entries are part of a knowledge base: related ids may point outside them
+	ownOnly  bool              // check only the quotesOf entries' own fields: no clashes, no related ids
 	keys     map[string]string // when not nil, a memo of phraseKey
+	closest  int               // closest-passage searches run
 }
 
 func (v *validator) add(entry, field, msg string) {
+	if v.full() {
+		return
+	}
 	v.problems = append(v.problems, Problem{File: v.file, Entry: entry, Field: field, Msg: msg})
 }
 
-func (v *validator) err() error { return &ValidationError{Problems: v.problems} }
+// full reports that maxProblems were found: the rest is not checked.
+func (v *validator) full() bool { return len(v.problems) >= maxProblems }
+
+func (v *validator) err() error {
+	ps := v.problems
+	if v.full() {
+		ps = append(ps[:len(ps):len(ps)], Problem{File: v.file, Msg: moreProblems})
+	}
+	return &ValidationError{Problems: ps}
+}
 
 func (v *validator) source(i int, s Source, seen map[string]bool) {
 	where := fmt.Sprintf("sources[%d]", i)
@@ -137,6 +170,9 @@ func (v *validator) entries(entries []Entry, sourceText map[string]string) {
 	ids := map[string]int{}
 	phrases := map[string]string{} // folded question/alias -> entry id
 	for i, e := range entries {
+		if v.full() {
+			return
+		}
 		ref := e.ID
 		if ref == "" {
 			ref = fmt.Sprintf("#%d", i+1)
@@ -149,6 +185,9 @@ func (v *validator) entries(entries []Entry, sourceText map[string]string) {
 		}
 		ids[e.ID] = i
 		if v.quotesOf != nil && !v.quotesOf[e.ID] {
+			if v.ownOnly {
+				continue
+			}
 			// Stored earlier, and checked then: only its phrasings matter
 			// now, for clashes with the changed entries.
 			v.phrase(ref, "question", e.Question, phrases)
@@ -176,6 +215,9 @@ func (v *validator) entries(entries []Entry, sourceText map[string]string) {
 		v.citations(ref, e.Citations, sourceText, v.quotesOf == nil || v.quotesOf[e.ID])
 	}
 	for i, e := range entries {
+		if v.full() || v.ownOnly {
+			return
+		}
 		ref := e.ID
 		if ref == "" {
 			ref = fmt.Sprintf("#%d", i+1)
@@ -206,7 +248,7 @@ func (v *validator) phrase(ref, field, s string, seen map[string]string) {
 			v.keys[s] = key
 		}
 	}
-	if key == "" {
+	if key == "" || v.ownOnly {
 		return
 	}
 	if other, ok := seen[key]; ok && other != ref {
@@ -259,9 +301,15 @@ func (v *validator) citations(ref string, cs []Citation, sourceText map[string]s
 		if !v.text(ref, field+".quote", c.Quote, MaxQuoteLen, false) || !ok || !verify {
 			continue
 		}
-		if !strings.Contains(text, NormalizeQuote(c.Quote)) {
-			v.add(ref, field+".quote", fmt.Sprintf("not found verbatim in source %s; closest passage: %q", c.SourceID, ClosestPassage(text, c.Quote)))
+		if strings.Contains(text, NormalizeQuote(c.Quote)) {
+			continue
 		}
+		if v.closest >= maxClosest {
+			v.add(ref, field+".quote", fmt.Sprintf("not found verbatim in source %s", c.SourceID))
+			continue
+		}
+		v.closest++
+		v.add(ref, field+".quote", fmt.Sprintf("not found verbatim in source %s; closest passage: %q", c.SourceID, ClosestPassage(text, c.Quote)))
 	}
 }
 

@@ -11,7 +11,7 @@ type Result struct {
 	Question    string       // the question as cleaned for matching
 	Answered    bool         // an entry was confident enough to be the answer
 	Confidence  float64      // 0..1: the best entry's score
-	Entry       *Entry       // the answer; nil when declined
+	Entry       *Entry       // a copy of the answer; nil when declined
 	Suggestions []Suggestion // when declined: the closest entries, best first
 }
 
@@ -68,7 +68,8 @@ func (ix *Index) Ask(question string) (Result, error) {
 	}
 	if ranked[0].score >= ix.opts.Threshold && ranked[0].score-second >= ix.opts.Margin {
 		res.Answered = true
-		res.Entry = &ix.slots[ranked[0].entry]
+		e := ix.slots[ranked[0].entry].clone() // a copy: the index stays immutable
+		res.Entry = &e
 		return res, nil
 	}
 	for _, r := range ranked {

@@ -54,7 +54,43 @@ type Change struct {
 var (
 	ErrConflict = errors.New("this entry changed since you opened it")
 	ErrNotFound = errors.New("no such entry or version")
+	// ErrReadOnly is wrapped by a store that cannot write: a read-only
+	// file, folder or file system. Restarting does not help.
+	ErrReadOnly = errors.New("the knowledge-base database cannot be written")
 )
+
+// StoreOptions are the settings every Store takes. The zero value means the
+// defaults.
+type StoreOptions struct {
+	// Now is the store's clock. Default time.Now.
+	Now func() time.Time
+	// QuestionRetention is how long a declined question is kept after it
+	// was last asked. Default 90 days.
+	QuestionRetention time.Duration
+	// MaxQuestions is how many distinct declined questions a scope keeps;
+	// past it the least asked, then the oldest, are dropped. Default 10,000.
+	MaxQuestions int
+	// PruneEvery is how many declined questions a scope records between
+	// enforcements of the two limits above. Default 100.
+	PruneEvery int
+}
+
+// WithDefaults returns o with every zero field set to its default.
+func (o StoreOptions) WithDefaults() StoreOptions {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.QuestionRetention == 0 {
+		o.QuestionRetention = 90 * 24 * time.Hour
+	}
+	if o.MaxQuestions == 0 {
+		o.MaxQuestions = 10_000
+	}
+	if o.PruneEvery == 0 {
+		o.PruneEvery = 100
+	}
+	return o
+}
 
 // Store keeps every version of every entry in every scope, and the
 // moderation data around them. Nothing is ever deleted: a removal is a
@@ -79,12 +115,19 @@ type Store interface {
 	// RecordQuestion counts a question; entryID is "" when it was declined.
 	RecordQuestion(ctx context.Context, scope, question, entryID string) error
 	// Unanswered returns the most-asked declined questions (normalised),
-	// most asked first, then newest.
+	// most asked first, then newest. Questions older than the retention
+	// are not returned; the store keeps at most MaxQuestions per scope
+	// (see StoreOptions), enforced every PruneEvery records.
 	Unanswered(ctx context.Context, scope string, limit int) ([]Unanswered, error)
 	// Vote records one user's 👍 (up) or 👎 on an entry, replacing an earlier vote.
 	Vote(ctx context.Context, scope, entryID, user string, up bool) error
 	// Stats summarises questions and feedback in a scope.
 	Stats(ctx context.Context, scope string) (Stats, error)
+	// Changes returns the scopes that have versions stored after the mark
+	// since, and the mark to pass next time. Marks are the store's own,
+	// only grow, and 0 means the beginning. Changes sees the writes of every
+	// process sharing the store and is cheap when nothing changed.
+	Changes(ctx context.Context, since int64) (scopes []string, mark int64, err error)
 	// Close flushes and closes the store.
 	Close(ctx context.Context) error
 }
@@ -166,15 +209,6 @@ func Layer(base []Entry, layer []Version) []Entry {
 	return kept
 }
 
-// Validate checks a whole knowledge base as Parse does, for knowledge bases
-// built in memory (a moderator's edit applied to the current entries). When
-// changed is not nil, quotes are checked against their sources only for the
-// entries it names: the others were checked when they were stored, and the
-// check is the costly part.
-func Validate(name string, k *KB, changed map[string]bool) error {
-	return validate(name, k, changed, normalizedTexts(k.Sources), nil)
-}
-
 func normalizedTexts(sources []Source) map[string]string {
 	texts := make(map[string]string, len(sources))
 	for _, s := range sources {
@@ -183,13 +217,30 @@ func normalizedTexts(sources []Source) map[string]string {
 	return texts
 }
 
-// validate is Validate with the sources' normalised texts already computed.
-// With changed set, only the changed entries' fields are checked in full;
+// validate checks a whole knowledge base as Parse does, for knowledge bases
+// built in memory (a moderator's edit applied to the current entries), with
+// the sources' normalised texts already computed. With changed set, quotes
+// are checked against their sources only for the entries it names (the
+// others were checked when they were stored, and the check is the costly
+// part), and only the changed entries' fields are checked in full;
 // ids, shared phrasings and related ids are checked across all entries.
 // keys, when not nil, memoises phrase keys between calls (not safe for
 // concurrent use).
 func validate(name string, k *KB, changed map[string]bool, texts, keys map[string]string) error {
 	v := validator{file: name, quotesOf: changed, keys: keys}
+	v.entries(k.Entries, texts)
+	if len(v.problems) > 0 {
+		return v.err()
+	}
+	return nil
+}
+
+// validateStored checks the entries a scope stored (named in own) as they
+// are served in k, each on its own: fields, lengths and quotes, but not
+// clashes with other entries, which a newer binary's curated entries may
+// have brought in and which must not take a server's layer down.
+func validateStored(name string, k *KB, own map[string]bool, texts map[string]string) error {
+	v := validator{file: name, quotesOf: own, ownOnly: true}
 	v.entries(k.Entries, texts)
 	if len(v.problems) > 0 {
 		return v.err()

@@ -83,24 +83,15 @@ func (ix *Index) With(upserts []Entry, removals []string) *Index {
 	nx.kb = &KB{Sources: ix.kb.Sources, Entries: live}
 	nx.spell = ix.spell
 	if len(nx.surfaceTerm) > words {
-		extra := map[string]bool{}
-		for w := range nx.surfaceTerm {
-			if _, old := ix.surfaceTerm[w]; !old {
-				extra[w] = true
-			}
-		}
 		if ix.spell.depth() >= maxSpellingChain {
-			for w := range nx.surfaceTerm {
-				extra[w] = true
-			}
-			for w := range stopWords {
-				extra[w] = true
-			}
-			for w := range synonyms {
-				extra[w] = true
-			}
-			nx.spell = newSpelling(extra, nx.surfaceDF)
+			nx.spell = newSpelling(spellingVocab(nx.surfaceTerm), nx.surfaceDF)
 		} else {
+			extra := map[string]bool{}
+			for w := range nx.surfaceTerm {
+				if _, old := ix.surfaceTerm[w]; !old {
+					extra[w] = true
+				}
+			}
 			nx.spell = newSpelling(extra, nx.surfaceDF)
 			nx.spell.next = ix.spell
 		}

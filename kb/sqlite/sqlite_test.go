@@ -21,8 +21,13 @@ func open(t *testing.T, path string) *sqlite.Store {
 }
 
 func TestStore_Contract(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) kb.Store {
-		return open(t, filepath.Join(t.TempDir(), "data", "kb.db"))
+	storetest.Run(t, func(t *testing.T, opts kb.StoreOptions) kb.Store {
+		s, err := sqlite.OpenWith(context.Background(), filepath.Join(t.TempDir(), "data", "kb.db"), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close(context.Background()) })
+		return s
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"crisisbot/kb"
 )
@@ -18,11 +19,33 @@ func entry(id, answer string) *kb.Entry {
 		Citations: []kb.Citation{{SourceID: "s", Quote: "q"}}, AsOf: "2022-01-10"}
 }
 
-// Run runs the contract against stores made by open.
-func Run(t *testing.T, open func(t *testing.T) kb.Store) {
+// Clock is a settable clock for StoreOptions.Now. Safe for concurrent use.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Add moves the clock on by d.
+func (c *Clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// Run runs the contract against stores made by open, which opens a fresh,
+// empty store with the given options.
+func Run(t *testing.T, open func(t *testing.T, opts kb.StoreOptions) kb.Store) {
 	ctx := context.Background()
+	fresh := func(t *testing.T) kb.Store { return open(t, kb.StoreOptions{}) }
 	t.Run("AddEditRemove", func(t *testing.T) {
-		s := open(t)
+		s := fresh(t)
 		v, err := s.Apply(ctx, []kb.Change{{Scope: "g1", EntryID: "a", Entry: entry("a", "one"), Action: kb.ActionAdd, Author: "u1", Base: 0}})
 		if err != nil || len(v) != 1 || v[0].Version != 1 {
 			t.Fatalf("add: %v %v", v, err)
@@ -43,7 +66,7 @@ func Run(t *testing.T, open func(t *testing.T) kb.Store) {
 		}
 	})
 	t.Run("ErrConflict", func(t *testing.T) {
-		s := open(t)
+		s := fresh(t)
 		s.Apply(ctx, []kb.Change{{Scope: "g1", EntryID: "a", Entry: entry("a", "one"), Action: kb.ActionAdd, Base: 0}})
 		s.Apply(ctx, []kb.Change{{Scope: "g1", EntryID: "a", Entry: entry("a", "mine"), Action: kb.ActionEdit, Base: 1}})
 		_, err := s.Apply(ctx, []kb.Change{{Scope: "g1", EntryID: "a", Entry: entry("a", "stale"), Action: kb.ActionEdit, Base: 1}})
@@ -56,7 +79,7 @@ func Run(t *testing.T, open func(t *testing.T) kb.Store) {
 		}
 	})
 	t.Run("AllOrNothing", func(t *testing.T) {
-		s := open(t)
+		s := fresh(t)
 		_, err := s.Apply(ctx, []kb.Change{
 			{Scope: "g1", EntryID: "a", Entry: entry("a", "x"), Action: kb.ActionAdd, Base: 0},
 			{Scope: "g1", EntryID: "b", Entry: entry("b", "x"), Action: kb.ActionAdd, Base: 7},
@@ -69,7 +92,7 @@ func Run(t *testing.T, open func(t *testing.T) kb.Store) {
 		}
 	})
 	t.Run("ScopesAreSeparate", func(t *testing.T) {
-		s := open(t)
+		s := fresh(t)
 		s.Apply(ctx, []kb.Change{{Scope: "g1", EntryID: "a", Entry: entry("a", "g1"), Action: kb.ActionAdd}})
 		s.Apply(ctx, []kb.Change{{Scope: kb.GlobalScope, EntryID: "a", Entry: entry("a", "global"), Action: kb.ActionSeed}})
 		if cur, _ := s.Current(ctx, "g2"); len(cur) != 0 {
@@ -84,7 +107,7 @@ func Run(t *testing.T, open func(t *testing.T) kb.Store) {
 		}
 	})
 	t.Run("UnicodeRoundTrip", func(t *testing.T) {
-		s := open(t)
+		s := fresh(t)
 		e := entry("u", strings.Repeat("Ж", 1400)+" 🇺🇦 \u200f עברית 中文 e\u0301 @everyone **x**")
 		e.Aliases = []string{strings.Repeat("ß", kb.MaxQuestionLen)}
 		s.Apply(ctx, []kb.Change{{Scope: "g1", EntryID: "u", Entry: e, Action: kb.ActionAdd}})
@@ -94,7 +117,7 @@ func Run(t *testing.T, open func(t *testing.T) kb.Store) {
 		}
 	})
 	t.Run("ConcurrentEdits", func(t *testing.T) {
-		s := open(t)
+		s := fresh(t)
 		var wg sync.WaitGroup
 		errs := make(chan error, 20)
 		for i := 0; i < 20; i++ {
@@ -123,7 +146,7 @@ func Run(t *testing.T, open func(t *testing.T) kb.Store) {
 		}
 	})
 	t.Run("SettingsAndAudit", func(t *testing.T) {
-		s := open(t)
+		s := fresh(t)
 		if v, err := s.Setting(ctx, "g1", "mod_roles"); err != nil || v != "" {
 			t.Fatalf("%q %v", v, err)
 		}
@@ -141,7 +164,7 @@ func Run(t *testing.T, open func(t *testing.T) kb.Store) {
 		}
 	})
 	t.Run("QuestionsAndVotes", func(t *testing.T) {
-		s := open(t)
+		s := fresh(t)
 		for _, q := range []string{"What about X?", "what  about x?", "Other?"} {
 			s.RecordQuestion(ctx, "g1", q, "")
 		}
@@ -156,6 +179,95 @@ func Run(t *testing.T, open func(t *testing.T) kb.Store) {
 		st, err := s.Stats(ctx, "g1")
 		if err != nil || st.Asked != 4 || st.Answered != 1 || len(st.Entries) != 1 || st.Entries[0].Up != 1 || st.Entries[0].Down != 1 {
 			t.Fatalf("stats %+v %v", st, err)
+		}
+	})
+	t.Run("QuestionRetention", func(t *testing.T) {
+		clock := &Clock{now: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
+		s := open(t, kb.StoreOptions{Now: clock.Now, QuestionRetention: 90 * 24 * time.Hour, MaxQuestions: 3, PruneEvery: 2})
+		ask := func(scope, q string, times int) {
+			t.Helper()
+			for i := 0; i < times; i++ {
+				if err := s.RecordQuestion(ctx, scope, q, ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+			clock.Add(time.Minute)
+		}
+		ask("g1", "popular", 5)
+		ask("g1", "old", 1)
+		ask("g2", "other server", 1)
+		clock.Add(89 * 24 * time.Hour)
+		for _, q := range []string{"a", "b", "c"} {
+			ask("g1", q, 1)
+		}
+		ask("g1", "d", 2) // six distinct questions have been asked in g1; the cap is 3
+		got := func(scope string) string {
+			t.Helper()
+			u, err := s.Unanswered(ctx, scope, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var qs []string
+			for _, x := range u {
+				qs = append(qs, x.Question)
+			}
+			return strings.Join(qs, ",")
+		}
+		// The most asked stay, then the newest; "old", "a" and "b" go.
+		if q := got("g1"); q != "popular,d,c" {
+			t.Fatalf("g1 keeps %q, want popular,d,c", q)
+		}
+		if q := got("g2"); q != "other server" {
+			t.Fatalf("g2 keeps %q: another server's cap removed it", q)
+		}
+		// Past the retention, an old question is not shown, and is deleted
+		// at the next prune, in every scope.
+		clock.Add(2 * 24 * time.Hour)
+		if q := got("g1"); q != "d,c" {
+			t.Fatalf("after 91 days g1 shows %q, want d,c", q)
+		}
+		ask("g3", "new", 2)
+		clock.Add(-2 * 24 * time.Hour) // back in time: only deleted rows stay hidden
+		if q := got("g1"); q != "d,c" {
+			t.Fatalf("the 91-day-old question was not deleted: g1 has %q", q)
+		}
+		if q := got("g2"); q != "" {
+			t.Fatalf("the 91-day-old question of g2 was not deleted: %q", q)
+		}
+		// Answered questions are counted, not kept, and never pruned.
+		for i := 0; i < 5; i++ {
+			s.RecordQuestion(ctx, "g1", fmt.Sprint("answered ", i), "who-is-peskov")
+		}
+		if st, _ := s.Stats(ctx, "g1"); st.Answered != 5 {
+			t.Fatalf("answered %d, want 5", st.Answered)
+		}
+	})
+	t.Run("Changes", func(t *testing.T) {
+		s := fresh(t)
+		scopes, m0, err := s.Changes(ctx, 0)
+		if err != nil || len(scopes) != 0 {
+			t.Fatalf("an empty store changed %v: %v", scopes, err)
+		}
+		s.Apply(ctx, []kb.Change{{Scope: "g1", EntryID: "a", Entry: entry("a", "x"), Action: kb.ActionAdd}})
+		s.Apply(ctx, []kb.Change{{Scope: kb.GlobalScope, EntryID: "a", Entry: entry("a", "x"), Action: kb.ActionSeed}})
+		scopes, m1, err := s.Changes(ctx, m0)
+		if err != nil || strings.Join(scopes, ",") != "g1,global" || m1 <= m0 {
+			t.Fatalf("changes %v, mark %d after %d: %v", scopes, m1, m0, err)
+		}
+		if scopes, m2, err := s.Changes(ctx, m1); err != nil || len(scopes) != 0 || m2 != m1 {
+			t.Fatalf("nothing changed, yet %v, mark %d after %d: %v", scopes, m2, m1, err)
+		}
+		s.RecordQuestion(ctx, "g2", "q", "")
+		s.SetSetting(ctx, "g2", "k", "v", "u")
+		if scopes, m2, err := s.Changes(ctx, m1); err != nil || len(scopes) != 0 || m2 != m1 {
+			t.Fatalf("only questions and settings changed, yet %v, mark %d after %d: %v", scopes, m2, m1, err)
+		}
+		s.Apply(ctx, []kb.Change{{Scope: "g2", EntryID: "a", Entry: entry("a", "x"), Action: kb.ActionAdd}})
+		if scopes, _, err := s.Changes(ctx, m1); err != nil || strings.Join(scopes, ",") != "g2" {
+			t.Fatalf("changes %v: %v", scopes, err)
+		}
+		if scopes, _, err := s.Changes(ctx, 0); err != nil || strings.Join(scopes, ",") != "g1,g2,global" {
+			t.Fatalf("changes since 0: %v: %v", scopes, err)
 		}
 	})
 }
