@@ -110,6 +110,9 @@ func TestWatcher_Outage(t *testing.T) {
 			base = v
 		}
 	}
+	if base.Entry == nil {
+		t.Fatalf("the global entry did not survive the restart: %+v", cur)
+	}
 	edited := *base.Entry
 	edited.Answer = "Edited while the bot was reconnecting."
 	if _, err := cli.Apply(ctx, []kb.Change{{Scope: kb.GlobalScope, EntryID: edited.ID, Entry: &edited, Action: kb.ActionEdit, Author: "cli", Base: base.Version}}); err != nil {
