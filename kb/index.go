@@ -67,7 +67,7 @@ type phrasing struct {
 
 // Index answers questions from one knowledge base. It is immutable once built
 // and safe for concurrent use; to change the knowledge base, build a new Index
-// (NewIndex, or With for a few changes) and swap it in (see Live).
+// (NewIndex, or With for a few changes) and swap it in (see Library).
 //
 // Entries live in slots; With keeps a changed entry in its slot, appends new
 // ones and marks removed ones dead, so unchanged structure is shared with the

@@ -81,6 +81,7 @@ func (v *validator) parse(data []byte, known []Source) (*KB, error) {
 	seenFileSource := map[string]bool{}
 	for i, s := range doc.Sources {
 		if v.full() {
+			v.more = true
 			return nil, v.err()
 		}
 		v.source(i, s, seenFileSource)
@@ -123,10 +124,12 @@ type validator struct {
 	ownOnly  bool              // check only the quotesOf entries' own fields: no clashes, no related ids
 	keys     map[string]string // when not nil, a memo of phraseKey
 	closest  int               // closest-passage searches run
+	more     bool              // checks were skipped once maxProblems were found
 }
 
 func (v *validator) add(entry, field, msg string) {
 	if v.full() {
+		v.more = true
 		return
 	}
 	v.problems = append(v.problems, Problem{File: v.file, Entry: entry, Field: field, Msg: msg})
@@ -137,7 +140,7 @@ func (v *validator) full() bool { return len(v.problems) >= maxProblems }
 
 func (v *validator) err() error {
 	ps := v.problems
-	if v.full() {
+	if v.more {
 		ps = append(ps[:len(ps):len(ps)], Problem{File: v.file, Msg: moreProblems})
 	}
 	return &ValidationError{Problems: ps}
@@ -171,6 +174,7 @@ func (v *validator) entries(entries []Entry, sourceText map[string]string) {
 	phrases := map[string]string{} // folded question/alias -> entry id
 	for i, e := range entries {
 		if v.full() {
+			v.more = true
 			return
 		}
 		ref := e.ID
@@ -215,7 +219,11 @@ func (v *validator) entries(entries []Entry, sourceText map[string]string) {
 		v.citations(ref, e.Citations, sourceText, v.quotesOf == nil || v.quotesOf[e.ID])
 	}
 	for i, e := range entries {
-		if v.full() || v.ownOnly {
+		if v.ownOnly {
+			return
+		}
+		if v.full() {
+			v.more = true
 			return
 		}
 		ref := e.ID

@@ -19,21 +19,21 @@ func entry(id, answer string) *kb.Entry {
 		Citations: []kb.Citation{{SourceID: "s", Quote: "q"}}, AsOf: "2022-01-10"}
 }
 
-// Clock is a settable clock for StoreOptions.Now. Safe for concurrent use.
-type Clock struct {
+// clock is a settable clock for StoreOptions.Now. Safe for concurrent use.
+type clock struct {
 	mu  sync.Mutex
 	now time.Time
 }
 
 // Now returns the clock's time.
-func (c *Clock) Now() time.Time {
+func (c *clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.now
 }
 
 // Add moves the clock on by d.
-func (c *Clock) Add(d time.Duration) {
+func (c *clock) Add(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
@@ -182,8 +182,8 @@ func Run(t *testing.T, open func(t *testing.T, opts kb.StoreOptions) kb.Store) {
 		}
 	})
 	t.Run("QuestionRetention", func(t *testing.T) {
-		clock := &Clock{now: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
-		s := open(t, kb.StoreOptions{Now: clock.Now, QuestionRetention: 90 * 24 * time.Hour, MaxQuestions: 3, PruneEvery: 2})
+		clk := &clock{now: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
+		s := open(t, kb.StoreOptions{Now: clk.Now, QuestionRetention: 90 * 24 * time.Hour, MaxQuestions: 3, PruneEvery: 2})
 		ask := func(scope, q string, times int) {
 			t.Helper()
 			for i := 0; i < times; i++ {
@@ -191,12 +191,12 @@ func Run(t *testing.T, open func(t *testing.T, opts kb.StoreOptions) kb.Store) {
 					t.Fatal(err)
 				}
 			}
-			clock.Add(time.Minute)
+			clk.Add(time.Minute)
 		}
 		ask("g1", "popular", 5)
 		ask("g1", "old", 1)
 		ask("g2", "other server", 1)
-		clock.Add(89 * 24 * time.Hour)
+		clk.Add(89 * 24 * time.Hour)
 		for _, q := range []string{"a", "b", "c"} {
 			ask("g1", q, 1)
 		}
@@ -222,12 +222,12 @@ func Run(t *testing.T, open func(t *testing.T, opts kb.StoreOptions) kb.Store) {
 		}
 		// Past the retention, an old question is not shown, and is deleted
 		// at the next prune, in every scope.
-		clock.Add(2 * 24 * time.Hour)
+		clk.Add(2 * 24 * time.Hour)
 		if q := got("g1"); q != "d,c" {
 			t.Fatalf("after 91 days g1 shows %q, want d,c", q)
 		}
 		ask("g3", "new", 2)
-		clock.Add(-2 * 24 * time.Hour) // back in time: only deleted rows stay hidden
+		clk.Add(-2 * 24 * time.Hour) // back in time: only deleted rows stay hidden
 		if q := got("g1"); q != "d,c" {
 			t.Fatalf("the 91-day-old question was not deleted: g1 has %q", q)
 		}
