@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"crisisbot/kb/postgres"
 )
 
 // Config is everything the operator sets, read once from the environment
@@ -25,6 +27,7 @@ type Config struct {
 	RepeatWindow   time.Duration // REPEAT_WINDOW
 	ShutdownTimout time.Duration // SHUTDOWN_TIMEOUT
 	DBPath         string        // KB_DB_PATH
+	DatabaseURL    string        // DATABASE_URL: when set, PostgreSQL instead of KB_DB_PATH
 	Owners         []string      // OWNER_USER_IDS
 }
 
@@ -38,7 +41,7 @@ func (e configError) Unwrap() error { return e.err }
 var configKeys = []string{
 	"DISCORD_TOKEN", "DISCORD_GUILD_ID", "DISCORD_API_BASE_URL", "LOG_LEVEL", "LOG_FORMAT",
 	"ASK_CHANNEL_IDS", "RATE_LIMIT_QUESTIONS", "RATE_LIMIT_WINDOW", "REPEAT_WINDOW", "SHUTDOWN_TIMEOUT",
-	"KB_DB_PATH", "OWNER_USER_IDS",
+	"KB_DB_PATH", "DATABASE_URL", "OWNER_USER_IDS",
 }
 
 // LoadConfig reads and validates the configuration. The error names every
@@ -86,6 +89,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if st, err := os.Stat(c.DBPath); err == nil && st.IsDir() {
 		bad("KB_DB_PATH", "%q is a folder; give a file path like ./data/crisisbot.db", c.DBPath)
 	}
+	c.DatabaseURL = get("DATABASE_URL", "")
+	if c.DatabaseURL != "" {
+		if u, err := url.Parse(c.DatabaseURL); err != nil || !postgres.IsURL(c.DatabaseURL) || u.Host == "" {
+			bad("DATABASE_URL", "%q is not a PostgreSQL URL like postgres://crisisbot:PASSWORD@db.example:5432/crisisbot; leave it empty to use KB_DB_PATH (SQLite)",
+				postgres.Redact(c.DatabaseURL))
+		}
+	}
 	c.RateQuestions, err = strconv.Atoi(get("RATE_LIMIT_QUESTIONS", "5"))
 	if err != nil || c.RateQuestions < 1 || c.RateQuestions > 1000 {
 		bad("RATE_LIMIT_QUESTIONS", "%q is not a whole number from 1 to 1000", get("RATE_LIMIT_QUESTIONS", ""))
@@ -130,4 +140,21 @@ func isSnowflake(s string) bool {
 	}
 	_, err := strconv.ParseUint(s, 10, 64)
 	return err == nil
+}
+
+// Database is where the moderated knowledge base is: DATABASE_URL when set,
+// else KB_DB_PATH.
+func (c Config) Database() string {
+	if c.DatabaseURL != "" {
+		return c.DatabaseURL
+	}
+	return c.DBPath
+}
+
+// DatabaseKey names the setting Database comes from, for errors.
+func (c Config) DatabaseKey() string {
+	if c.DatabaseURL != "" {
+		return "DATABASE_URL"
+	}
+	return "KB_DB_PATH"
 }

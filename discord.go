@@ -11,7 +11,6 @@ import (
 	"crisisbot/bot"
 	"crisisbot/commands"
 	"crisisbot/kb"
-	"crisisbot/kb/sqlite"
 )
 
 // newLogger builds the structured logger the config asks for.
@@ -31,15 +30,21 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	if err != nil {
 		return fmt.Errorf("load the embedded knowledge base: %w", err)
 	}
-	store, err := sqlite.Open(ctx, cfg.DBPath)
+	store, err := openStore(ctx, cfg.Database())
 	if err != nil {
-		return fmt.Errorf("KB_DB_PATH: %w", err)
+		return fmt.Errorf("%s: %w", cfg.DatabaseKey(), err)
 	}
 	defer store.Close(context.Background())
+	mark, err := storeMark(ctx, store)
+	if err != nil {
+		return fmt.Errorf("%s: %w", cfg.DatabaseKey(), err)
+	}
 	lib, err := kb.OpenLibrary(ctx, store, curated, kb.Options{}, log)
 	if err != nil {
 		return err
 	}
+	stopWatch := watchStore(store, mark, lib, log)
+	defer stopWatch(context.Background()) // on early returns; idempotent
 	router := bot.NewRouter(log, cfg.AskChannelIDs)
 	b, err := bot.New(bot.Options{
 		Token: cfg.Token, APIBase: cfg.APIBaseURL, MessageContent: router.HasAskChannels(), Logger: log,
@@ -87,9 +92,12 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	sctx, scancel := context.WithTimeout(context.Background(), cfg.ShutdownTimout)
 	defer scancel()
 	// Order: gateway and in-flight handlers, then the statistics queue, then
-	// the store (closed by the deferred call).
+	// the change listener, then the store (closed by the deferred call).
 	closeErr := b.Close(sctx)
 	if err := svc.Close(sctx); err != nil && closeErr == nil {
+		closeErr = err
+	}
+	if err := stopWatch(sctx); err != nil && closeErr == nil {
 		closeErr = err
 	}
 	if fatal != nil {
