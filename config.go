@@ -91,9 +91,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	c.DatabaseURL = get("DATABASE_URL", "")
 	if c.DatabaseURL != "" {
-		if u, err := url.Parse(c.DatabaseURL); err != nil || !postgres.IsURL(c.DatabaseURL) || u.Host == "" {
-			bad("DATABASE_URL", "%q is not a PostgreSQL URL like postgres://crisisbot:PASSWORD@db.example:5432/crisisbot; leave it empty to use KB_DB_PATH (SQLite)",
-				postgres.Redact(c.DatabaseURL))
+		if err := postgres.CheckURL(c.DatabaseURL); err != nil {
+			bad("DATABASE_URL", "%v; give a PostgreSQL URL like postgres://crisisbot:PASSWORD@db.example:5432/crisisbot, or leave it empty to use KB_DB_PATH (SQLite)", err)
 		}
 	}
 	c.RateQuestions, err = strconv.Atoi(get("RATE_LIMIT_QUESTIONS", "5"))

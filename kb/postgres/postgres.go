@@ -62,6 +62,18 @@ func Redact(rawURL string) string {
 	return u.String()
 }
 
+// CheckURL reports whether rawURL is a connection URL that Open can use,
+// without connecting. Its error never shows the password.
+func CheckURL(rawURL string) error {
+	if !IsURL(rawURL) {
+		return fmt.Errorf("%s does not start with postgres:// or postgresql://", Redact(rawURL))
+	}
+	if _, err := pgxpool.ParseConfig(rawURL); err != nil {
+		return fmt.Errorf("%s: %w", Redact(rawURL), err)
+	}
+	return nil
+}
+
 // Store is a kb.Store on PostgreSQL. Safe for concurrent use, and by any
 // number of processes on one database.
 type Store struct {

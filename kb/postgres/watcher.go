@@ -113,7 +113,11 @@ func (w *Watcher) run(ctx context.Context) {
 	wait := w.opts.MinBackoff
 	failures := 0
 	for ctx.Err() == nil {
-		caughtUp, err := w.session(ctx)
+		caughtUp, err := w.session(ctx, func() {
+			if failures > 0 {
+				w.opts.Log.Info("listening for knowledge-base changes again", "after_attempts", failures)
+			}
+		})
 		w.listening.Store(false)
 		if ctx.Err() != nil {
 			return
@@ -136,10 +140,10 @@ func (w *Watcher) run(ctx context.Context) {
 	}
 }
 
-// session connects, listens, reports what changed since the mark, then
-// reports notifications until the connection or onChange fails. caughtUp
-// says it got as far as listening.
-func (w *Watcher) session(ctx context.Context) (caughtUp bool, err error) {
+// session connects, listens, reports what changed since the mark, calls
+// listening, then reports notifications until the connection or onChange
+// fails. caughtUp says it got as far as listening.
+func (w *Watcher) session(ctx context.Context, listening func()) (caughtUp bool, err error) {
 	conn, err := pgx.ConnectConfig(ctx, w.store.connConfig())
 	if err != nil {
 		return false, classify(err)
@@ -166,6 +170,8 @@ func (w *Watcher) session(ctx context.Context) (caughtUp bool, err error) {
 	}
 	w.advance(mark)
 	w.listening.Store(true)
+	w.opts.Log.Debug("listening for knowledge-base changes", "mark", mark, "caught_up", len(scopes))
+	listening()
 	for {
 		n, err := w.next(ctx, conn)
 		if err != nil {
