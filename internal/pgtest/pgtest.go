@@ -23,6 +23,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -61,11 +62,16 @@ func New() (*Cluster, error) {
 	if os.Getuid() == 0 {
 		c.runAs = "postgres"
 	}
-	dir, err := os.MkdirTemp("", "crisisbot-pg-")
+	c.reapOrphans()
+	dir, err := os.MkdirTemp("", dirPrefix)
 	if err != nil {
 		return nil, err
 	}
 	c.dir = dir
+	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
 	if err := c.own(dir); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
@@ -88,6 +94,35 @@ func New() (*Cluster, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// Every cluster lives in a folder named dirPrefix… in the temporary folder,
+// with the process id of the test binary that made it in ownerFile.
+const (
+	dirPrefix = "crisisbot-pg-"
+	ownerFile = "owner.pid"
+)
+
+// reapOrphans stops and removes the clusters of test binaries that died
+// without cleaning up (a panic or a kill skips Cleanup and TestMain).
+// Clusters whose owner is alive are left alone.
+func (c *Cluster) reapOrphans() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), dirPrefix+"*"))
+	for _, dir := range dirs {
+		raw, err := os.ReadFile(filepath.Join(dir, ownerFile))
+		if err != nil {
+			continue // not one of ours, or still being made
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(raw)))
+		if err != nil || pid <= 0 || syscall.Kill(pid, 0) != syscall.ESRCH {
+			continue // its owner is alive (or cannot be told)
+		}
+		orphan := &Cluster{bin: c.bin, dir: dir, runAs: c.runAs}
+		if _, err := os.Stat(filepath.Join(dir, "data", "postmaster.pid")); err == nil {
+			orphan.Stop()
+		}
+		os.RemoveAll(dir)
+	}
 }
 
 // binDir finds the folder of PostgreSQL's server binaries.
@@ -173,6 +208,9 @@ func (c *Cluster) Close() error {
 	}
 	return err
 }
+
+// Dir is the cluster's folder.
+func (c *Cluster) Dir() string { return c.dir }
 
 // URL is the connection URL of database db.
 func (c *Cluster) URL(db string) string {

@@ -3,6 +3,9 @@ package pgtest_test
 import (
 	"context"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -62,3 +65,25 @@ type fakeTB struct {
 func (f *fakeTB) Helper()               {}
 func (f *fakeTB) Fatalf(string, ...any) { f.failed = true; panic("fatal") }
 func (f *fakeTB) Skipf(string, ...any)  { f.skipped = true; panic("skip") }
+
+// TestNew_ReapsOrphans leaves a cluster running as a test binary killed
+// mid-test would, with an owner that no longer exists: the next New stops
+// and removes it.
+func TestNew_ReapsOrphans(t *testing.T) {
+	orphan, err := pgtest.New()
+	if err != nil {
+		pgtest.Unavailable(t, err)
+	}
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(orphan.Dir(), "owner.pid"), []byte(strconv.Itoa(dead.Process.Pid)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pgtest.Own(t)
+	if _, err := os.Stat(orphan.Dir()); !os.IsNotExist(err) {
+		orphan.Close()
+		t.Fatalf("the orphaned cluster is still there: %v", err)
+	}
+}
