@@ -81,6 +81,8 @@ type Store struct {
 	opts kb.StoreOptions
 	name string // the redacted URL, for errors
 
+	lockTimeout time.Duration // how long Apply waits for the write lock
+
 	pruneMu sync.Mutex
 	pending map[string]int // per scope, declined questions recorded since the last prune
 }
@@ -97,6 +99,20 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 // An error when the server cannot be reached wraps kb.ErrUnavailable. Errors
 // name the URL without its password.
 func OpenWith(ctx context.Context, rawURL string, opts kb.StoreOptions) (*Store, error) {
+	return open(ctx, rawURL, opts, writeLockTimeout)
+}
+
+// writeLockTimeout is how long a save waits for another process's save to
+// finish before it gives up with kb.ErrUnavailable.
+const writeLockTimeout = 30 * time.Second
+
+// idleInTransaction is how long the server keeps a transaction whose client
+// went silent (a process cut off mid-save) before ending it and releasing
+// its locks. The URL may set its own (idle_in_transaction_session_timeout).
+const idleInTransaction = "60s"
+
+// open is OpenWith with the write lock's timeout given (tests shorten it).
+func open(ctx context.Context, rawURL string, opts kb.StoreOptions, lockTimeout time.Duration) (*Store, error) {
 	name := Redact(rawURL)
 	cfg, err := pgxpool.ParseConfig(rawURL)
 	if err != nil {
@@ -105,11 +121,14 @@ func OpenWith(ctx context.Context, rawURL string, opts kb.StoreOptions) (*Store,
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
 	}
+	if _, set := cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"]; !set {
+		cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] = idleInTransaction
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", name, classify(err))
 	}
-	s := &Store{pool: pool, opts: opts.WithDefaults(), name: name, pending: map[string]int{}}
+	s := &Store{pool: pool, opts: opts.WithDefaults(), name: name, lockTimeout: lockTimeout, pending: map[string]int{}}
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("open %s: %w", name, classify(err))
@@ -141,6 +160,9 @@ func classify(err error) error {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == "25006" { // read_only_sql_transaction
 		return fmt.Errorf("%w: %w", kb.ErrReadOnly, err)
+	}
+	if errors.As(err, &pe) && pe.Code == "55P03" { // lock_not_available: another save holds the write lock
+		return fmt.Errorf("%w: another save has held the write lock too long: %w", kb.ErrUnavailable, err)
 	}
 	return err
 }

@@ -130,6 +130,9 @@ func (s *Store) apply(ctx context.Context, changes []kb.Change) ([]kb.Version, e
 		return nil, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `SELECT set_config('lock_timeout', $1, true)`, fmt.Sprintf("%dms", s.lockTimeout.Milliseconds())); err != nil {
+		return nil, err
+	}
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, applyLock); err != nil {
 		return nil, fmt.Errorf("lock for writing: %w", err)
 	}
