@@ -20,3 +20,7 @@ func OpenWithLockTimeout(ctx context.Context, rawURL string, d time.Duration) (*
 func (s *Store) QueryRowForTest(ctx context.Context, sql string, dest ...any) error {
 	return s.pool.QueryRow(ctx, sql).Scan(dest...)
 }
+
+// Migrations are the schema migrations, in order, for tests that build an
+// older schema.
+var Migrations = migrations
