@@ -1,10 +1,14 @@
 package postgres_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -117,4 +121,58 @@ func TestWatcher(t *testing.T) {
 			t.Fatal("still listening after Close")
 		}
 	})
+}
+
+// TestWatcher_Probe keeps the listening connection silent past the probe
+// interval: the watcher pings it and goes on listening on the same
+// connection, without reconnecting.
+func TestWatcher_Probe(t *testing.T) {
+	ctx := context.Background()
+	url := pg.Database(t)
+	s := open(t, url)
+	var logs syncBuffer
+	r := &recorder{scopes: map[string]int{}}
+	opts := fastReconnect
+	opts.Probe = 20 * time.Millisecond
+	opts.Log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	w := postgres.NewWatcher(s, 0, r.onChange, opts)
+	w.Open()
+	t.Cleanup(func() { w.Close(ctx) })
+	waitFor(t, "the watcher to listen", w.Listening)
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	pinged := 0
+	waitFor(t, "a probe", func() bool {
+		err := conn.QueryRow(ctx, `SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND query = '-- ping'`).Scan(&pinged)
+		return err == nil && pinged > 0
+	})
+	e := &kb.Entry{ID: "a", Question: "Q?", Answer: "A", AsOf: "2022-01-10"}
+	if _, err := s.Apply(ctx, []kb.Change{{Scope: "after-probe", EntryID: "a", Entry: e, Action: kb.ActionAdd, Base: -1}}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the change after a probe", func() bool { return r.seen("after-probe") })
+	if strings.Contains(logs.String(), "reconnecting") {
+		t.Fatalf("the watcher reconnected after a probe:\n%s", logs.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent use, for logs.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
