@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/joho/godotenv"
+
+	"crisisbot/kb/postgres"
 )
 
 // Config is everything the operator sets, read once from the environment
@@ -33,6 +35,7 @@ type Config struct {
 	RepeatWindow      time.Duration // REPEAT_WINDOW
 	ShutdownTimeout   time.Duration // SHUTDOWN_TIMEOUT
 	DBPath            string        // KB_DB_PATH
+	DatabaseURL       string        // DATABASE_URL: when set, PostgreSQL instead of KB_DB_PATH
 	Owners            []string      // OWNER_USER_IDS
 	MaxServerEntries  int           // KB_MAX_SERVER_ENTRIES: entries one server's layer may hold
 	QuestionRetention time.Duration // QUESTION_RETENTION: how long declined questions are kept
@@ -122,6 +125,12 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c.DBPath = get("KB_DB_PATH", "./data/crisisbot.db")
 	if st, err := os.Stat(c.DBPath); err == nil && st.IsDir() {
 		bad("KB_DB_PATH", "%q is a folder; give a file path like ./data/crisisbot.db", c.DBPath)
+	}
+	c.DatabaseURL = get("DATABASE_URL", "")
+	if c.DatabaseURL != "" {
+		if err := postgres.CheckURL(c.DatabaseURL); err != nil {
+			bad("DATABASE_URL", "%v; give a PostgreSQL URL like postgres://crisisbot:PASSWORD@db.example:5432/crisisbot, or leave it empty to use KB_DB_PATH (SQLite)", err)
+		}
 	}
 	c.RateQuestions, err = strconv.Atoi(get("RATE_LIMIT_QUESTIONS", "5"))
 	if err != nil || c.RateQuestions < 1 || c.RateQuestions > 1000 {
@@ -325,4 +334,21 @@ func isListenAddr(s string) bool {
 	}
 	n, err := strconv.Atoi(port)
 	return err == nil && n >= 0 && n <= 65535
+}
+
+// Database is where the moderated knowledge base is: DATABASE_URL when set,
+// else KB_DB_PATH.
+func (c Config) Database() string {
+	if c.DatabaseURL != "" {
+		return c.DatabaseURL
+	}
+	return c.DBPath
+}
+
+// DatabaseKey names the setting Database comes from, for errors.
+func (c Config) DatabaseKey() string {
+	if c.DatabaseURL != "" {
+		return "DATABASE_URL"
+	}
+	return "KB_DB_PATH"
 }

@@ -12,7 +12,6 @@ import (
 	"crisisbot/bot"
 	"crisisbot/commands"
 	"crisisbot/kb"
-	"crisisbot/kb/sqlite"
 )
 
 // newLogger builds the structured logger the config asks for.
@@ -32,11 +31,17 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	if err != nil {
 		return fmt.Errorf("load the embedded knowledge base: %w", err)
 	}
-	store, err := sqlite.OpenWith(ctx, cfg.DBPath, kb.StoreOptions{QuestionRetention: cfg.QuestionRetention, AnswerRetention: cfg.CorrectionsRetention})
+	store, err := openStore(ctx, cfg.Database(), kb.StoreOptions{QuestionRetention: cfg.QuestionRetention, AnswerRetention: cfg.CorrectionsRetention})
 	if err != nil {
-		return fmt.Errorf("KB_DB_PATH: %w", err)
+		return fmt.Errorf("%s: %w", cfg.DatabaseKey(), err)
 	}
 	defer store.Close(context.Background())
+	// The change mark before the library loads: a listener started after
+	// it catches up on anything stored in between.
+	mark, err := storeMark(ctx, store)
+	if err != nil {
+		return fmt.Errorf("%s: %w", cfg.DatabaseKey(), err)
+	}
 	op := newOperations(cfg, log)
 	kbStore := op.store(store) // timed and counted when METRICS_ADDR is set
 	// Changes reach earlier answers through corrections, built below once
@@ -48,10 +53,12 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	// Edits made by other processes on the same database (the operator's
-	// command line) are picked up within a second.
-	lib.Watch(time.Second)
 	defer lib.Close(context.Background())
+	// Edits made by other processes on the same database (the operator's
+	// command line, other bot processes) are picked up: on PostgreSQL as
+	// they are notified, on SQLite within a second.
+	stopWatch := watchStore(store, mark, lib, log)
+	defer stopWatch(context.Background()) // on early returns; idempotent
 	// One REST value for the whole program, built before everything that
 	// sends with it; then everything is wired in one pass.
 	rest, err := bot.NewREST(bot.RESTOptions{Token: cfg.Token, APIBase: cfg.APIBaseURL, CDNBase: cfg.CDNBaseURL, Logger: log,
@@ -145,8 +152,8 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	defer scancel()
 	// Order: stop accepting HTTP requests (those in progress get their
 	// inline answers), the gateway and its handlers, the HTTP handlers still
-	// editing, then corrections and the statistics queue, then the store
-	// (closed by the deferred call).
+	// editing, then corrections, the statistics queue, the change listener,
+	// then the store (closed by the deferred call).
 	closeErr := endpoint.shutdown(sctx)
 	if gw != nil {
 		if err := gw.Close(sctx); err != nil && closeErr == nil {
@@ -160,6 +167,9 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 		closeErr = err
 	}
 	if err := svc.Close(sctx); err != nil && closeErr == nil {
+		closeErr = err
+	}
+	if err := stopWatch(sctx); err != nil && closeErr == nil {
 		closeErr = err
 	}
 	if fatal != nil {

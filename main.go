@@ -22,7 +22,6 @@ import (
 	"crisisbot/bot"
 	"crisisbot/commands"
 	"crisisbot/kb"
-	"crisisbot/kb/sqlite"
 )
 
 const usage = `CrisisBot answers questions about the US-Russia talks over Ukraine
@@ -156,7 +155,7 @@ func runKB(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fl := flag.NewFlagSet("kb", flag.ContinueOnError)
 	fl.SetOutput(io.Discard)
-	db := fl.String("db", "", "the moderated knowledge base (KB_DB_PATH)")
+	db := fl.String("db", "", "the moderated knowledge base: a SQLite file (KB_DB_PATH) or a postgres:// URL (DATABASE_URL)")
 	scope := fl.String("scope", kb.GlobalScope, "global, or a server id")
 	limit := fl.Int("limit", 50, "audit: how many records")
 	pngPath := fl.String("png", "", "stats: write the chart of the last 30 days to this PNG file")
@@ -208,7 +207,7 @@ func openOperator(ctx context.Context, path string) (commands.Operator, func(), 
 	if err != nil {
 		return commands.Operator{}, nil, err
 	}
-	store, err := sqlite.Open(ctx, path)
+	store, err := openStore(ctx, path, kb.StoreOptions{})
 	if err != nil {
 		return commands.Operator{}, nil, fmt.Errorf("--db: %w", err)
 	}

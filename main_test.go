@@ -225,7 +225,7 @@ func TestLoadConfig(t *testing.T) {
 			"DISCORD_TOKEN": secret, "DISCORD_GUILD_ID": "abc", "DISCORD_API_BASE_URL": "ftp://x", "DISCORD_CDN_BASE_URL": "http://cdn.example",
 			"LOG_LEVEL": "loud", "LOG_FORMAT": "xml", "ASK_CHANNEL_IDS": "1,x", "RATE_LIMIT_QUESTIONS": "0",
 			"RATE_LIMIT_WINDOW": "soon", "REPEAT_WINDOW": "-1s", "SHUTDOWN_TIMEOUT": "forever",
-			"OWNER_USER_IDS": "me", "KB_DB_PATH": ".", "KB_MAX_SERVER_ENTRIES": "lots", "QUESTION_RETENTION": "1m",
+			"OWNER_USER_IDS": "me", "KB_DB_PATH": ".", "DATABASE_URL": "mysql://bot:hunter2@db/kb", "KB_MAX_SERVER_ENTRIES": "lots", "QUESTION_RETENTION": "1m",
 			"SHARD_COUNT": "many", "SHARD_IDS": "3-1", "GATEWAY": "maybe", "INTERACTIONS_ADDR": "nowhere",
 			"DISCORD_PUBLIC_KEY": "not-hex", "MAX_IN_FLIGHT": "0",
 			"METRICS_ADDR":          "9464",
@@ -244,7 +244,7 @@ func TestLoadConfig(t *testing.T) {
 				t.Errorf("%s not named in:\n%v", k, err)
 			}
 		}
-		if strings.Contains(err.Error(), "s3cr3t") {
+		if strings.Contains(err.Error(), "s3cr3t") || strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("the token leaked into the error: %v", err)
 		}
 	})

@@ -57,6 +57,10 @@ var (
 	// ErrReadOnly is wrapped by a store that cannot write: a read-only
 	// file, folder or file system. Restarting does not help.
 	ErrReadOnly = errors.New("the knowledge-base database cannot be written")
+	// ErrUnavailable is wrapped by a store whose database server cannot be
+	// reached (stopped, restarting, unreachable). Answers keep coming from
+	// memory; writes fail until it is back.
+	ErrUnavailable = errors.New("moderation is unavailable right now: the database cannot be reached")
 )
 
 // StoreOptions are the settings every Store takes. The zero value means the
