@@ -235,3 +235,39 @@ func TestStore_ConcurrentModerators(t *testing.T) {
 	}
 	t.Logf("%d stale saves refused", refused)
 }
+
+// TestWatcher_Sources: a source a moderator adds through one process (or the
+// command line) reaches the others, so an entry quoting it can be saved and
+// served there too.
+func TestWatcher_Sources(t *testing.T) {
+	ctx := context.Background()
+	url := pg.Database(t)
+	curated := defaultKB(t)
+	a, b := startProcess(t, url, curated), startProcess(t, url, curated)
+	src := kb.Source{Title: "Talks end without a breakthrough", Outlet: "Reuters", URL: "https://www.reuters.com/x", Published: "2022-01-10",
+		Text: "GENEVA, Jan 10 (Reuters) - Deputy Foreign Minister Sergei Ryabkov said Moscow had no plans to attack Ukraine."}
+	sv, err := a.lib.AddSource(ctx, "g1", src, "u1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the other process to see the source", func() bool {
+		for _, s := range b.lib.Sources("g1") {
+			if s.ID == sv.SourceID {
+				return true
+			}
+		}
+		return false
+	})
+	e := kb.Entry{ID: "ryabkov-no-plans", Topic: "Added by moderators", Question: "What did Ryabkov say after the Geneva talks?",
+		Answer: "According to Reuters, Ryabkov said Moscow had no plans to attack Ukraine.", AsOf: "2022-01-10", AttributedTo: "Reuters",
+		Citations: []kb.Citation{{SourceID: sv.SourceID, Quote: "Sergei Ryabkov said Moscow had no plans to attack Ukraine"}}}
+	if _, err := b.lib.Apply(ctx, []kb.Change{{Scope: "g1", EntryID: e.ID, Entry: &e, Action: kb.ActionAdd, Author: "u2"}}); err != nil {
+		t.Fatalf("saving an entry that quotes the other process's source: %v", err)
+	}
+	a.awaitAnswer(t, "g1", e.ID, e.Answer)
+	for _, s := range b.lib.Sources("g2") {
+		if s.ID == sv.SourceID {
+			t.Fatal("another server sees the source")
+		}
+	}
+}
