@@ -1,51 +1,29 @@
 package kb_test
 
 import (
-	"bufio"
-	"fmt"
-	"os"
-	"sort"
 	"strings"
 	"testing"
 
-	"crisisbot/internal/bm25"
 	"crisisbot/kb"
 )
 
-// blindQuestion is one question of a blind set: a set written by someone who
-// saw only the article, never the knowledge base. It carries no entry id: an
-// in-scope question names the verbatim phrase of the article that answers
-// it, so the set stays valid however the knowledge base is cut into entries.
-type blindQuestion struct {
-	In       bool
-	Question string
-	Phrase   string // the answer's words in the article (in scope only)
-	Line     int
-}
-
-func loadBlind(tb testing.TB, name string) []blindQuestion {
+// loadBlind reads a blind set: one written by someone who saw only the
+// article, never the knowledge base, as in|out<TAB>question<TAB>phrase, where
+// the phrase is the article's words that answer an in-scope question.
+func loadBlind(tb testing.TB, name string) []labelled {
 	tb.Helper()
-	f, err := os.Open("testdata/" + name)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	var out []blindQuestion
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
+	var out []labelled
+	readSet(tb, name, func(n int, line string) {
 		cols := strings.Split(line, "\t")
 		if len(cols) != 3 || (cols[0] != "in" && cols[0] != "out") {
 			tb.Fatalf("%s:%d: want in|out<TAB>question<TAB>phrase", name, n)
 		}
-		out = append(out, blindQuestion{In: cols[0] == "in", Question: cols[1], Phrase: cols[2], Line: n})
-	}
-	if err := sc.Err(); err != nil {
-		tb.Fatal(err)
-	}
+		l := labelled{In: cols[0] == "in", Question: cols[1], Line: n}
+		if l.In {
+			l.Phrase = cols[2]
+		}
+		out = append(out, l)
+	})
 	return out
 }
 
@@ -61,118 +39,6 @@ func quotesPhrase(e *kb.Entry, phrase string) bool {
 		}
 	}
 	return false
-}
-
-// blindTally counts a blind set's outcomes. A wrong answer is the worst
-// outcome: an entry given as the answer that does not answer the question
-// (any answer to an out-of-scope question, or the wrong fact in scope).
-type blindTally struct {
-	in, inRight, out, outRight, wrong int
-}
-
-func (s *blindTally) add(q blindQuestion, answered *kb.Entry) bool {
-	if !q.In {
-		s.out++
-		if answered == nil {
-			s.outRight++
-			return true
-		}
-		s.wrong++
-		return false
-	}
-	s.in++
-	switch {
-	case answered == nil:
-		return false
-	case quotesPhrase(answered, q.Phrase):
-		s.inRight++
-		return true
-	}
-	s.wrong++
-	return false
-}
-
-func (s blindTally) inRate() float64    { return float64(s.inRight) / float64(max(s.in, 1)) }
-func (s blindTally) outRate() float64   { return float64(s.outRight) / float64(max(s.out, 1)) }
-func (s blindTally) wrongRate() float64 { return float64(s.wrong) / float64(max(s.in+s.out, 1)) }
-func (s blindTally) String() string {
-	return strings.Join([]string{
-		pct("in scope answered right", s.inRight, s.in),
-		pct("out of scope declined", s.outRight, s.out),
-		pct("wrong answers", s.wrong, s.in+s.out),
-	}, ", ")
-}
-
-func pct(what string, n, of int) string {
-	return fmt.Sprintf("%s %d/%d (%.1f%%)", what, n, of, 100*float64(n)/float64(max(of, 1)))
-}
-
-// oursBlind runs the matcher over a blind set and logs every miss.
-func oursBlind(t *testing.T, ix *kb.Index, name string, set []blindQuestion) blindTally {
-	t.Helper()
-	var s blindTally
-	for _, q := range set {
-		res, err := ix.Ask(q.Question)
-		if err != nil {
-			t.Fatalf("%s:%d: %v", name, q.Line, err)
-		}
-		var got *kb.Entry
-		if res.Answered {
-			got = res.Entry
-		}
-		if !s.add(q, got) {
-			id := "(declined)"
-			if got != nil {
-				id = got.ID
-			}
-			want := "decline"
-			if q.In {
-				want = "quote “" + q.Phrase + "”"
-			}
-			t.Logf("%s:%d: %q: want %s, got %s (confidence %.2f)", name, q.Line, q.Question, want, id, res.Confidence)
-		}
-	}
-	return s
-}
-
-// baselineBlind scores plain BM25 over each entry's question, aliases and
-// answer at the threshold that is best for this very set.
-func baselineBlind(k *kb.KB, set []blindQuestion) (blindTally, float64) {
-	docs := make([]string, len(k.Entries))
-	for i, e := range k.Entries {
-		docs[i] = e.Question + " " + strings.Join(e.Aliases, " ") + " " + e.Answer
-	}
-	ix := bm25.New(docs)
-	type top struct {
-		e     *kb.Entry
-		score float64
-	}
-	tops := make([]top, len(set))
-	var candidates []float64
-	for i, q := range set {
-		if hits := ix.Search(q.Question); len(hits) > 0 {
-			tops[i] = top{&k.Entries[hits[0].Doc], hits[0].Score}
-			candidates = append(candidates, hits[0].Score)
-		}
-	}
-	sort.Float64s(candidates)
-	candidates = append(candidates, candidates[len(candidates)-1]+1)
-	var best blindTally
-	bestT, bestVal := 0.0, -1.0
-	for _, th := range candidates {
-		var s blindTally
-		for i, q := range set {
-			var got *kb.Entry
-			if tops[i].e != nil && tops[i].score >= th {
-				got = tops[i].e
-			}
-			s.add(q, got)
-		}
-		if v := min(s.inRate(), s.outRate()); v > bestVal {
-			best, bestT, bestVal = s, th, v
-		}
-	}
-	return best, bestT
 }
 
 func TestQuotesPhrase(t *testing.T) {
@@ -224,8 +90,8 @@ func TestIndex_EvalBlind(t *testing.T) {
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			set := loadBlind(t, c.file)
-			got := oursBlind(t, ix, c.file, set)
-			base, th := baselineBlind(k, set)
+			got := ours(t, ix, c.file, set)
+			base, th := baseline(k, set)
 			t.Logf("matcher: %v", got)
 			t.Logf("BM25 (best threshold %.2f): %v", th, base)
 			if got.in < c.minIn || got.out < c.minOut {

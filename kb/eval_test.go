@@ -12,27 +12,31 @@ import (
 	"crisisbot/kb"
 )
 
-// labelled is one question from a labelled set in testdata. Want is "" when
-// the bot must decline.
+// labelled is one question of a labelled set in testdata. An in-scope
+// question names what answers it: the entry (Want, in the sets labelled by
+// entry id) or the article's words the answer must quote (Phrase, in the
+// blind sets, which stay valid however the knowledge base is cut).
 type labelled struct {
-	Want, Question string
-	Line           int
+	In           bool
+	Want, Phrase string
+	Question     string
+	Line         int
 }
 
+// answeredBy reports whether e is a right answer to l.
+func (l labelled) answeredBy(e *kb.Entry) bool {
+	if l.Want != "" {
+		return e.ID == l.Want
+	}
+	return quotesPhrase(e, l.Phrase)
+}
+
+// loadLabelled reads a set labelled by entry id: want<TAB>question, with "-"
+// for a question the bot must decline.
 func loadLabelled(tb testing.TB, name string) []labelled {
 	tb.Helper()
-	f, err := os.Open("testdata/" + name)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
 	var out []labelled
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
+	readSet(tb, name, func(n int, line string) {
 		want, q, ok := strings.Cut(line, "\t")
 		if !ok {
 			tb.Fatalf("%s:%d: no tab", name, n)
@@ -40,42 +44,61 @@ func loadLabelled(tb testing.TB, name string) []labelled {
 		if want == "-" {
 			want = ""
 		}
-		out = append(out, labelled{Want: want, Question: q, Line: n})
+		out = append(out, labelled{In: want != "", Want: want, Question: q, Line: n})
+	})
+	return out
+}
+
+// readSet calls f with each line of a set that is not blank or a comment.
+func readSet(tb testing.TB, name string, f func(n int, line string)) {
+	tb.Helper()
+	file, err := os.Open("testdata/" + name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer file.Close()
+	sc := bufio.NewScanner(file)
+	for n := 1; sc.Scan(); n++ {
+		if line := sc.Text(); line != "" && !strings.HasPrefix(line, "#") {
+			f(n, line)
+		}
 	}
 	if err := sc.Err(); err != nil {
 		tb.Fatal(err)
 	}
-	return out
 }
 
 // tally is how a matcher did on a labelled set. A wrong answer is an entry
-// given as the answer that is not the labelled one (in scope) or any entry
-// given for an out-of-scope question: the worst outcome.
+// given as the answer that does not answer the question (in scope) or any
+// entry given for an out-of-scope question: the worst outcome.
 type tally struct {
 	in, inRight, out, outRight, wrong int
 }
 
-func (s *tally) add(want, got string) bool {
-	if want == "" {
-		s.out++
-		if got == "" {
-			s.outRight++
-		}
-	} else {
+// add counts one outcome; got is nil when the question was declined.
+func (s *tally) add(l labelled, got *kb.Entry) bool {
+	right := got == nil
+	if l.In {
 		s.in++
-		if got == want {
+		right = got != nil && l.answeredBy(got)
+		if right {
 			s.inRight++
 		}
+	} else {
+		s.out++
+		if right {
+			s.outRight++
+		}
 	}
-	if got != "" && got != want {
+	if got != nil && !right {
 		s.wrong++
 	}
-	return got == want
+	return right
 }
 
-func (s tally) inRate() float64    { return float64(s.inRight) / float64(s.in) }
-func (s tally) outRate() float64   { return float64(s.outRight) / float64(s.out) }
-func (s tally) wrongRate() float64 { return float64(s.wrong) / float64(s.in+s.out) }
+func (s tally) inRate() float64    { return float64(s.inRight) / float64(max(s.in, 1)) }
+func (s tally) outRate() float64   { return float64(s.outRight) / float64(max(s.out, 1)) }
+func (s tally) wrongRate() float64 { return float64(s.wrong) / float64(max(s.in+s.out, 1)) }
 func (s tally) String() string {
 	return fmt.Sprintf("in scope %d/%d (%.1f%%), out of scope declined %d/%d (%.1f%%), wrong answers %d/%d (%.1f%%)",
 		s.inRight, s.in, 100*s.inRate(), s.outRight, s.out, 100*s.outRate(), s.wrong, s.in+s.out, 100*s.wrongRate())
@@ -95,12 +118,22 @@ func ours(t *testing.T, ix *kb.Index, name string, set []labelled) tally {
 				t.Fatalf("%s:%d: no entry %q", name, l.Line, l.Want)
 			}
 		}
-		got := ""
+		var got *kb.Entry
 		if res.Answered {
-			got = res.Entry.ID
+			got = res.Entry
 		}
-		if !s.add(l.Want, got) {
-			t.Logf("%s:%d: %q: want %q, got %q (confidence %.2f)", name, l.Line, l.Question, l.Want, got, res.Confidence)
+		if !s.add(l, got) {
+			want, id := "decline", "(declined)"
+			switch {
+			case l.Want != "":
+				want = fmt.Sprintf("%q", l.Want)
+			case l.In:
+				want = "quote “" + l.Phrase + "”"
+			}
+			if got != nil {
+				id = got.ID
+			}
+			t.Logf("%s:%d: %q: want %s, got %s (confidence %.2f)", name, l.Line, l.Question, want, id, res.Confidence)
 		}
 	}
 	return s
@@ -116,14 +149,14 @@ func baseline(k *kb.KB, set []labelled) (tally, float64) {
 	}
 	ix := bm25.New(docs)
 	type top struct {
-		id    string
+		e     *kb.Entry
 		score float64
 	}
 	tops := make([]top, len(set))
 	var candidates []float64
 	for i, l := range set {
 		if hits := ix.Search(l.Question); len(hits) > 0 {
-			tops[i] = top{k.Entries[hits[0].Doc].ID, hits[0].Score}
+			tops[i] = top{&k.Entries[hits[0].Doc], hits[0].Score}
 			candidates = append(candidates, hits[0].Score)
 		}
 	}
@@ -134,11 +167,11 @@ func baseline(k *kb.KB, set []labelled) (tally, float64) {
 	for _, th := range candidates {
 		var s tally
 		for i, l := range set {
-			got := ""
-			if tops[i].id != "" && tops[i].score >= th {
-				got = tops[i].id
+			var got *kb.Entry
+			if tops[i].e != nil && tops[i].score >= th {
+				got = tops[i].e
 			}
-			s.add(l.Want, got)
+			s.add(l, got)
 		}
 		if v := min(s.inRate(), s.outRate()); v > bestVal {
 			best, bestT, bestVal = s, th, v
