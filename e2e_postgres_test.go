@@ -50,8 +50,10 @@ func TestE2E_PostgresProcesses(t *testing.T) {
 			t.Fatalf("with the database stopped, a process does not answer from memory: %s", got)
 		}
 	}
-	if got := save(one, "1", "Saved while the database was down."); strings.Contains(got, "Saved") {
-		t.Fatalf("a save with the database stopped: %s", got)
+	// Opening the form needs the database: the moderator is told why not.
+	edit := data(t, one.interact(t, "slash_ask", both(asMember(guildA, modA, "32"), kbCommand("edit", strOpt("id", "who-is-peskov")))))
+	if got := content(edit); !strings.Contains(got, "Moderation is unavailable right now") {
+		t.Fatalf("/kb edit with the database stopped: %v", edit)
 	}
 
 	if err := c.Start(); err != nil {

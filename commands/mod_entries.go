@@ -231,6 +231,8 @@ func saveError(err error) error {
 		return bot.Userf("Nothing was saved: this server already has %d answers of its own, the most one server may keep. Hide or revert some first.", full.Limit)
 	case errors.Is(err, kb.ErrScopeUnavailable):
 		return bot.Userf("Nothing was saved: this server's answers could not be loaded at start, so they cannot be changed until the operator fixes them. Members still get the global answers.")
+	case errors.Is(err, kb.ErrUnavailable):
+		return errModerationUnavailable
 	case errors.Is(err, kb.ErrConflict):
 		return bot.Userf("This entry changed since you opened it, so nothing was saved. Open it again to see the new version.")
 	case errors.As(err, &verr):

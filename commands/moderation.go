@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"slices"
 	"time"
@@ -122,9 +123,17 @@ func (m *Moderation) guard(need level, h scopedHandler) bot.HandlerFunc {
 		if ok, wait := m.limiter.allow(sc); !ok {
 			return nil, bot.Userf("Moderators here are making changes very quickly. Please wait %d seconds and try again.", int(wait/time.Second))
 		}
-		return h(ctx, req, sc)
+		rep, err := h(ctx, req, sc)
+		if errors.Is(err, kb.ErrUnavailable) {
+			return nil, errModerationUnavailable
+		}
+		return rep, err
 	}
 }
+
+// errModerationUnavailable is what a moderator reads while the database
+// cannot be reached: answers still come (from memory), changes wait.
+var errModerationUnavailable = bot.Userf("Moderation is unavailable right now: the database cannot be reached. Members still get answers; nothing was changed. Try again in a minute.")
 
 // authorize resolves the scope a request acts on and checks the user may act
 // there. It runs on every moderation interaction, from the member data
