@@ -59,18 +59,7 @@ func TestQuotesPhrase(t *testing.T) {
 }
 
 func TestIndex_EvalBlind(t *testing.T) {
-	k, err := kb.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix := kb.NewIndex(k, kb.Options{})
-	for _, c := range []struct {
-		file          string
-		minIn, minOut int
-		floorIn       float64 // regression floors: what the set honestly reaches now
-		floorOut      float64
-		maxWrong      float64
-	}{
+	checkSets(t, loadBlind, false, []evalCase{
 		// blind1.tsv first run, before any change: 57/86 (66.3%) in scope, 41/54 (75.9%)
 		// declined, 15/140 (10.7%) wrong answers; BM25 54.7% / 55.6% / 18.6%. Its
 		// misses were read (for the kinds of question that fail), so it is a
@@ -87,19 +76,5 @@ func TestIndex_EvalBlind(t *testing.T) {
 		// First and only run: 61/88 (69.3%) in scope, 51/59 (86.4%) declined,
 		// 9/147 (6.1%) wrong answers; BM25 59.1% / 61.0% / 15.6%.
 		{"blind2.tsv", 60, 40, 0.69, 0.86, 0.062},
-	} {
-		t.Run(c.file, func(t *testing.T) {
-			set := loadBlind(t, c.file)
-			got := ours(t, ix, c.file, set)
-			base, th := baseline(k, set)
-			t.Logf("matcher: %v", got)
-			t.Logf("BM25 (best threshold %.2f): %v", th, base)
-			if got.in < c.minIn || got.out < c.minOut {
-				t.Fatalf("the set is too small: %d in scope, %d out of scope", got.in, got.out)
-			}
-			if got.inRate() < c.floorIn || got.outRate() < c.floorOut || got.wrongRate() > c.maxWrong {
-				t.Errorf("below the floor (in %.1f%%, out %.1f%%, wrong at most %.1f%%): %v", 100*c.floorIn, 100*c.floorOut, 100*c.maxWrong, got)
-			}
-		})
-	}
+	})
 }

@@ -108,28 +108,5 @@ func (s *Store) ApplySource(ctx context.Context, c kb.SourceChange) (kb.SourceVe
 
 // SourceChanges implements kb.Store.
 func (s *Store) SourceChanges(ctx context.Context, since int64) ([]string, int64, error) {
-	var mark int64
-	if err := s.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM source_versions").Scan(&mark); err != nil {
-		return nil, since, err
-	}
-	if mark == since {
-		return nil, since, nil
-	}
-	rows, err := s.db.QueryContext(ctx, "SELECT DISTINCT scope FROM source_versions WHERE id > ? AND id <= ? ORDER BY scope", since, mark)
-	if err != nil {
-		return nil, since, err
-	}
-	defer rows.Close()
-	var scopes []string
-	for rows.Next() {
-		var sc string
-		if err := rows.Scan(&sc); err != nil {
-			return nil, since, err
-		}
-		scopes = append(scopes, sc)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, since, err
-	}
-	return scopes, mark, nil
+	return changedScopes(ctx, s.db, "source_versions", since)
 }
