@@ -54,10 +54,12 @@ type memRecords struct {
 	picks [][2]string // (question, entry)
 }
 
-func (m *memRecords) RecordQuestion(_ context.Context, scope, question, entryID string) error {
+func (m *memRecords) RecordQuestions(_ context.Context, qs []kb.Question) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.asked = append(m.asked, question)
+	for _, q := range qs {
+		m.asked = append(m.asked, q.Question)
+	}
 	return nil
 }
 
@@ -68,13 +70,6 @@ func (m *memRecords) Vote(_ context.Context, scope, entryID, user string, up boo
 		m.votes = map[[2]string]bool{}
 	}
 	m.votes[[2]string{user, entryID}] = up
-	return nil
-}
-
-func (m *memRecords) RecordPartial(_ context.Context, scope, question, relatedID string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.asked = append(m.asked, question)
 	return nil
 }
 

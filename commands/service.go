@@ -31,8 +31,8 @@ type Options struct {
 // Records is the part of kb.Store that keeps what members do: the questions
 // they ask (for /kb unanswered and /kb stats) and their 👍/👎 votes.
 type Records interface {
-	RecordQuestion(ctx context.Context, scope, question, entryID string) error
-	RecordPartial(ctx context.Context, scope, question, relatedID string) error
+	// RecordQuestions counts asked questions in one transaction.
+	RecordQuestions(ctx context.Context, qs []kb.Question) error
 	Vote(ctx context.Context, scope, entryID, user string, up bool) error
 	RecordPick(ctx context.Context, scope, question, entryID string) error
 }

@@ -131,6 +131,10 @@ type Store interface {
 	Audit(ctx context.Context, scope string, limit int) ([]AuditRecord, error)
 	// RecordQuestion counts a question; entryID is "" when it was declined.
 	RecordQuestion(ctx context.Context, scope, question, entryID string) error
+	// RecordQuestions counts a batch of questions in one transaction (all
+	// or none), each as RecordQuestion, or as RecordPartial when it has a
+	// RelatedID: one disk sync for many questions.
+	RecordQuestions(ctx context.Context, qs []Question) error
 	// RecordPartial counts a question answered in part (not in the source;
 	// relatedID, the closest sourced fact, was shown instead): it is kept
 	// with the declined questions, since it was not answered, and counted
@@ -183,6 +187,21 @@ type AuditRecord struct {
 	Detail  string    `json:"detail,omitempty"`
 	At      time.Time `json:"at"`
 }
+
+// Question is one asked question, as RecordQuestions counts it.
+type Question struct {
+	Scope    string
+	Question string
+	EntryID  string // the entry that answered it; "" when declined or answered in part
+	// RelatedID is, for a question answered in part, the closest sourced
+	// fact shown instead (EntryID is then ""); "" otherwise.
+	RelatedID string
+}
+
+// Declined reports whether q was not answered by an entry: declined, or
+// answered in part. Stores keep such questions' text, and count the others
+// per entry.
+func (q Question) Declined() bool { return q.EntryID == "" || q.RelatedID != "" }
 
 // Unanswered is a declined question and how often it was asked.
 type Unanswered struct {

@@ -26,7 +26,7 @@ var (
 	editActions    = []string{"seed", "add", "edit", "remove", "revert"}
 	refusalReasons = []string{RefusedConflict, RefusedInvalid, RefusedError}
 	storeOps       = []string{"current", "scopes", "apply", "history", "setting", "set_setting", "audit",
-		"record_question", "unanswered", "vote", "stats", "daily", "record_pick", "picks", "drop_pick", "changes", "record_answer", "answers_for", "mark_corrected"}
+		"record_question", "record_questions", "unanswered", "vote", "stats", "daily", "record_pick", "picks", "drop_pick", "changes", "record_answer", "answers_for", "mark_corrected"}
 )
 
 // Reasons an edit is refused.

@@ -86,6 +86,13 @@ func (s *store) RecordQuestion(ctx context.Context, scope, question, entryID str
 	return err
 }
 
+func (s *store) RecordQuestions(ctx context.Context, qs []kb.Question) error {
+	defer s.m.storeDone("record_questions", time.Now())
+	err := s.Store.RecordQuestions(ctx, qs)
+	s.fail("record_questions", err)
+	return err
+}
+
 func (s *store) Unanswered(ctx context.Context, scope string, limit int) ([]kb.Unanswered, error) {
 	defer s.m.storeDone("unanswered", time.Now())
 	out, err := s.Store.Unanswered(ctx, scope, limit)

@@ -60,7 +60,7 @@ func TestInstrumentStore_Counts(t *testing.T) {
 			t.Errorf("%s{%s} = %v, want %v", c.name, c.labels, got, c.want)
 		}
 	}
-	if n, err := testutil.GatherAndCount(m.Registry(), "crisisbot_store_operation_duration_seconds"); err != nil || n != 19 {
+	if n, err := testutil.GatherAndCount(m.Registry(), "crisisbot_store_operation_duration_seconds"); err != nil || n != 20 {
 		t.Fatalf("%d store operation series: %v", n, err)
 	}
 }

@@ -74,15 +74,7 @@ func (s *Store) Daily(ctx context.Context, scope string, since time.Time) ([]kb.
 	return out, classify(err)
 }
 
-// RecordPartial implements kb.Store. The question is recorded as declined
-// (the trigger counts it), then that day's count moves from declined to
-// partial.
+// RecordPartial implements kb.Store.
 func (s *Store) RecordPartial(ctx context.Context, scope, question, relatedID string) error {
-	now := s.opts.Now().UTC()
-	if err := s.RecordQuestion(ctx, scope, question, ""); err != nil {
-		return err
-	}
-	_, err := s.pool.Exec(ctx, `UPDATE daily SET declined = declined - 1, partial = partial + 1 WHERE scope = $1 AND day = ($2::timestamptz AT TIME ZONE 'UTC')::date AND declined > 0`,
-		scope, now)
-	return classify(err)
+	return s.RecordQuestions(ctx, []kb.Question{{Scope: scope, Question: question, RelatedID: relatedID}})
 }

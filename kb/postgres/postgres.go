@@ -84,8 +84,8 @@ type Store struct {
 	lockTimeout time.Duration // how long Apply waits for the write lock
 
 	pruneMu        sync.Mutex
-	pending        map[string]int // per scope, declined questions recorded since the last prune
-	pendingAnswers map[string]int // per scope, answers recorded since the last prune
+	questionPrunes kb.PruneCounter // declined questions recorded since each scope's last prune
+	pendingAnswers map[string]int  // per scope, answers recorded since the last prune
 }
 
 var _ kb.Store = (*Store)(nil)
@@ -130,7 +130,7 @@ func open(ctx context.Context, rawURL string, opts kb.StoreOptions, lockTimeout 
 		return nil, fmt.Errorf("open %s: %w", name, classify(err))
 	}
 	s := &Store{pool: pool, opts: opts.WithDefaults(), name: name, lockTimeout: lockTimeout,
-		pending: map[string]int{}, pendingAnswers: map[string]int{}}
+		pendingAnswers: map[string]int{}}
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("open %s: %w", name, classify(err))

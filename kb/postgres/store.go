@@ -236,33 +236,48 @@ func normalizeQuestion(q string) string {
 	return strings.TrimRight(strings.Join(strings.Fields(strings.ToLower(q)), " "), "?!.… ")
 }
 
-// RecordQuestion implements kb.Store. Every PruneEvery declined questions
-// in a scope recorded by this process, it drops the declined questions of
-// every scope past the retention, and the scope's least asked past
-// MaxQuestions.
+// RecordQuestion implements kb.Store.
 func (s *Store) RecordQuestion(ctx context.Context, scope, question, entryID string) error {
-	q := normalizeQuestion(question)
-	if entryID != "" {
-		q = "" // answered questions are counted per entry, not kept
-	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO questions (scope, question, entry_id, count, last) VALUES ($1, $2, $3, 1, $4)
-		ON CONFLICT (scope, question, entry_id) DO UPDATE SET count = questions.count + 1, last = excluded.last`,
-		scope, q, entryID, s.opts.Now().UTC())
-	if err != nil || entryID != "" {
-		return classify(err)
-	}
-	s.pruneMu.Lock()
-	s.pending[scope]++
-	due := s.pending[scope] >= s.opts.PruneEvery
-	if due {
-		delete(s.pending, scope)
-	}
-	s.pruneMu.Unlock()
-	if !due {
+	return s.RecordQuestions(ctx, []kb.Question{{Scope: scope, Question: question, EntryID: entryID}})
+}
+
+// RecordQuestions implements kb.Store: one transaction, its statements sent
+// in one round trip. A question answered in part is recorded as declined
+// (the triggers count it), then that day's count moves from declined to
+// partial. Every PruneEvery declined questions in a scope recorded by this
+// process, it drops the declined questions of every scope past the
+// retention, and the scope's least asked past MaxQuestions.
+func (s *Store) RecordQuestions(ctx context.Context, qs []kb.Question) error {
+	if len(qs) == 0 {
 		return nil
 	}
-	if err := s.pruneQuestions(ctx, scope); err != nil {
-		return fmt.Errorf("prune declined questions: %w", classify(err))
+	now := s.opts.Now().UTC()
+	declined := map[string]int{}
+	batch := &pgx.Batch{}
+	for _, q := range qs {
+		entry, text := q.EntryID, "" // answered questions are counted per entry, not kept
+		if q.Declined() {
+			entry, text = "", normalizeQuestion(q.Question)
+			declined[q.Scope]++
+		}
+		batch.Queue(`INSERT INTO questions (scope, question, entry_id, count, last) VALUES ($1, $2, $3, 1, $4)
+		ON CONFLICT (scope, question, entry_id) DO UPDATE SET count = questions.count + 1, last = excluded.last`,
+			q.Scope, text, entry, now)
+		if q.RelatedID != "" {
+			batch.Queue(`UPDATE daily SET declined = declined - 1, partial = partial + 1 WHERE scope = $1 AND day = ($2::timestamptz AT TIME ZONE 'UTC')::date AND declined > 0`,
+				q.Scope, now)
+		}
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		return tx.SendBatch(ctx, batch).Close()
+	})
+	if err != nil {
+		return classify(err)
+	}
+	for _, scope := range s.questionPrunes.Add(declined, s.opts.PruneEvery) {
+		if err := s.pruneQuestions(ctx, scope); err != nil {
+			return fmt.Errorf("prune declined questions: %w", classify(err))
+		}
 	}
 	return nil
 }

@@ -73,14 +73,7 @@ func (s *Store) Daily(ctx context.Context, scope string, since time.Time) ([]kb.
 	return out, rows.Err()
 }
 
-// RecordPartial implements kb.Store. The question is recorded as declined
-// (the triggers count it), then that day's count moves from declined to
-// partial.
+// RecordPartial implements kb.Store.
 func (s *Store) RecordPartial(ctx context.Context, scope, question, relatedID string) error {
-	if err := s.RecordQuestion(ctx, scope, question, ""); err != nil {
-		return err
-	}
-	_, err := s.db.ExecContext(ctx, `UPDATE daily SET declined = declined - 1, partial = partial + 1 WHERE scope = ? AND day = ? AND declined > 0`,
-		scope, s.opts.Now().UTC().Format(dayFormat))
-	return classify(err)
+	return s.RecordQuestions(ctx, []kb.Question{{Scope: scope, Question: question, RelatedID: relatedID}})
 }

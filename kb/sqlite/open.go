@@ -48,7 +48,7 @@ func open(ctx context.Context, path string, opts kb.StoreOptions, params string)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s := &Store{db: db, opts: opts.WithDefaults(), mark: -1, pending: map[string]int{}, pendingAnswers: map[string]int{}}
+	s := &Store{db: db, opts: opts.WithDefaults(), mark: -1, pendingAnswers: map[string]int{}}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, classify(err))

@@ -15,32 +15,58 @@ func normalizeQuestion(q string) string {
 	return strings.TrimRight(strings.Join(strings.Fields(strings.ToLower(q)), " "), "?!.… ")
 }
 
-// RecordQuestion implements kb.Store. Every PruneEvery declined questions
-// in a scope, it drops the declined questions of every scope past the
-// retention, and the scope's least asked past MaxQuestions.
+// RecordQuestion implements kb.Store.
 func (s *Store) RecordQuestion(ctx context.Context, scope, question, entryID string) error {
-	q := normalizeQuestion(question)
-	if entryID != "" {
-		q = "" // answered questions are counted per entry, not kept
-	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO questions (scope, question, entry_id, count, last) VALUES (?, ?, ?, 1, ?)
-		ON CONFLICT (scope, question, entry_id) DO UPDATE SET count = count + 1, last = excluded.last`,
-		scope, q, entryID, s.opts.Now().UTC().Format(timeFormat))
-	if err != nil || entryID != "" {
-		return classify(err)
-	}
-	s.pruneMu.Lock()
-	s.pending[scope]++
-	due := s.pending[scope] >= s.opts.PruneEvery
-	if due {
-		delete(s.pending, scope)
-	}
-	s.pruneMu.Unlock()
-	if !due {
+	return s.RecordQuestions(ctx, []kb.Question{{Scope: scope, Question: question, EntryID: entryID}})
+}
+
+// RecordQuestions implements kb.Store: one immediate transaction, so one
+// disk sync for the batch. A question answered in part is recorded as
+// declined (the triggers count it), then that day's count moves from
+// declined to partial. Every PruneEvery declined questions in a scope, it
+// drops the declined questions of every scope past the retention, and the
+// scope's least asked past MaxQuestions.
+func (s *Store) RecordQuestions(ctx context.Context, qs []kb.Question) error {
+	if len(qs) == 0 {
 		return nil
 	}
-	if err := s.pruneQuestions(ctx, scope); err != nil {
-		return fmt.Errorf("prune declined questions: %w", classify(err))
+	now := s.opts.Now().UTC()
+	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE (see dsn)
+	if err != nil {
+		return classify(err)
+	}
+	defer tx.Rollback()
+	upsert, err := tx.PrepareContext(ctx, `INSERT INTO questions (scope, question, entry_id, count, last) VALUES (?, ?, ?, 1, ?)
+		ON CONFLICT (scope, question, entry_id) DO UPDATE SET count = count + 1, last = excluded.last`)
+	if err != nil {
+		return classify(err)
+	}
+	defer upsert.Close()
+	last, day := now.Format(timeFormat), now.Format(dayFormat)
+	declined := map[string]int{}
+	for _, q := range qs {
+		entry, text := q.EntryID, "" // answered questions are counted per entry, not kept
+		if q.Declined() {
+			entry, text = "", normalizeQuestion(q.Question)
+			declined[q.Scope]++
+		}
+		if _, err := upsert.ExecContext(ctx, q.Scope, text, entry, last); err != nil {
+			return classify(err)
+		}
+		if q.RelatedID != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE daily SET declined = declined - 1, partial = partial + 1 WHERE scope = ? AND day = ? AND declined > 0`,
+				q.Scope, day); err != nil {
+				return classify(err)
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return classify(err)
+	}
+	for _, scope := range s.questionPrunes.Add(declined, s.opts.PruneEvery) {
+		if err := s.pruneQuestions(ctx, scope); err != nil {
+			return fmt.Errorf("prune declined questions: %w", classify(err))
+		}
 	}
 	return nil
 }

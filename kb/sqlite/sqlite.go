@@ -112,8 +112,8 @@ type Store struct {
 	mark        int64      // the mark Changes returned last; -1 before the first call
 
 	pruneMu        sync.Mutex
-	pending        map[string]int // per scope, declined questions recorded since the last prune
-	pendingAnswers map[string]int // per scope, answers recorded since the last prune
+	questionPrunes kb.PruneCounter // declined questions recorded since each scope's last prune
+	pendingAnswers map[string]int  // per scope, answers recorded since the last prune
 }
 
 var _ kb.Store = (*Store)(nil)

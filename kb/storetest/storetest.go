@@ -182,6 +182,63 @@ func Run(t *testing.T, open func(t *testing.T, opts kb.StoreOptions) kb.Store) {
 			t.Fatalf("stats %+v %v", st, err)
 		}
 	})
+	t.Run("RecordQuestions", func(t *testing.T) {
+		// A batch counts exactly as the same questions recorded one by one.
+		clk := &clock{now: time.Now().UTC()}
+		opts := kb.StoreOptions{Now: clk.Now, MaxQuestions: 2, PruneEvery: 4}
+		one, batch := open(t, opts), open(t, opts)
+		qs := []kb.Question{
+			{Scope: "g1", Question: "What about X?"},
+			{Scope: "g1", Question: "who is peskov", EntryID: "who-is-peskov"},
+			{Scope: "g1", Question: "what  about x"},
+			{Scope: "g2", Question: "did the osce summit end in agreement", RelatedID: "osce-summit"},
+			{Scope: "g1", Question: "peskov?", EntryID: "who-is-peskov"},
+			{Scope: "g1", Question: "Other?"},
+			{Scope: "g1", Question: "third"}, // the fourth declined in g1: a prune is due, two stay
+			{Scope: "g2", Question: "elsewhere"},
+		}
+		for _, q := range qs {
+			record := func() error { return one.RecordQuestion(ctx, q.Scope, q.Question, q.EntryID) }
+			if q.RelatedID != "" {
+				record = func() error { return one.RecordPartial(ctx, q.Scope, q.Question, q.RelatedID) }
+			}
+			if err := record(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := batch.RecordQuestions(ctx, qs); err != nil {
+			t.Fatal(err)
+		}
+		if err := batch.RecordQuestions(ctx, nil); err != nil {
+			t.Fatalf("an empty batch: %v", err)
+		}
+		canceled, cancel := context.WithCancel(ctx)
+		cancel()
+		if err := batch.RecordQuestions(canceled, qs); err == nil {
+			t.Fatal("a batch with a canceled context was recorded")
+		}
+		summary := func(s kb.Store, scope string) string {
+			t.Helper()
+			u, err1 := s.Unanswered(ctx, scope, 10)
+			st, err2 := s.Stats(ctx, scope)
+			d, err3 := s.Daily(ctx, scope, clk.Now().Add(-24*time.Hour))
+			if err := errors.Join(err1, err2, err3); err != nil {
+				t.Fatal(err)
+			}
+			return fmt.Sprintf("%+v %+v %+v", u, st, d)
+		}
+		for _, scope := range []string{"g1", "g2"} {
+			if got, want := summary(batch, scope), summary(one, scope); got != want {
+				t.Errorf("%s batched:\n%s\none by one:\n%s", scope, got, want)
+			}
+		}
+		if u, _ := batch.Unanswered(ctx, "g1", 10); len(u) != 2 || u[0].Question != "what about x" || u[0].Count != 2 {
+			t.Errorf("g1 keeps %+v, want the most asked and the newest (MaxQuestions 2)", u)
+		}
+		if days, _ := batch.Daily(ctx, "g2", clk.Now().Add(-24*time.Hour)); len(days) != 1 || days[0].Asked != 2 || days[0].Partial != 1 || days[0].Declined != 1 {
+			t.Errorf("g2 days %+v", days)
+		}
+	})
 	t.Run("Picks", func(t *testing.T) {
 		clk := &clock{now: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
 		s := open(t, kb.StoreOptions{Now: clk.Now, QuestionRetention: 90 * 24 * time.Hour, MaxQuestions: 3})
