@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"reflect"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -150,8 +151,9 @@ func (l *Library) seed(ctx context.Context, curated *KB) ([]Version, error) {
 }
 
 // reload reads every server scope from the store and rebuilds every index;
-// global holds the global scope's current versions. The caller holds l.mu
-// (or is OpenLibrary).
+// global holds the global scope's current versions. Scopes are read and
+// their indexes built in parallel (see storeSnapshots); each is checked in
+// turn. The caller holds l.mu (or is OpenLibrary).
 func (l *Library) reload(ctx context.Context, global []Version) error {
 	scopes, err := l.store.Scopes(ctx)
 	if err != nil {
@@ -159,11 +161,23 @@ func (l *Library) reload(ctx context.Context, global []Version) error {
 	}
 	l.current = map[string][]Version{GlobalScope: global}
 	l.storeSnapshot(GlobalScope)
-	for _, sc := range scopes {
-		if sc != GlobalScope {
-			l.loadScope(ctx, sc)
+	servers := slices.DeleteFunc(scopes, func(sc string) bool { return sc == GlobalScope })
+	read := make([][]Version, len(servers))
+	errs := make([]error, len(servers))
+	parallel(len(servers), func(i int) { read[i], errs[i] = l.store.Current(ctx, servers[i]) })
+	loaded := servers[:0]
+	for i, sc := range servers {
+		err := errs[i]
+		if err != nil {
+			err = fmt.Errorf("load scope %s: %w", sc, err)
+		} else {
+			err = l.checkScope(sc, read[i])
+		}
+		if l.loaded(sc, err) {
+			loaded = append(loaded, sc)
 		}
 	}
+	l.storeSnapshots(loaded)
 	l.loadSourceScopes(ctx)
 	return nil
 }
@@ -172,23 +186,33 @@ func (l *Library) reload(ctx context.Context, global []Version) error {
 // On failure the scope is logged and marked broken, and keeps what it
 // served before (the global entries, at startup). The caller holds l.mu.
 func (l *Library) loadScope(ctx context.Context, sc string) {
-	err := l.readScope(ctx, sc)
+	vs, err := l.store.Current(ctx, sc)
+	if err != nil {
+		err = fmt.Errorf("load scope %s: %w", sc, err)
+	} else {
+		err = l.checkScope(sc, vs)
+	}
+	if l.loaded(sc, err) {
+		l.storeSnapshot(sc)
+	}
+}
+
+// loaded records whether a server scope loaded (err is nil) and logs it
+// when it did not. The caller holds l.mu.
+func (l *Library) loaded(sc string, err error) bool {
 	if err != nil {
 		l.broken[sc] = err
 		l.log.Error("a server's knowledge base cannot be loaded; serving it the global entries and refusing its changes",
 			"scope", sc, "err", err)
-		return
+		return false
 	}
 	delete(l.broken, sc)
-	l.storeSnapshot(sc)
+	return true
 }
 
-// readScope reads and validates a server scope into l.current.
-func (l *Library) readScope(ctx context.Context, sc string) error {
-	vs, err := l.store.Current(ctx, sc)
-	if err != nil {
-		return fmt.Errorf("load scope %s: %w", sc, err)
-	}
+// checkScope validates a server scope's versions as read from the store
+// and keeps them in l.current. The caller holds l.mu.
+func (l *Library) checkScope(sc string, vs []Version) error {
 	layer := map[string]bool{}
 	for _, v := range vs {
 		if v.Entry != nil && v.Entry.ID != v.EntryID {
@@ -208,6 +232,18 @@ func (l *Library) readScope(ctx context.Context, sc string) error {
 // storeSnapshot rebuilds and serves the scope's index from l.current.
 func (l *Library) storeSnapshot(scope string) {
 	l.serve(scope, NewIndex(&KB{Sources: l.sourceList(scope), Entries: l.entries(scope, nil)}, l.opts))
+}
+
+// storeSnapshots is storeSnapshot for many scopes, their indexes built in
+// parallel (at most GOMAXPROCS at once), each served as soon as it is
+// built. What the builds share (l.current, the source lists) is gathered
+// first and only read while they run. The caller holds l.mu.
+func (l *Library) storeSnapshots(scopes []string) {
+	kbs := make([]*KB, len(scopes))
+	for i, sc := range scopes {
+		kbs[i] = &KB{Sources: l.sourceList(sc), Entries: l.entries(sc, nil)}
+	}
+	parallel(len(scopes), func(i int) { l.serve(scopes[i], NewIndex(kbs[i], l.opts)) })
 }
 
 // serve serves ix for scope, with the scope's versions from l.current.
@@ -335,13 +371,15 @@ func (l *Library) Apply(ctx context.Context, changes []Change) ([]Version, error
 }
 
 // rebuildServers rebuilds every loaded server scope, after the global scope
-// changed. The caller holds l.mu.
+// changed, in parallel. The caller holds l.mu.
 func (l *Library) rebuildServers() {
+	var servers []string
 	for sc := range l.current {
 		if sc != GlobalScope {
-			l.storeSnapshot(sc)
+			servers = append(servers, sc)
 		}
 	}
+	l.storeSnapshots(servers)
 }
 
 // mergeCurrent replaces or appends the new versions in a scope's current list.
