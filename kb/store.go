@@ -203,6 +203,42 @@ type Question struct {
 // per entry.
 func (q Question) Declined() bool { return q.EntryID == "" || q.RelatedID != "" }
 
+// QuestionCount is one row a store adds to or counts up: a declined (or
+// partly answered) question by its normalised text, or an answered one per
+// entry (Question is then ""), asked Count times in a batch.
+type QuestionCount struct {
+	Scope, Question, EntryID string
+	Count                    int
+}
+
+// CountQuestions folds a batch of questions into the rows a store counts,
+// in the order they were first asked, so that a question asked many times
+// in a batch is one write; normalize is the store's normalisation of a
+// question's text. It also counts per scope the declined questions (those
+// answered in part included) and those answered in part.
+func CountQuestions(qs []Question, normalize func(string) string) (rows []QuestionCount, declined, partial map[string]int) {
+	declined, partial = map[string]int{}, map[string]int{}
+	at := map[QuestionCount]int{} // the row with Count 0 -> its index in rows
+	for _, q := range qs {
+		key := QuestionCount{Scope: q.Scope, EntryID: q.EntryID}
+		if q.Declined() {
+			key = QuestionCount{Scope: q.Scope, Question: normalize(q.Question)}
+			declined[q.Scope]++
+		}
+		if q.RelatedID != "" {
+			partial[q.Scope]++
+		}
+		i, ok := at[key]
+		if !ok {
+			i = len(rows)
+			at[key] = i
+			rows = append(rows, key)
+		}
+		rows[i].Count++
+	}
+	return rows, declined, partial
+}
+
 // Unanswered is a declined question and how often it was asked.
 type Unanswered struct {
 	Question string

@@ -242,7 +242,8 @@ func (s *Store) RecordQuestion(ctx context.Context, scope, question, entryID str
 }
 
 // RecordQuestions implements kb.Store: one transaction, its statements sent
-// in one round trip. A question answered in part is recorded as declined
+// in one round trip, one write per distinct question (see
+// kb.CountQuestions). A question answered in part is recorded as declined
 // (the triggers count it), then that day's count moves from declined to
 // partial. Every PruneEvery declined questions in a scope recorded by this
 // process, it drops the declined questions of every scope past the
@@ -252,21 +253,16 @@ func (s *Store) RecordQuestions(ctx context.Context, qs []kb.Question) error {
 		return nil
 	}
 	now := s.opts.Now().UTC()
-	declined := map[string]int{}
+	rows, declined, partial := kb.CountQuestions(qs, normalizeQuestion)
 	batch := &pgx.Batch{}
-	for _, q := range qs {
-		entry, text := q.EntryID, "" // answered questions are counted per entry, not kept
-		if q.Declined() {
-			entry, text = "", normalizeQuestion(q.Question)
-			declined[q.Scope]++
-		}
-		batch.Queue(`INSERT INTO questions (scope, question, entry_id, count, last) VALUES ($1, $2, $3, 1, $4)
-		ON CONFLICT (scope, question, entry_id) DO UPDATE SET count = questions.count + 1, last = excluded.last`,
-			q.Scope, text, entry, now)
-		if q.RelatedID != "" {
-			batch.Queue(`UPDATE daily SET declined = declined - 1, partial = partial + 1 WHERE scope = $1 AND day = ($2::timestamptz AT TIME ZONE 'UTC')::date AND declined > 0`,
-				q.Scope, now)
-		}
+	for _, r := range rows {
+		batch.Queue(`INSERT INTO questions (scope, question, entry_id, count, last) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (scope, question, entry_id) DO UPDATE SET count = questions.count + excluded.count, last = excluded.last`,
+			r.Scope, r.Question, r.EntryID, r.Count, now)
+	}
+	for scope, n := range partial {
+		batch.Queue(`UPDATE daily SET declined = declined - $3, partial = partial + $3 WHERE scope = $1 AND day = ($2::timestamptz AT TIME ZONE 'UTC')::date AND declined >= $3`,
+			scope, now, n)
 	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		return tx.SendBatch(ctx, batch).Close()

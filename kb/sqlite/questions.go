@@ -21,7 +21,8 @@ func (s *Store) RecordQuestion(ctx context.Context, scope, question, entryID str
 }
 
 // RecordQuestions implements kb.Store: one immediate transaction, so one
-// disk sync for the batch. A question answered in part is recorded as
+// disk sync for the batch, and one write per distinct question in it (see
+// kb.CountQuestions). A question answered in part is recorded as
 // declined (the triggers count it), then that day's count moves from
 // declined to partial. Every PruneEvery declined questions in a scope, it
 // drops the declined questions of every scope past the retention, and the
@@ -36,28 +37,23 @@ func (s *Store) RecordQuestions(ctx context.Context, qs []kb.Question) error {
 		return classify(err)
 	}
 	defer tx.Rollback()
-	upsert, err := tx.PrepareContext(ctx, `INSERT INTO questions (scope, question, entry_id, count, last) VALUES (?, ?, ?, 1, ?)
-		ON CONFLICT (scope, question, entry_id) DO UPDATE SET count = count + 1, last = excluded.last`)
+	upsert, err := tx.PrepareContext(ctx, `INSERT INTO questions (scope, question, entry_id, count, last) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (scope, question, entry_id) DO UPDATE SET count = count + excluded.count, last = excluded.last`)
 	if err != nil {
 		return classify(err)
 	}
 	defer upsert.Close()
 	last, day := now.Format(timeFormat), now.Format(dayFormat)
-	declined := map[string]int{}
-	for _, q := range qs {
-		entry, text := q.EntryID, "" // answered questions are counted per entry, not kept
-		if q.Declined() {
-			entry, text = "", normalizeQuestion(q.Question)
-			declined[q.Scope]++
-		}
-		if _, err := upsert.ExecContext(ctx, q.Scope, text, entry, last); err != nil {
+	rows, declined, partial := kb.CountQuestions(qs, normalizeQuestion)
+	for _, r := range rows {
+		if _, err := upsert.ExecContext(ctx, r.Scope, r.Question, r.EntryID, r.Count, last); err != nil {
 			return classify(err)
 		}
-		if q.RelatedID != "" {
-			if _, err := tx.ExecContext(ctx, `UPDATE daily SET declined = declined - 1, partial = partial + 1 WHERE scope = ? AND day = ? AND declined > 0`,
-				q.Scope, day); err != nil {
-				return classify(err)
-			}
+	}
+	for scope, n := range partial {
+		if _, err := tx.ExecContext(ctx, `UPDATE daily SET declined = declined - ?, partial = partial + ? WHERE scope = ? AND day = ? AND declined >= ?`,
+			n, n, scope, day, n); err != nil {
+			return classify(err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
