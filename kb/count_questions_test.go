@@ -14,7 +14,7 @@ func TestCountQuestions(t *testing.T) {
 		{Scope: "g1", Question: "What about X?"},
 		{Scope: "g1", Question: "peskov", EntryID: "who-is-peskov"}, // the same entry: one row, counted twice
 		{Scope: "g2", Question: "peskov", EntryID: "who-is-peskov"}, // another scope: another row
-		{Scope: "g1", Question: "WHAT ABOUT X?"},                     // the same text once normalised
+		{Scope: "g1", Question: "WHAT ABOUT X?"},                    // the same text once normalised
 		{Scope: "g1", Question: "did the summit agree", EntryID: "", RelatedID: "osce-summit"},
 		{Scope: "g1", Question: "Did the summit agree", RelatedID: "osce-summit"}, // partial: kept as declined
 	}, strings.ToLower)
