@@ -37,6 +37,9 @@ type Options struct {
 	Duration  time.Duration      // how long to send
 	Questions []string           // asked in turn
 	Workers   int                // concurrent requests at most; default 512
+	// Ping sends PING interactions instead of /ask: the endpoint then only
+	// verifies, decodes and answers PONG, the floor under every answer.
+	Ping bool
 }
 
 // Result is what a run measured. Latency is from each request's scheduled
@@ -53,6 +56,7 @@ type Result struct {
 	P50      time.Duration `json:"p50"`      // of OK answers
 	P99      time.Duration `json:"p99"`      //
 	Max      time.Duration `json:"max"`      //
+	Pong     int           `json:"pong"`     // answers of type 1 (to a PING)
 	Inline   int           `json:"inline"`   // answers of type 4 (answered in the response)
 	Deferred int           `json:"deferred"` // answers of type 5
 }
@@ -86,6 +90,9 @@ func Run(ctx context.Context, o Options) (Result, error) {
 				map[string]any{"name": "question", "type": 3, "value": o.Questions[i%len(o.Questions)]},
 			}},
 		})
+		if o.Ping {
+			body, _ = json.Marshal(map[string]any{"id": id, "application_id": o.AppID, "type": 1, "token": "tok-" + id, "version": 1})
+		}
 		reqs[i] = signed{body: body, sig: hex.EncodeToString(ed25519.Sign(o.Key, append([]byte(ts), body...)))}
 	}
 	tr := &http.Transport{MaxIdleConns: o.Workers, MaxIdleConnsPerHost: o.Workers, IdleConnTimeout: time.Minute}
@@ -144,6 +151,8 @@ func Run(ctx context.Context, o Options) (Result, error) {
 			res.OK++
 			lat = append(lat, out.lat)
 			switch out.kind {
+			case 1:
+				res.Pong++
 			case 4:
 				res.Inline++
 			case 5:

@@ -4,6 +4,11 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -28,5 +33,25 @@ func TestRun_Bounds(t *testing.T) {
 				t.Fatalf("err = %v, want %q", err, c.want)
 			}
 		})
+	}
+}
+
+func TestRun_Ping(t *testing.T) {
+	pub, key, _ := ed25519.GenerateKey(rand.Reader)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		sig, _ := hex.DecodeString(r.Header.Get("X-Signature-Ed25519"))
+		var i struct{ Type int }
+		json.Unmarshal(body, &i)
+		if !ed25519.Verify(pub, append([]byte(r.Header.Get("X-Signature-Timestamp")), body...), sig) || i.Type != 1 {
+			http.Error(w, "not a signed PING", http.StatusUnauthorized)
+			return
+		}
+		w.Write([]byte(`{"type":1}`))
+	}))
+	defer srv.Close()
+	res, err := Run(context.Background(), Options{URL: srv.URL, Key: key, Rate: 200, Duration: 100 * time.Millisecond, Questions: []string{"q"}, Ping: true})
+	if err != nil || res.Sent != 20 || res.OK != 20 || res.Pong != 20 || res.Failed != 0 {
+		t.Fatalf("%+v %v", res, err)
 	}
 }

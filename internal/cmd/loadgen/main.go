@@ -41,6 +41,7 @@ func run(ctx context.Context, args []string) error {
 	dur := fl.Duration("duration", 5*time.Second, "how long to send")
 	qfile := fl.String("questions", "kb/testdata/eval.tsv", "questions: a TSV whose second column is the question")
 	workers := fl.Int("workers", 512, "concurrent requests at most")
+	ping := fl.Bool("ping", false, "send PING interactions instead of /ask (the endpoint's floor: verify, decode, PONG)")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -52,7 +53,7 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := loadgen.Run(ctx, loadgen.Options{URL: *endpoint, Key: ed25519.NewKeyFromSeed(raw), AppID: *app, Rate: *rate, Duration: *dur, Questions: qs, Workers: *workers})
+	res, err := loadgen.Run(ctx, loadgen.Options{URL: *endpoint, Key: ed25519.NewKeyFromSeed(raw), AppID: *app, Rate: *rate, Duration: *dur, Questions: qs, Workers: *workers, Ping: *ping})
 	if err != nil {
 		return err
 	}
