@@ -6,20 +6,22 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"crisisbot/kb"
 )
 
 // questionLog writes asked questions to the store on its own goroutine, so a
-// reply never waits for a disk sync. It writes in batches: whatever queued
-// while the previous batch was being written goes in the next one, one
-// transaction each, so under load the store syncs once for many questions
-// and when idle each question is written at once. Its queue is bounded: when
-// it is full a question is dropped and counted (and the count logged with the
-// next batch) rather than slowing replies. Safe for concurrent use.
+// reply never waits for a disk sync. It writes in batches, one transaction
+// each: a batch is written questionLinger after its first question (or at
+// once when full, or on close), so the store syncs a few times a second
+// however many questions arrive. Its queue is bounded: when it is full a
+// question is dropped and counted (and the count logged with the next
+// batch) rather than slowing replies. Safe for concurrent use.
 type questionLog struct {
 	records Records
 	log     *slog.Logger
+	linger  time.Duration // how long a batch waits for more questions
 	queue   chan kb.Question
 	stopped chan struct{}
 	closing sync.Once
@@ -28,12 +30,15 @@ type questionLog struct {
 
 // Bounds of the question log.
 const (
-	questionQueue = 4096 // questions that may wait for the store
-	questionBatch = 1024 // questions written in one transaction at most
+	questionQueue  = 4096                   // questions that may wait for the store
+	questionBatch  = 1024                   // questions written in one transaction at most
+	questionLinger = 100 * time.Millisecond // how long a batch waits for more
 )
 
-func newQuestionLog(records Records, log *slog.Logger) *questionLog {
-	q := &questionLog{records: records, log: log, queue: make(chan kb.Question, questionQueue), stopped: make(chan struct{})}
+// newQuestionLog starts a question log; linger is how long a batch waits
+// for more questions (0: it takes only what is queued already).
+func newQuestionLog(records Records, log *slog.Logger, linger time.Duration) *questionLog {
+	q := &questionLog{records: records, log: log, linger: linger, queue: make(chan kb.Question, questionQueue), stopped: make(chan struct{})}
 	go q.run()
 	return q
 }
@@ -43,19 +48,7 @@ func (q *questionLog) run() {
 	batch := make([]kb.Question, 0, questionBatch)
 	var reported int64
 	for first := range q.queue {
-		batch = append(batch[:0], first)
-	fill:
-		for len(batch) < questionBatch {
-			select {
-			case a, ok := <-q.queue:
-				if !ok {
-					break fill
-				}
-				batch = append(batch, a)
-			default:
-				break fill
-			}
-		}
+		batch = q.fill(append(batch[:0], first))
 		if err := q.records.RecordQuestions(context.Background(), batch); err != nil {
 			q.log.Warn("could not record questions", "questions", len(batch), "err", err)
 		}
@@ -64,6 +57,41 @@ func (q *questionLog) run() {
 			reported = d
 		}
 	}
+}
+
+// fill adds queued questions to batch until it is full, the linger has
+// passed, or the queue is closed.
+func (q *questionLog) fill(batch []kb.Question) []kb.Question {
+	var timeout <-chan time.Time
+	if q.linger > 0 {
+		t := time.NewTimer(q.linger)
+		defer t.Stop()
+		timeout = t.C
+	}
+	for len(batch) < questionBatch {
+		select {
+		case a, ok := <-q.queue:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, a)
+			continue
+		default:
+		}
+		if timeout == nil {
+			return batch
+		}
+		select {
+		case a, ok := <-q.queue:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, a)
+		case <-timeout:
+			return batch
+		}
+	}
+	return batch
 }
 
 // note queues a question; entry is "" when it was declined, related the

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"crisisbot/kb"
 )
@@ -22,10 +23,11 @@ type batchRecords struct {
 	holding chan struct{} // closed when the first batch is being written
 	release chan struct{}
 	once    sync.Once
+	sizes   chan int // each batch's size, as it is written
 }
 
 func newBatchRecords() *batchRecords {
-	return &batchRecords{holding: make(chan struct{}), release: make(chan struct{})}
+	return &batchRecords{holding: make(chan struct{}), release: make(chan struct{}), sizes: make(chan int, 100)}
 }
 
 func (b *batchRecords) RecordQuestions(_ context.Context, qs []kb.Question) error {
@@ -36,6 +38,10 @@ func (b *batchRecords) RecordQuestions(_ context.Context, qs []kb.Question) erro
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.batches = append(b.batches, append([]kb.Question(nil), qs...))
+	select {
+	case b.sizes <- len(qs):
+	default:
+	}
 	return nil
 }
 
@@ -51,7 +57,7 @@ func (b *batchRecords) recorded() (batches, questions int) {
 func TestQuestionLog(t *testing.T) {
 	t.Run("Batches", func(t *testing.T) {
 		recs := newBatchRecords()
-		q := newQuestionLog(recs, slog.New(slog.DiscardHandler))
+		q := newQuestionLog(recs, slog.New(slog.DiscardHandler), 0)
 		q.note("g1", "first", "", "")
 		<-recs.holding // the writer is busy with the first question
 		for i := range 100 {
@@ -75,7 +81,7 @@ func TestQuestionLog(t *testing.T) {
 	t.Run("FullQueueDropsAndCounts", func(t *testing.T) {
 		recs := newBatchRecords()
 		var logs bytes.Buffer
-		q := newQuestionLog(recs, slog.New(slog.NewTextHandler(&logs, nil)))
+		q := newQuestionLog(recs, slog.New(slog.NewTextHandler(&logs, nil)), 0)
 		q.note("g1", "first", "", "")
 		<-recs.holding
 		const extra = 25
@@ -97,9 +103,40 @@ func TestQuestionLog(t *testing.T) {
 			t.Fatalf("the drops were not logged:\n%s", logs.String())
 		}
 	})
+	t.Run("Lingers", func(t *testing.T) {
+		recs := newBatchRecords()
+		close(recs.release)
+		q := newQuestionLog(recs, slog.New(slog.DiscardHandler), time.Hour)
+		for i := range questionBatch + 3 {
+			q.note("g1", fmt.Sprint("q", i), "", "")
+		}
+		// A full batch is written at once, without waiting for the linger.
+		select {
+		case n := <-recs.sizes:
+			if n != questionBatch {
+				t.Fatalf("a batch of %d, want %d", n, questionBatch)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("a full batch was not written")
+		}
+		// The rest waits for more questions, until close writes it.
+		select {
+		case n := <-recs.sizes:
+			t.Fatalf("a batch of %d written before the linger or close", n)
+		default:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := q.close(ctx); err != nil {
+			t.Fatalf("close waited for the linger: %v", err)
+		}
+		if batches, n := recs.recorded(); batches != 2 || n != questionBatch+3 {
+			t.Fatalf("%d questions in %d batches, want %d in 2", n, batches, questionBatch+3)
+		}
+	})
 	t.Run("CloseTimesOut", func(t *testing.T) {
 		recs := newBatchRecords()
-		q := newQuestionLog(recs, slog.New(slog.DiscardHandler))
+		q := newQuestionLog(recs, slog.New(slog.DiscardHandler), 0)
 		q.note("g1", "first", "", "")
 		<-recs.holding
 		ctx, cancel := context.WithCancel(context.Background())

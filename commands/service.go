@@ -102,7 +102,7 @@ func NewService(indexes Indexes, opts Options) *Service {
 		corr:    opts.Corrections,
 	}
 	if s.records != nil {
-		s.questions = newQuestionLog(s.records, opts.Logger)
+		s.questions = newQuestionLog(s.records, opts.Logger, questionLinger)
 	}
 	return s
 }
