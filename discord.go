@@ -106,7 +106,7 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	if cfg.Gateway {
 		gw, err = bot.NewShards(bot.ShardsOptions{
 			Bot:   bot.Options{MessageContent: messageContent, Logger: log, Observer: op.observer(), Limiter: bot.NewLimiter(cfg.MaxInFlight), Fatal: fail},
-			Count: cfg.ShardCount, IDs: cfg.ShardIDs,
+			Count: cfg.ShardCount, IDs: cfg.ShardIDs, Gate: identifyGate(store, log),
 		}, rest, router)
 		if err != nil {
 			return err

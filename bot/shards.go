@@ -151,7 +151,7 @@ func (s *Shards) Open(ctx context.Context) error {
 	s.mu.Lock()
 	s.count, s.ids = count, slices.Clone(ids)
 	s.mu.Unlock()
-	s.log.Info("starting shards", "shards", ids, "of", count, "max_concurrency", conc)
+	s.log.Info("starting shards", "shards", ids, "of", count, "max_concurrency", conc, "shared_identify_gate", s.o.Gate != nil)
 	for len(ids) > 0 {
 		bucket := ids[0] / conc
 		n := 1
