@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -19,15 +20,19 @@ import (
 // their shards of one bot at the same moment, on one PostgreSQL database:
 // no IDENTIFY goes over Discord's max_concurrency, which the fake enforces
 // across every session of the bot. (bot's TestShards_SharedGate shows the
-// same start colliding without a shared gate.)
+// same start colliding without a shared gate.) With the database stopped,
+// shards still connect, paced by their own process.
 func TestE2E_IdentifyAcrossProcesses(t *testing.T) {
 	t.Parallel()
-	url := pgtest.Own(t).Database(t)
+	cluster := pgtest.Own(t)
+	url := cluster.Database(t)
 	const interval = 300 * time.Millisecond // the fake's window: Discord's 5 s, shortened
 	fake := fakediscord.New(t, "test-token")
 	fake.ShardCount, fake.MaxConcurrency, fake.IdentifyWindow = 6, 2, interval
-	log := newLogger(Config{}, &syncBuffer{})
+	logs := &syncBuffer{}
+	log := newLogger(Config{}, logs)
 	var wg sync.WaitGroup
+	var gates []bot.IdentifyGate
 	for _, ids := range [][]int{{0, 1, 2}, {3, 4, 5}} {
 		store, err := openStore(context.Background(), url, kb.StoreOptions{})
 		if err != nil {
@@ -35,6 +40,7 @@ func TestE2E_IdentifyAcrossProcesses(t *testing.T) {
 		}
 		t.Cleanup(func() { store.Close(context.Background()) })
 		gate := postgres.NewIdentifyGate(store.(*postgres.Store), postgres.IdentifyGateOptions{Interval: interval, Log: log})
+		gates = append(gates, gate)
 		rest, err := bot.NewREST(bot.RESTOptions{Token: "test-token", APIBase: mustURL(t, fake.URL), Logger: log})
 		if err != nil {
 			t.Fatal(err)
@@ -61,4 +67,30 @@ func TestE2E_IdentifyAcrossProcesses(t *testing.T) {
 	if got := fake.ReadyShards(); !slices.Equal(got, []int{0, 1, 2, 3, 4, 5}) || fake.IdentifyRefusals() != 0 {
 		t.Fatalf("ready %v, %d IDENTIFYs over max_concurrency", got, fake.IdentifyRefusals())
 	}
+
+	t.Run("DatabaseDown", func(t *testing.T) {
+		if err := cluster.Stop(); err != nil {
+			t.Fatal(err)
+		}
+		fake := fakediscord.New(t, "test-token")
+		fake.ShardCount, fake.MaxConcurrency, fake.IdentifyWindow = 4, 2, interval
+		rest, err := bot.NewREST(bot.RESTOptions{Token: "test-token", APIBase: mustURL(t, fake.URL), Logger: log})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sh, err := bot.NewShards(bot.ShardsOptions{Bot: bot.Options{Logger: log}, Interval: interval, Gate: gates[0]}, rest, bot.NewRouter(log, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { sh.Close(context.Background()) })
+		ctx, cancel := context.WithTimeout(context.Background(), wait)
+		defer cancel()
+		if err := sh.Open(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := fake.ReadyShards(); !slices.Equal(got, []int{0, 1, 2, 3}) || fake.IdentifyRefusals() != 0 || sh.GateFailures() != 4 ||
+			!strings.Contains(logs.String(), "the shared identify gate failed") {
+			t.Fatalf("ready %v, %d IDENTIFYs over max_concurrency, %d gate failures", got, fake.IdentifyRefusals(), sh.GateFailures())
+		}
+	})
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -68,4 +69,36 @@ func TestBot_CloseWhileReconnecting(t *testing.T) {
 		waitFor(t, "a reconnect attempt", func() bool { return fake.HeldOff() > 0 })
 		closeBot(t, b)
 	})
+}
+
+// TestBot_ReconnectFatal: a lost session whose re-establishing meets a close
+// code after which reconnecting cannot succeed (the token was reset) stops
+// reconnecting and reports it through Options.Fatal.
+func TestBot_ReconnectFatal(t *testing.T) {
+	t.Parallel()
+	fake := fakediscord.New(t, "tok")
+	fatal := make(chan error, 1)
+	b, err := New(Options{Logger: quiet(), Fatal: func(err error) { fatal <- err }}, fakeREST(t, fake), NewRouter(quiet(), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close(context.Background())
+	fake.RejectToken()
+	fake.Drop() // the RESUME is refused with close 4004
+	select {
+	case err := <-fatal:
+		if !errors.Is(err, ErrFatalGateway) || !errors.Is(err, ErrTokenRejected) {
+			t.Fatalf("err = %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no fatal error reported")
+	}
+	for deadline := time.Now().Add(10 * time.Second); b.reconnecting(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("still reconnecting after a fatal close code")
+		}
+	}
 }
