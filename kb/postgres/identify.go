@@ -118,7 +118,7 @@ func (g *IdentifyGate) claim(ctx context.Context, key int, holder string) (time.
 		// Held by another claim, released at any moment: look again
 		// soon (the release is then followed by Interval, to the
 		// microsecond), or at the lease's end if that comes first.
-		return min(lease.Sub(now), g.o.Interval/10), nil
+		return min(lease.Sub(now), max(g.o.Interval/10, time.Millisecond)), nil
 	}
 	if wait := open.Sub(now); wait > 0 {
 		return wait, nil
