@@ -26,6 +26,10 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 // runDiscord connects to Discord and serves until ctx ends; with
 // registerOnly it registers the commands and returns.
 func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Writer) error {
+	// A shard that finds it cannot reconnect (a fatal close code) stops the
+	// program through ctx, as bot.GatewayLogger does from discordgo's log.
+	ctx, fail := context.WithCancelCause(ctx)
+	defer fail(nil)
 	log := newLogger(cfg, stderr)
 	curated, err := kb.Default()
 	if err != nil {
@@ -101,8 +105,8 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	var gw *bot.Shards
 	if cfg.Gateway {
 		gw, err = bot.NewShards(bot.ShardsOptions{
-			Bot:   bot.Options{MessageContent: messageContent, Logger: log, Observer: op.observer(), Limiter: bot.NewLimiter(cfg.MaxInFlight)},
-			Count: cfg.ShardCount, IDs: cfg.ShardIDs,
+			Bot:   bot.Options{MessageContent: messageContent, Logger: log, Observer: op.observer(), Limiter: bot.NewLimiter(cfg.MaxInFlight), Fatal: fail},
+			Count: cfg.ShardCount, IDs: cfg.ShardIDs, Gate: identifyGate(store, log),
 		}, rest, router)
 		if err != nil {
 			return err

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 
 	"crisisbot/internal/pgtest"
 )
@@ -23,6 +26,13 @@ func TestE2E_PostgresProcesses(t *testing.T) {
 	one, two := startBot(t, newFake(t), env), startBot(t, newFake(t), env)
 	if _, err := os.Stat(unused); err == nil {
 		t.Fatal("with DATABASE_URL set, the SQLite file was created too")
+	}
+	// Both paced their IDENTIFY through the database (the second waited for
+	// the first: the same bot to the gate, though each has its own fake).
+	var released int
+	if err := queryRow(t, url, `SELECT count(*) FROM identify_keys WHERE last_release IS NOT NULL`, &released); err != nil || released != 1 ||
+		!strings.Contains(two.logs.String(), "shared_identify_gate=true") {
+		t.Fatalf("identify gate not used: %d keys released (%v)", released, err)
 	}
 	answer := func(h *harness) string {
 		raw, _ := json.Marshal(data(t, h.interact(t, "slash_ask", both(asMember(guildA, "500000000000000099", "0"), setQuestion("who is peskov")))))
@@ -78,4 +88,15 @@ func TestE2E_PostgresProcesses(t *testing.T) {
 			t.Fatalf("kb history --db %s: %v\n%s", url, err, out)
 		}
 	})
+}
+
+// queryRow runs one query on the database at url.
+func queryRow(t *testing.T, url, sql string, dest ...any) error {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	return conn.QueryRow(context.Background(), sql).Scan(dest...)
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"crisisbot/bot"
 	"crisisbot/kb"
 	"crisisbot/kb/postgres"
 	"crisisbot/kb/sqlite"
@@ -47,4 +48,15 @@ func watchStore(store kb.Store, since int64, lib *kb.Library, log *slog.Logger) 
 func storeMark(ctx context.Context, store kb.Store) (int64, error) {
 	_, mark, err := store.Changes(ctx, 0)
 	return mark, err
+}
+
+// identifyGate returns the gate through which the processes sharing store
+// pace their gateway IDENTIFYs: on PostgreSQL one kept in the database; nil
+// on SQLite (one process: its own pacing suffices).
+func identifyGate(store kb.Store, log *slog.Logger) bot.IdentifyGate {
+	pg, ok := store.(*postgres.Store)
+	if !ok {
+		return nil
+	}
+	return postgres.NewIdentifyGate(pg, postgres.IdentifyGateOptions{Log: log})
 }

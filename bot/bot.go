@@ -31,6 +31,10 @@ type Options struct {
 	// Observer is told of gateway events if it implements GatewayObserver;
 	// nil means none. (The router has its own Observer for requests.)
 	Observer Observer
+	// Fatal, if set, is called (from a goroutine of the bot's) when
+	// re-establishing a lost session failed with an ErrFatalGateway error:
+	// the bot stops trying, and the program should stop.
+	Fatal func(error)
 }
 
 // Bot is one connection to Discord. Open connects, Close shuts down in order:
@@ -48,6 +52,10 @@ type Bot struct {
 	up     atomic.Bool // READY or RESUMED seen, no disconnect since
 	ctx    context.Context
 	cancel context.CancelFunc
+
+	rmu   sync.Mutex
+	rc    reconnector    // see reconnect.go
+	loops sync.WaitGroup // the running reconnect loop
 
 	// Ready is closed when the first READY has been handled.
 	Ready chan struct{}
@@ -76,6 +84,9 @@ func New(opts Options, rest *REST, router *Router) (*Bot, error) {
 	// The session's only REST call is the gateway lookup in Open; it must
 	// not sleep through a 429 either.
 	s.ShouldRetryOnRateLimit = false
+	// The bot reconnects itself (reconnect.go): discordgo's loop cannot be
+	// stopped safely once it runs. Never written again after this.
+	s.ShouldReconnectOnError = false
 	s.LogLevel = discordgo.LogWarning // gateway close codes are reported at this level
 	s.StateEnabled = true
 	// Threads are tracked by the router (from THREAD_CREATE); the state's
@@ -100,6 +111,7 @@ func New(opts Options, rest *REST, router *Router) (*Bot, error) {
 		b.up.Store(false)
 		b.log.Warn("gateway disconnected")
 	})
+	s.AddHandler(b.onDisconnect)
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) {
 		b.up.Store(true)
 		b.log.Info("gateway session resumed")
@@ -143,6 +155,9 @@ func (b *Bot) Open(ctx context.Context) error {
 	select {
 	case err := <-done:
 		if err == nil {
+			b.rmu.Lock()
+			b.rc.opened = true
+			b.rmu.Unlock()
 			return nil
 		}
 		if code, ok := closeCode(err); ok {
@@ -152,7 +167,7 @@ func (b *Bot) Open(ctx context.Context) error {
 		}
 		return fmt.Errorf("open the gateway: %w", err)
 	case <-ctx.Done():
-		b.s.ShouldReconnectOnError = false
+		// The session is abandoned; it is closed if its Open still succeeds.
 		go func() {
 			if err := <-done; err == nil {
 				b.s.Close()
@@ -166,12 +181,13 @@ func (b *Bot) Open(ctx context.Context) error {
 }
 
 // Close shuts down in order: no new events are taken, handlers in flight get
-// until ctx ends to finish, then the gateway closes without reconnecting.
+// until ctx ends to finish, reconnecting stops (an attempt in progress is
+// abandoned), then the gateway closes.
 func (b *Bot) Close(ctx context.Context) error {
 	b.flight.close()
 	waitErr := b.flight.wait(ctx)
 	b.cancel()
-	b.s.ShouldReconnectOnError = false // read once by a reconnect; set before Close (see notes)
+	b.stopReconnecting()
 	closeErr := b.s.Close()
 	if waitErr != nil {
 		return fmt.Errorf("shutdown: handlers still running: %w", waitErr)

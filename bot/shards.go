@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -57,9 +58,15 @@ type ShardsOptions struct {
 	// IDs are the shards this process runs; nil means all of them.
 	// Several processes can split one bot's shards between them.
 	IDs []int
-	// Interval is the wait between identify buckets: IdentifyInterval
-	// unless set (tests shorten it along with their fake's window).
+	// Interval is how long a rate-limit key stays closed after an
+	// IDENTIFY of this process: IdentifyInterval unless set (tests shorten
+	// it along with their fake's window).
 	Interval time.Duration
+	// Gate, if set, is shared with the other processes running shards of
+	// the same bot (their IDENTIFYs count against the same limit), and
+	// waited on after this process's own pacing. Nil: this process's
+	// pacing only.
+	Gate IdentifyGate
 }
 
 // Shards runs some or all of a bot's gateway shards in one process: one Bot
@@ -69,14 +76,19 @@ type ShardsOptions struct {
 // to shard 0 only, so only the process running shard 0 gets DMs.
 //
 // Open starts the shards in identify buckets as Discord requires: shards
-// id / max_concurrency = 0 together, the next group one Interval later,
-// and so on in order. Each shard then resumes or re-identifies on its own
-// (discordgo's reconnect loop). Safe for concurrent use.
+// id / max_concurrency = 0 together, then the next group, and so on in
+// order, each shard waiting before its IDENTIFY until its rate-limit key
+// (id % max_concurrency) has been free for Interval, in this process and,
+// with a shared Gate, in every process. Each shard then resumes on its own
+// (see reconnect.go). Safe for concurrent use.
 type Shards struct {
 	o      ShardsOptions
 	rest   *REST
 	router *Router
 	log    *slog.Logger
+	local  *LocalGate
+
+	gateFailures atomic.Int64
 
 	mu    sync.Mutex
 	count int
@@ -101,7 +113,7 @@ func NewShards(o ShardsOptions, rest *REST, router *Router) (*Shards, error) {
 	if o.Bot.Limiter == nil {
 		o.Bot.Limiter = NewLimiter(0)
 	}
-	return &Shards{o: o, rest: rest, router: router, log: o.Bot.Logger}, nil
+	return &Shards{o: o, rest: rest, router: router, log: o.Bot.Logger, local: NewLocalGate(o.Interval)}, nil
 }
 
 // Open asks Discord for the shard count (when not set) and the identify
@@ -139,8 +151,7 @@ func (s *Shards) Open(ctx context.Context) error {
 	s.mu.Lock()
 	s.count, s.ids = count, slices.Clone(ids)
 	s.mu.Unlock()
-	s.log.Info("starting shards", "shards", ids, "of", count, "max_concurrency", conc)
-	var next time.Time
+	s.log.Info("starting shards", "shards", ids, "of", count, "max_concurrency", conc, "shared_identify_gate", s.o.Gate != nil)
 	for len(ids) > 0 {
 		bucket := ids[0] / conc
 		n := 1
@@ -149,17 +160,10 @@ func (s *Shards) Open(ctx context.Context) error {
 		}
 		group := ids[:n]
 		ids = ids[n:]
-		if err := waitUntil(ctx, next); err != nil {
-			s.closeAll(context.Background())
-			return fmt.Errorf("open the gateway: %w", err)
-		}
-		if err := s.openGroup(ctx, group, count); err != nil {
+		if err := s.openGroup(ctx, group, count, conc); err != nil {
 			s.closeAll(context.Background())
 			return err
 		}
-		// Counted from READY, so that from one bucket's IDENTIFYs to the
-		// next there is at least Interval whatever the network did.
-		next = time.Now().Add(s.o.Interval)
 	}
 	return nil
 }
@@ -180,8 +184,11 @@ func waitUntil(ctx context.Context, t time.Time) error {
 }
 
 // openGroup opens one identify bucket's shards at once (each has its own
-// rate-limit key) and reports the first error, a fatal one first.
-func (s *Shards) openGroup(ctx context.Context, ids []int, count int) error {
+// rate-limit key, and waits for it) and reports the first error, a fatal
+// one first. A key is released when its shard's Open returns: counted from
+// READY, there is at least Interval from one IDENTIFY of a key to the next
+// whatever the network did.
+func (s *Shards) openGroup(ctx context.Context, ids []int, count, conc int) error {
 	bots := make([]*Bot, len(ids))
 	errs := make([]error, len(ids))
 	for k, id := range ids {
@@ -201,7 +208,13 @@ func (s *Shards) openGroup(ctx context.Context, ids []int, count int) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			release, err := s.waitIdentify(ctx, ids[k], ids[k]%conc)
+			if err != nil {
+				errs[k] = fmt.Errorf("open the gateway: %w", err)
+				return
+			}
 			errs[k] = b.Open(ctx)
+			release()
 		}()
 	}
 	wg.Wait()

@@ -75,33 +75,35 @@ type Server struct {
 	IdentifyWindow time.Duration // enforce MaxConcurrency per window; 0 = not enforced
 	MinShards      int           // IDENTIFY with fewer shards is closed with 4011 (sharding required)
 
-	srv         *httptest.Server
-	cdn         *httptest.Server
-	mu          sync.Mutex
-	reqs        []Request
-	cdnReqs     []Request
-	invalid     []string
-	changed     chan struct{}
-	rejectAuth  bool
-	limits      map[string][]float64 // path substring -> queued retry_after seconds
-	delays      map[string]time.Duration
-	commands    map[string]json.RawMessage // scope -> registered commands
-	attachments map[string][]byte          // path -> file, the fake CDN
-	forums      map[string]bool            // forum channels (from GuildCreate): no messages of their own
-	open        map[*gwConn]bool           // every gateway connection
-	conns       map[int]*gwConn            // shard -> its session's connection
-	sessions    map[string][2]int
-	identified  map[int]time.Time // rate-limit key -> last IDENTIFY
-	keys        *ed25519.PrivateKey
-	seq         atomic.Int64
-	msgID       atomic.Int64
-	inflight    atomic.Int64
-	identifies  atomic.Int64
-	lastIntents atomic.Int64
-	resumes     atomic.Int64
-	refused     atomic.Int64
-	badShards   atomic.Int64
-	held        atomic.Bool // the gateway refuses connections (HoldGateway)
+	srv          *httptest.Server
+	cdn          *httptest.Server
+	mu           sync.Mutex
+	reqs         []Request
+	cdnReqs      []Request
+	invalid      []string
+	changed      chan struct{}
+	rejectAuth   bool
+	limits       map[string][]float64 // path substring -> queued retry_after seconds
+	delays       map[string]time.Duration
+	commands     map[string]json.RawMessage // scope -> registered commands
+	attachments  map[string][]byte          // path -> file, the fake CDN
+	forums       map[string]bool            // forum channels (from GuildCreate): no messages of their own
+	open         map[*gwConn]bool           // every gateway connection
+	conns        map[int]*gwConn            // shard -> its session's connection
+	sessions     map[string][2]int
+	identified   map[int]time.Time // rate-limit key -> last IDENTIFY
+	keys         *ed25519.PrivateKey
+	seq          atomic.Int64
+	msgID        atomic.Int64
+	inflight     atomic.Int64
+	identifies   atomic.Int64
+	lastIntents  atomic.Int64
+	resumes      atomic.Int64
+	refused      atomic.Int64
+	badShards    atomic.Int64
+	held         atomic.Bool  // the gateway refuses connections (HoldGateway)
+	heldOff      atomic.Int64 // connections refused while held
+	clientCloses atomic.Int64 // close frames received from clients
 }
 
 // New starts a fake that accepts token.

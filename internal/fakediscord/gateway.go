@@ -2,6 +2,7 @@ package fakediscord
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"sync"
@@ -54,6 +55,7 @@ func sessionID(shard int) string {
 
 func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	if s.held.Load() {
+		s.heldOff.Add(1)
 		http.Error(w, "the gateway is unavailable", http.StatusServiceUnavailable)
 		return
 	}
@@ -82,6 +84,10 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	for {
 		var f frame
 		if err := ws.ReadJSON(&f); err != nil {
+			var ce *websocket.CloseError
+			if errors.As(err, &ce) {
+				s.clientCloses.Add(1)
+			}
 			return
 		}
 		switch f.Op {
@@ -271,3 +277,19 @@ func (s *Server) InvalidSession() error {
 	c.ready.Store(false)
 	return c.send(map[string]any{"op": 9, "d": false})
 }
+
+// CloseShard closes a shard's gateway connection with a close frame carrying
+// code, as Discord does before it drops a session; a client answers with a
+// close frame of its own (counted by ClientCloses) and reconnects.
+func (s *Server) CloseShard(shard, code int) error {
+	c := s.conn(shard)
+	if c == nil {
+		return errorf("no gateway connection for shard %d", shard)
+	}
+	c.ready.Store(false)
+	c.close(code, "closed by the fake")
+	return nil
+}
+
+// ClientCloses counts the close frames clients sent on the gateway.
+func (s *Server) ClientCloses() int64 { return s.clientCloses.Load() }

@@ -10,3 +10,7 @@ func (s *Server) HoldGateway() {
 
 // ReleaseGateway lets the bot connect (and resume) again.
 func (s *Server) ReleaseGateway() { s.held.Store(false) }
+
+// HeldOff counts the gateway connections refused while the gateway was held:
+// a client's reconnect attempts.
+func (s *Server) HeldOff() int64 { return s.heldOff.Load() }

@@ -78,6 +78,7 @@ var migrations = []string{
 	CREATE INDEX answers_at ON answers (at);`,
 	migrationDaily,
 	migrationSources,
+	migrationIdentify,
 }
 
 // migrate applies pending migrations in one transaction that first takes an
