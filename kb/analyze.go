@@ -40,7 +40,7 @@ func (v *vocab) walkTerms(s string, f func(surface []byte, phrase string)) {
 		if pending != nil {
 			joined = append(append(append(joined[:0], pending...), ' '), w...)
 			if c, ok := v.phrases[string(joined)]; ok {
-				f(append(pending, w...), c)
+				f(append(append(pending, ' '), w...), c) // the surface as written: "came out"
 				pending = nil
 				return
 			}
@@ -197,7 +197,7 @@ func lineNames(v *vocab, line string, names, seen map[string]bool) {
 	words, upper := 0, 0
 	for f := range strings.FieldsSeq(line) {
 		words++
-		if r, _ := utf8.DecodeRuneInString(f); unicode.IsUpper(r) {
+		if r, _ := utf8.DecodeRuneInString(trimOpening(f)); unicode.IsUpper(r) {
 			upper++
 		}
 	}
@@ -206,7 +206,7 @@ func lineNames(v *vocab, line string, names, seen map[string]bool) {
 	}
 	start := true
 	for f := range strings.FieldsSeq(line) {
-		r, _ := utf8.DecodeRuneInString(f)
+		r, _ := utf8.DecodeRuneInString(trimOpening(f))
 		if !start && unicode.IsUpper(r) && !seen[f] {
 			seen[f] = true
 			for _, w := range splitWords(f) {
@@ -218,6 +218,12 @@ func lineNames(v *vocab, line string, names, seen map[string]bool) {
 		last, _ := utf8.DecodeLastRuneInString(f)
 		start = last == '.' || last == '?' || last == '!' || last == ':' || last == '"'
 	}
+}
+
+// trimOpening drops the punctuation that opens a word: "(OSCE)" and
+// "“Tass" are names too.
+func trimOpening(f string) string {
+	return strings.TrimLeftFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 // ownerLinks join a thing to the actor after it: "troops of Ukraine",

@@ -24,12 +24,15 @@ func (ix *Index) partial(res *Result, qu query, ranked []scored) {
 		if clash := ix.otherActor(top.entry, qu); clash != "" {
 			res.Reason = "The article doesn't say that: it has nothing on “" + clash + "”."
 		} else {
-			res.Reason = missingReason(ix.missingAsks(top.entry, qu.terms))
+			res.Reason = missingReason(ix.missingAsks(top.entry, qu))
 		}
 		return
 	}
 	var kept []queryTerm
 	var dropped []string
+	for _, n := range qu.needs {
+		dropped = append(dropped, n.surface)
+	}
 	var keptMass, offTopic float32
 	for _, t := range qu.terms {
 		if t.id < 0 || t.ask {
@@ -48,7 +51,7 @@ func (ix *Index) partial(res *Result, qu query, ranked []scored) {
 		return
 	}
 	sub := qu
-	sub.terms = kept
+	sub.terms, sub.needs = kept, nil
 	r := ix.rank(sub, 2)
 	if len(r) == 0 || !ix.confident(r) || r[0].clash || r[0].score < ix.opts.Threshold+ix.tune.partialLift {
 		return
@@ -110,8 +113,13 @@ func (ix *Index) attributedTo(e int32, speakers []int32) bool {
 
 // missesAsk reports whether missingAsks would return anything, without
 // building the list.
-func (ix *Index) missesAsk(e int32, qt []queryTerm) bool {
-	for _, q := range qt {
+func (ix *Index) missesAsk(e int32, qu query) bool {
+	for _, n := range qu.needs {
+		if !ix.says(e, n.ids) {
+			return true
+		}
+	}
+	for _, q := range qu.terms {
 		switch {
 		case q.id >= 0 && ix.isName[q.id]:
 			if _, ok := ix.entryWeight(e, q.id); !ok {
@@ -129,14 +137,19 @@ func (ix *Index) missesAsk(e int32, qt []queryTerm) bool {
 	return false
 }
 
-// missingAsks returns the asking words of the query ("pass", "after",
-// "agreement") that the entry does not say: not in its question or answer
+// missingAsks returns the details (see detailAsks) and the asking words of
+// the query ("pass", "after", "agreement") that the entry does not say: not in its question or answer
 // (which restates its quotes; aliases do not count: they are how people
 // ask, not what the source says), and the proper names of the query that
 // the entry never mentions.
-func (ix *Index) missingAsks(e int32, qt []queryTerm) []string {
+func (ix *Index) missingAsks(e int32, qu query) []string {
 	var miss []string
-	for _, q := range qt {
+	for _, n := range qu.needs {
+		if !ix.says(e, n.ids) {
+			miss = append(miss, n.surface) // "how old"
+		}
+	}
+	for _, q := range qu.terms {
 		if q.id >= 0 && ix.isName[q.id] {
 			if _, ok := ix.entryWeight(e, q.id); !ok {
 				miss = append(miss, q.surface) // "what did Tass say about the GUARD Act"

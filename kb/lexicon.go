@@ -90,6 +90,9 @@ var generalPhrases = map[string]string{
 	"pull out":   "withdraw",
 	"break down": "stifle",
 	"kick off":   "start",
+	"came out":   "outcome", // "what came out of the council"
+	"come out":   "outcome",
+	"comes out":  "outcome",
 }
 
 // stopWords carry no topic: question words, function words and chat filler.
@@ -116,11 +119,15 @@ func setOf(s string) map[string]bool {
 }
 
 // askWords ask for something specific about a topic: an outcome, a later
-// event, a decision. An entry that does not cover one cannot be the answer,
+// event, a decision, what was discussed, an exact detail, a named day or
+// month ("March" and "May" are verbs too, so they are not here). An entry that does not cover one cannot be the answer,
 // however well it covers the rest ("Did the GUARD Act pass?").
 var askWords = setOf(`happened discussed pass passed passes law laws vote voted votes
 sign signed approve approved agree agreed agreement agreements outcome outcomes result results
-after afterwards next later again future end ended ending decide decided decision conclude concluded become became`)
+after afterwards next later again future end ended ending decide decided decision conclude concluded become became
+discuss discussing exact specific specifics precise detail details detailed
+monday tuesday wednesday thursday friday saturday sunday
+january february april june july august september october november december`)
 
 // speechWords ask what someone says: "What does the Kremlin say about…"
 // prefers an entry whose claim the Kremlin made.

@@ -230,7 +230,7 @@ func (ix *Index) rank(qu query, k int) []scored {
 		if s.clash = ix.otherActor(s.entry, qu) != ""; s.clash {
 			s.score *= ix.tune.role
 		}
-		if s.miss = ix.missesAsk(s.entry, qt); s.miss {
+		if s.miss = ix.missesAsk(s.entry, qu); s.miss {
 			s.score *= ix.tune.ask
 		}
 	}

@@ -20,6 +20,11 @@ func TestIndex_Partial(t *testing.T) {
 		{"How many American troops are in Ukraine?", "us-troops-in-europe", "ukraine"},
 		{"What happened at the OSCE summit on Thursday?", "osce-summit", "happened"},
 		{"How many Russian troops were at the border in 2014?", "russian-troop-numbers", "2014"},
+		// A detail the source does not give about a subject it covers.
+		{"How old is Dmitry Peskov?", "who-is-peskov", "how old"},
+		{"How long has Wendy Sherman been deputy secretary of state?", "who-is-sherman", "how long"},
+		{"What came out of the OSCE summit?", "osce-summit", "came out"},
+		{"What specific demands did Moscow publish?", "draft-treaties", "specific"},
 	} {
 		t.Run(c.question, func(t *testing.T) {
 			res, err := ix.Ask(c.question)
@@ -128,5 +133,38 @@ func TestIndex_ChatSpellings(t *testing.T) {
 	}
 	if res, _ := ix.Ask("who won the negotiations"); res.Answered {
 		t.Errorf("\"won\" read as a typo: answered with %s", res.Entry.ID)
+	}
+}
+
+// TestIndex_Details checks that a question asking for a detail is answered
+// only by an entry that gives it: what "how many" counts, a named day or
+// month, what was talked about; and that the same questions are answered
+// when the entry does give it.
+func TestIndex_Details(t *testing.T) {
+	ix := defaultIndex(t)
+	for _, c := range []struct {
+		question, answer string // answer "" means not answered
+	}{
+		{"How many tanks has Russia sent to the border?", ""},
+		{"How many Russian soldiers are near Ukraine?", "russian-troop-numbers"},
+		{"How many rounds of talks are there this week?", "week-of-talks"},
+		{"What did Biden and Putin talk about in June?", "strategic-stability-dialogue"},
+		{"What did Peskov and Lacalle talk about?", ""},
+		{"What is happening on Thursday?", "osce-summit"},
+		{"What is happening on Friday?", ""},
+	} {
+		t.Run(c.question, func(t *testing.T) {
+			res, err := ix.Ask(c.question)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ""
+			if res.Answered {
+				got = res.Entry.ID
+			}
+			if got != c.answer {
+				t.Fatalf("answered with %q, want %q", got, c.answer)
+			}
+		})
 	}
 }
