@@ -19,7 +19,7 @@ type term struct {
 // stop words. It is pure and safe for concurrent use.
 func (v *vocab) analyze(s string, canon func(string) string) []term {
 	var out []term
-	v.walkTerms(s, func(surface []byte, phrase string) {
+	v.walkTerms(s, nil, func(surface []byte, phrase string) {
 		if phrase != "" {
 			out = append(out, term{text: phrase, surface: string(surface), phrase: true})
 			return
@@ -30,13 +30,20 @@ func (v *vocab) analyze(s string, canon func(string) string) []term {
 	return out
 }
 
+// wordBufs are the buffers of walkTerms.
+type wordBufs struct{ word, pending, joined []byte }
+
 // walkTerms calls f for each word of s that is not a stop word, and once for
 // each two-word phrase with the phrase's canonical term. surface is only valid
-// during the call.
-func (v *vocab) walkTerms(s string, f func(surface []byte, phrase string)) {
+// during the call. wb, when not nil, holds buffers reused between calls (not
+// concurrently).
+func (v *vocab) walkTerms(s string, wb *wordBufs, f func(surface []byte, phrase string)) {
+	if wb == nil {
+		wb = &wordBufs{}
+	}
 	var pending []byte // a phrase's possible first word, held back
-	var joined []byte
-	scanWords(s, func(w []byte) {
+	joined := wb.joined
+	wb.word = scanWords(s, wb.word, func(w []byte) {
 		if pending != nil {
 			joined = append(append(append(joined[:0], pending...), ' '), w...)
 			if c, ok := v.phrases[string(joined)]; ok {
@@ -50,7 +57,8 @@ func (v *vocab) walkTerms(s string, f func(surface []byte, phrase string)) {
 			pending = nil
 		}
 		if v.phraseFirst[string(w)] {
-			pending = append([]byte(nil), w...)
+			pending = append(wb.pending[:0], w...)
+			wb.pending = pending
 			return
 		}
 		if !stopWords[string(w)] {
@@ -60,6 +68,7 @@ func (v *vocab) walkTerms(s string, f func(surface []byte, phrase string)) {
 	if pending != nil && !stopWords[string(pending)] {
 		f(pending, "")
 	}
+	wb.joined = joined
 }
 
 // canonical maps one lower-case word to its index form.
@@ -77,16 +86,20 @@ func (v *vocab) canonical(w string) string {
 // splitWords lower-cases s and splits it into words; see scanWords.
 func splitWords(s string) []string {
 	words := make([]string, 0, 8)
-	scanWords(s, func(w []byte) { words = append(words, string(w)) })
+	scanWords(s, nil, func(w []byte) { words = append(words, string(w)) })
 	return words
 }
 
 // scanWords lower-cases s and calls f with each word of letters and digits,
 // in a buffer valid only during the call. It keeps numbers whole ("100,000"
 // and "100k" are "100000"), joins dotted abbreviations ("U.S." is "us") and
-// drops possessive "'s".
-func scanWords(s string, f func(w []byte)) {
-	buf := make([]byte, 0, 32)
+// drops possessive "'s". It works in buf (nil: a new buffer) and returns it
+// for reuse.
+func scanWords(s string, buf []byte, f func(w []byte)) []byte {
+	if buf == nil {
+		buf = make([]byte, 0, 32)
+	}
+	buf = buf[:0]
 	runes := 0 // runes in buf
 	var last rune
 	flush := func() {
@@ -149,6 +162,7 @@ func scanWords(s string, f func(w []byte)) {
 		flush()
 	}
 	flush()
+	return buf
 }
 
 func isWordRune(r rune) bool {

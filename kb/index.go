@@ -3,7 +3,6 @@ package kb
 import (
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -249,14 +248,19 @@ func (ix *Index) finish() {
 type analyzer struct {
 	weights []float32 // per term id: its weight in the current entry
 	touched []int32
+	ids     []int32 // the term ids of the text being added (addText)
+	says    []int32 // the terms of the entry's question and answer, before dedupe
+	words   wordBufs
 }
 
 // entry analyses one entry: its terms with weights (sorted by term), its
 // phrasings and its actor-noun pairs. New words and terms are added to ix.
 func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts) {
+	// addText returns the text's term ids in a.ids: valid until the next
+	// call, so a caller keeps them by copying (appending) them.
 	addText := func(s string, w float32) []int32 {
-		var ids []int32
-		ix.voc.walkTerms(s, func(surface []byte, phrase string) {
+		ids := a.ids[:0]
+		ix.voc.walkTerms(s, &a.words, func(surface []byte, phrase string) {
 			var id int32
 			if phrase != "" {
 				id = ix.termID(phrase)
@@ -272,6 +276,7 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts
 			a.weights[id] = max(a.weights[id], w)
 			ids = append(ids, id)
 		})
+		a.ids = ids
 		return ids
 	}
 	f := entryFacts{kinds: entryKinds(e)}
@@ -290,26 +295,27 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts
 	phr := make([]phrasing, 0, len(e.Aliases)+1)
 	q := addText(e.Question, weightPhrasing)
 	pairs(e.Question, q)
-	f.says = append(f.says, q...)
-	phr = append(phr, phrasing{terms: dedupe(q)})
+	says := append(a.says[:0], q...)
+	phr = append(phr, phrasing{terms: dedupeCopy(q)})
 	for _, al := range e.Aliases {
 		ids := addText(al, weightPhrasing)
 		pairs(al, ids)
-		phr = append(phr, phrasing{terms: dedupe(ids)})
+		phr = append(phr, phrasing{terms: dedupeCopy(ids)})
 	}
 	ans := addText(e.Answer, weightSecondary)
 	pairs(e.Answer, ans)
-	f.says = append(f.says, ans...)
+	says = append(says, ans...)
+	a.says = says
 	addText(e.Topic, weightSecondary)
-	f.by = addText(e.AttributedTo, weightSecondary)
+	f.by = slices.Clone(addText(e.AttributedTo, weightSecondary))
 	if len(e.Answers) == 0 {
 		// An entry a moderator added names its speaker in its own words
 		// ("What did Ryabkov say…"), while its attribution is the source's
 		// outlet: it answers what they said.
-		f.by = append(f.by, q...)
-		f.by = append(f.by, ans...)
+		f.by = append(f.by, says...) // its question's and answer's terms
 	}
 	f.by = dedupe(f.by)
+	f.says = dedupeCopy(says)
 	slices.Sort(f.pairs)
 	f.pairs = slices.Compact(f.pairs)
 	if asOf, err := strconv.Atoi(strings.SplitN(e.AsOf, "-", 2)[0]); err == nil {
@@ -321,8 +327,6 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts
 			}
 		}
 	}
-	slices.Sort(f.says)
-	f.says = slices.Compact(f.says)
 	slices.Sort(a.touched)
 	own := make([]posting, len(a.touched))
 	for j, id := range a.touched {
@@ -377,15 +381,16 @@ func (ix *Index) queryCanon(w string) string {
 	return ix.voc.canonical(w)
 }
 
+// dedupe sorts ids and removes repeats, in place.
 func dedupe(ids []int32) []int32 {
-	sort.Slice(ids, func(a, b int) bool { return ids[a] < ids[b] })
-	out := ids[:0]
-	for i, id := range ids {
-		if i == 0 || id != ids[i-1] {
-			out = append(out, id)
-		}
-	}
-	return out
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+// dedupeCopy is dedupe into a new slice of exactly the right size, leaving
+// ids (a reused buffer) free for the next text.
+func dedupeCopy(ids []int32) []int32 {
+	return slices.Clip(slices.Clone(dedupe(ids)))
 }
 
 // KB returns the knowledge base the index was built from.
