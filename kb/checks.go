@@ -29,14 +29,9 @@ func (ix *Index) partial(res *Result, qu query, ranked []scored) {
 		return
 	}
 	var kept []queryTerm
-	var dropped []string
-	for _, n := range qu.needs {
-		dropped = append(dropped, n.surface)
-	}
 	var keptMass, offTopic float32
 	for _, t := range qu.terms {
 		if t.id < 0 || t.ask {
-			dropped = append(dropped, t.surface)
 			if !t.ask {
 				offTopic += t.weight
 			}
@@ -47,7 +42,7 @@ func (ix *Index) partial(res *Result, qu query, ranked []scored) {
 	}
 	// The question must be mostly about the topic: "How many Ukrainian
 	// refugees…" is about refugees, which the source never mentions.
-	if len(dropped) == 0 || len(kept) < 2 || keptMass <= offTopic {
+	if len(kept) == len(qu.terms) && len(qu.needs) == 0 || len(kept) < 2 || keptMass <= offTopic {
 		return
 	}
 	sub := qu
@@ -56,7 +51,18 @@ func (ix *Index) partial(res *Result, qu query, ranked []scored) {
 	if len(r) == 0 || !ix.confident(r) || r[0].clash || r[0].score < ix.opts.Threshold+ix.tune.partialLift {
 		return
 	}
-	res.Related, res.Reason = &ix.slots[r[0].entry], missingReason(dropped)
+	// The reason names only what that entry does not say: a question
+	// declined for being close to two entries is not a partial answer.
+	miss := ix.missingAsks(r[0].entry, qu)
+	for _, t := range qu.terms {
+		if t.id < 0 && !t.ask {
+			miss = append(miss, t.surface)
+		}
+	}
+	if len(miss) == 0 {
+		return
+	}
+	res.Related, res.Reason = &ix.slots[r[0].entry], missingReason(miss)
 }
 
 // missingReason says in one sentence that the source does not answer the

@@ -47,7 +47,9 @@ var generalGroups = map[string][]string{
 	"three":          {"3"},
 	"third":          {"3rd"},
 	"fourth":         {"4th"},
-	"administration": {"admin", "administrations"},
+	"administration": {"admin", "administrations", "team"},
+	"arsenal":        {"arsenal", "arsenals", "stockpile", "stockpiles"},
+	"communication":  {"communication", "communications", "comms", "contact", "contacts"},
 	"remark":         {"remark", "remarks", "comment", "comments", "statement", "statements", "message", "messages"},
 	"information":    {"information", "info"},
 	"howmany":        {"count", "number", "numbers", "size", "figure", "figures", "total", "strength", "headcount", "amount", "quantity", "estimate", "estimated"},
@@ -107,6 +109,7 @@ exactly actually really currently now right just also still ever yet
 anything something everything thing things stuff bit some any all each every both either neither only own same
 very more most lot lots such other another further once latest recent recently update updates news
 pls plz u ur heard hear like true guess wonder wondering curious person guy itself himself herself themselves yourself think thinks thought supposed expected meant going gonna wanna like many so make makes making made seem seems go goes went come comes came
+rn atm tbh imo lol btw idk w even basically literally
 look looks see use used uses using try tries trying tried people anyone someone everyone way yes no not nope hey hi hello thanks thank ok okay bot crisisbot side sides roughly approximately approx toward towards call called calls
 s t re ve ll d m`)
 

@@ -152,6 +152,10 @@ func TestIndex_Details(t *testing.T) {
 		{"What did Peskov and Lacalle talk about?", ""},
 		{"What is happening on Thursday?", "osce-summit"},
 		{"What is happening on Friday?", ""},
+		// General English: "since when" asks what the entry dates "since";
+		// chat filler and everyday synonyms ("comms", "stockpiles").
+		{"since when has contact between the US and Russia been limited?", "us-russia-communication"},
+		{"which countries hold the largest nuclear stockpiles tbh", "nuclear-arsenals"},
 	} {
 		t.Run(c.question, func(t *testing.T) {
 			res, err := ix.Ask(c.question)

@@ -123,6 +123,10 @@ func questionKind(words []string) (kindSet, map[string]bool) {
 				k |= kindPerson | kindSource
 			}
 		case "when":
+			if i > 0 && words[i-1] == "since" {
+				use(w) // "since when" asks for what the entry dates "since"
+				continue
+			}
 			k |= kindDate
 		case "where":
 			k |= kindPlace | kindSource
