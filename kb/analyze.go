@@ -275,7 +275,9 @@ func (v *vocab) actorPairs(words []string, canon func(string) string, f func(act
 		if v.actors[t.canon] && content(i+1) {
 			f(t.canon, toks[i+1].canon, t.raw+" "+toks[i+1].raw)
 		}
-		if content(i) && i+2 < len(toks) && ownerLinks[toks[i+1].raw] && v.actors[toks[i+2].canon] {
+		// "troops of Russia", but not "number of US troops": there the
+		// actor belongs to the word after it.
+		if content(i) && i+2 < len(toks) && ownerLinks[toks[i+1].raw] && v.actors[toks[i+2].canon] && !content(i+3) {
 			f(toks[i+2].canon, t.canon, t.raw+" "+toks[i+1].raw+" "+toks[i+2].raw)
 		}
 	}

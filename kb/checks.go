@@ -13,10 +13,14 @@ import (
 // but names another actor or misses an asking word, or the question minus
 // its unknown and asking words is answered confidently.
 func (ix *Index) partial(res *Result, qu query, ranked []scored) {
-	top := ranked[0]
+	// The closest fact is the best entry before penalties, preferring one
+	// that speaks of the question's actor's thing: for "How many American
+	// troops are in Ukraine?" the American troops, not the Russian ones.
+	top, topPairs := ranked[0], ix.hasPairs(ranked[0].entry, qu)
 	for _, r := range ranked[1:] {
-		if r.base > top.base {
-			top = r
+		p := ix.hasPairs(r.entry, qu)
+		if p && !topPairs && r.base >= ix.opts.Threshold || p == topPairs && r.base > top.base {
+			top, topPairs = r, p
 		}
 	}
 	if top.base >= ix.opts.Threshold && (top.clash || top.miss) {
@@ -104,6 +108,17 @@ func (ix *Index) otherActor(e int32, qu query) string {
 		}
 	}
 	return ""
+}
+
+// hasPairs reports whether entry e has every actor-noun pair of the query
+// (false when the query has none).
+func (ix *Index) hasPairs(e int32, qu query) bool {
+	for _, qp := range qu.pairs {
+		if _, ok := slices.BinarySearch(ix.facts[e].pairs, qp); !ok {
+			return false
+		}
+	}
+	return len(qu.pairs) > 0
 }
 
 // attributedTo reports whether the entry's claim is attributed to one of

@@ -181,8 +181,8 @@ func questionKind(words []string) (kindSet, map[string]bool) {
 	return k, used
 }
 
-// isDefinition reports a question asking what a thing is or holds: "what is
-// the GUARD Act", "what are the Minsk agreements (about)", "what is in the
+// isDefinition reports a question asking what a thing is, does or holds:
+// "what is the GUARD Act", "what would the GUARD Act do", "what are the Minsk agreements (about)", "what is in the
 // draft treaties", "what does OSCE mean". The thing must be a short name, so
 // "what is the US willing to discuss" or "what is the goal of the talks" are
 // not.
@@ -192,6 +192,9 @@ func isDefinition(words []string) bool {
 	}
 	if words[0] == "what" && (words[1] == "does" || words[1] == "do") && words[len(words)-1] == "mean" {
 		return true
+	}
+	if words[0] == "what" && len(words) <= 6 && (words[1] == "does" || words[1] == "would" || words[1] == "will") && words[len(words)-1] == "do" {
+		return true // "what does the GUARD Act do", "what would it do"
 	}
 	var rest []string
 	switch {
