@@ -1,6 +1,9 @@
 package kb
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // AnswerKinds are the kinds of answer an entry can declare in Entry.Answers.
 // "other" declares that the entry answers none of the others: a question
@@ -172,6 +175,12 @@ func questionKind(words []string) (kindSet, map[string]bool) {
 			}
 		}
 	}
+	if k&kindSource != 0 && k&kindPerson != 0 && slices.ContainsFunc(words, func(w string) bool { return personNouns[w] }) {
+		k &^= kindSource // "who is the Hill reporter…" asks for a person, not the outlet
+	}
+	if len(words) > 1 && (words[0] == "what" || words[0] == "whats") && causeVerbs[words[1]] {
+		k |= kindReason // "what caused the unrest" asks why
+	}
 	if k == 0 && isDefinition(words) {
 		k = kindDefine
 	}
@@ -223,6 +232,13 @@ func isDefinition(words []string) bool {
 	}
 	return content >= 1 && content <= 3
 }
+
+// personNouns name a person, so a "who" question with one asks for that
+// person rather than an outlet.
+var personNouns = setOf(`reporter reporters journalist journalists author writer correspondent editor`)
+
+// causeVerbs after "what" ask for a reason.
+var causeVerbs = setOf(`caused causes cause sparked sparks triggered triggers prompted prompts`)
 
 // reportVerbs after "who" ask for the outlet that reported something.
 var reportVerbs = setOf(`reported reports report published publishes wrote writes`)
