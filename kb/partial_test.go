@@ -152,6 +152,8 @@ func TestIndex_Details(t *testing.T) {
 		{"What did Peskov and Lacalle talk about?", ""},
 		{"What is happening on Thursday?", "osce-summit"},
 		{"What is happening on Friday?", ""},
+		{"Where is Sherman from?", ""},
+		{"where is this info from", "about-article"},
 		// General English: "since when" asks what the entry dates "since";
 		// chat filler and everyday synonyms ("comms", "stockpiles").
 		{"since when has contact between the US and Russia been limited?", "us-russia-communication"},

@@ -130,6 +130,15 @@ func (ix *Index) analyzeQuery(q string) query {
 		seen[id] = true
 		qu.terms = append(qu.terms, queryTerm{id: id, weight: ix.idf[id], conf: conf, ask: ask, surface: t.surface})
 	}
+	if n := len(words); n > 3 && words[0] == "where" && (words[1] == "is" || words[1] == "was") && words[n-1] == "from" && qu.kind&kindPlace != 0 {
+		// "Where is Peskov from?" asks where a person comes from, not
+		// which outlet reported them; "where is this info from" still may.
+		for _, t := range qu.terms {
+			if t.id >= 0 && ix.isName[t.id] {
+				qu.kind = kindPlace
+			}
+		}
+	}
 	if len(counted) > 0 {
 		// "How many missiles…": the entry must say one of the counted words.
 		n := need{surface: "how many " + strings.Join(counted, " ")}
