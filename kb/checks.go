@@ -140,6 +140,11 @@ func (ix *Index) missesAsk(e int32, qu query) bool {
 			return true
 		}
 	}
+	for _, id := range qu.unranked {
+		if _, ok := slices.BinarySearch(ix.facts[e].ranked, id); ok {
+			return true
+		}
+	}
 	for _, q := range qu.terms {
 		switch {
 		case q.id >= 0 && ix.isName[q.id]:
@@ -168,6 +173,16 @@ func (ix *Index) missingAsks(e int32, qu query) []string {
 	for _, n := range qu.needs {
 		if !ix.says(e, n.ids) {
 			miss = append(miss, n.surface) // "how old"
+		}
+	}
+	for _, id := range qu.unranked {
+		if _, ok := slices.BinarySearch(ix.facts[e].ranked, id); ok {
+			for _, t := range qu.terms {
+				if t.id == id {
+					miss = append(miss, t.surface) // "the secretary of state": the entry has a deputy
+					break
+				}
+			}
 		}
 	}
 	for _, q := range qu.terms {

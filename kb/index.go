@@ -316,6 +316,7 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts
 	}
 	f.by = dedupe(f.by)
 	f.says = dedupeCopy(says)
+	f.ranked = ix.rankedTerms(append([]string{e.Question, e.Answer}, e.Aliases...)...)
 	slices.Sort(f.pairs)
 	f.pairs = slices.Compact(f.pairs)
 	if asOf, err := strconv.Atoi(strings.SplitN(e.AsOf, "-", 2)[0]); err == nil {
@@ -344,6 +345,10 @@ type entryFacts struct {
 	by    []int32  // terms of its attribution (who made the claim), sorted
 	kinds kindSet  // the kinds of answer it gives (see entryKinds)
 	past  bool     // it dates what it says by a year before its as_of: history, not what is to come
+	// ranked are the terms its question, answer and aliases say only after a rank
+	// word ("secretary" in "Deputy Secretary of State"), sorted: the entry
+	// is not about "the Secretary of State".
+	ranked []int32
 }
 
 func (ix *Index) termID(t string) int32 {

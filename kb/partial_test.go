@@ -25,6 +25,9 @@ func TestIndex_Partial(t *testing.T) {
 		{"How long has Wendy Sherman been deputy secretary of state?", "who-is-sherman", "how long"},
 		{"What came out of the OSCE summit?", "osce-summit", "came out"},
 		{"What specific demands did Moscow publish?", "draft-treaties", "specific"},
+		// A title the entry gives only with a rank word: a deputy secretary
+		// is not the secretary.
+		{"Who is the Secretary of State of the US?", "who-is-sherman", "secretary"},
 	} {
 		t.Run(c.question, func(t *testing.T) {
 			res, err := ix.Ask(c.question)

@@ -21,6 +21,7 @@ type query struct {
 	future   bool     // "will…?", "when will…", "when is … going to…": what is still to come
 	speakers []int32  // actors and names of a question that asks what someone says
 	pairs    []uint64 // actor-noun pairs (see actorPairs)
+	unranked []int32  // terms written without a rank word ("secretary", not "deputy secretary")
 	needs    []need   // details the entry must say ("how old": an age; see detailAsks)
 	pairText map[uint64]string
 }
@@ -139,6 +140,7 @@ func (ix *Index) analyzeQuery(q string) query {
 			}
 		}
 	}
+	qu.unranked = ix.unranked(words, qu.terms)
 	if len(counted) > 0 {
 		// "How many missiles…": the entry must say one of the counted words.
 		n := need{surface: "how many " + strings.Join(counted, " ")}
