@@ -76,9 +76,9 @@ func (ix *Index) Ask(question string) (Result, error) {
 		return res, nil
 	}
 	res.Confidence = ranked[0].score
-	if ix.confident(ranked) && ix.specific(qu) {
+	if best, ok := ix.pick(ranked, qu); ok && ix.specific(qu) {
 		res.Answered = true
-		e := ix.slots[ranked[0].entry].clone() // a copy: the index stays immutable
+		e := ix.slots[best].clone() // a copy: the index stays immutable
 		res.Entry = &e
 		return res, nil
 	}
@@ -109,6 +109,37 @@ func (ix *Index) specific(qu query) bool {
 		}
 	}
 	return mass >= ix.tune.specific
+}
+
+// pick returns the entry that answers: the best of ranked when it is
+// confident. When several entries on one subject tie for a question that
+// names only the subject ("the GUARD Act"), the question asks what the
+// subject is: the one of them that defines it answers.
+func (ix *Index) pick(ranked []scored, qu query) (int32, bool) {
+	if ix.confident(ranked) {
+		return ranked[0].entry, true
+	}
+	if qu.kind != 0 || qu.yesno || len(qu.needs) > 0 || ranked[0].score < ix.opts.Threshold {
+		return 0, false
+	}
+	for _, t := range qu.terms {
+		if t.ask || t.id < 0 {
+			return 0, false
+		}
+	}
+	found, n := int32(0), 0
+	for _, r := range ranked {
+		if ranked[0].score-r.score >= ix.opts.Margin {
+			break
+		}
+		if r.clash || r.miss {
+			return 0, false
+		}
+		if ix.facts[r.entry].kinds&kindDefine != 0 {
+			found, n = r.entry, n+1
+		}
+	}
+	return found, n == 1
 }
 
 // confident reports whether the best of ranked is the answer: above the

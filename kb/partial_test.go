@@ -157,6 +157,8 @@ func TestIndex_Details(t *testing.T) {
 		{"What is happening on Friday?", ""},
 		{"Where is Sherman from?", ""},
 		{"where is this info from", "about-article"},
+		// A bare subject that several entries share asks what it is.
+		{"guard legislation", "guard-act"},
 		// General English: "since when" asks what the entry dates "since";
 		// chat filler and everyday synonyms ("comms", "stockpiles").
 		{"since when has contact between the US and Russia been limited?", "us-russia-communication"},
