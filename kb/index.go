@@ -105,6 +105,7 @@ type Index struct {
 	terms       map[string]int32
 	termName    []string         // term id -> its canonical text
 	surfaceTerm map[string]int32 // every surface word of the entries -> its term
+	gone        map[string]bool  // surface words of surfaceTerm that no live entry has any more (With)
 	idf         []float32
 	postings    [][]posting
 	entryTerms  [][]posting // per slot, its terms (in posting.entry) and weights, sorted by term
@@ -420,6 +421,9 @@ func (ix *Index) isDead(slot int32) bool { return ix.dead != nil && ix.dead[slot
 // isStale reports a word that only removed entries had (and that is not in
 // the lexicon, whose words are always in the spelling vocabulary).
 func (ix *Index) isStale(w string) bool {
+	if ix.gone[w] {
+		return true
+	}
 	id, ok := ix.surfaceTerm[w]
 	if !ok || len(ix.postings[id]) > 0 || stopWords[w] {
 		return false
