@@ -99,35 +99,7 @@ func (ix *Index) says(e int32, ids []int32) bool {
 }
 
 // rankWords qualify a title: a deputy secretary is not the secretary.
-var rankWords = setOf(`deputy vice assistant under former acting`)
-
-// rankedTerms returns, sorted, the terms that texts use only right after a
-// rank word: "secretary" for "Deputy Secretary of State".
-func (ix *Index) rankedTerms(texts ...string) []int32 {
-	var after, bare []int32
-	for _, t := range texts {
-		words := splitWords(t)
-		for i, w := range words {
-			if stopWords[w] || rankWords[w] {
-				continue
-			}
-			id, ok := ix.terms[ix.voc.canonical(w)]
-			if !ok {
-				continue
-			}
-			if i > 0 && rankWords[words[i-1]] {
-				after = append(after, id)
-			} else {
-				bare = append(bare, id)
-			}
-		}
-	}
-	if len(after) == 0 {
-		return nil
-	}
-	after = dedupe(after)
-	return slices.DeleteFunc(after, func(id int32) bool { return slices.Contains(bare, id) })
-}
+var rankWords = setOf(`deputy vice assistant former acting`)
 
 // unranked returns the query's terms written without a rank word before
 // them: "secretary" in "who is the secretary of state".

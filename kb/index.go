@@ -251,6 +251,8 @@ type analyzer struct {
 	touched []int32
 	ids     []int32 // the term ids of the text being added (addText)
 	says    []int32 // the terms of the entry's question and answer, before dedupe
+	ranked  []int32 // terms of the entry written right after a rank word (see rankWords)
+	bare    []int32 // terms of the entry written without one
 	words   wordBufs
 }
 
@@ -261,6 +263,7 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts
 	// call, so a caller keeps them by copying (appending) them.
 	addText := func(s string, w float32) []int32 {
 		ids := a.ids[:0]
+		ranked := false // the word before was a rank word ("deputy")
 		ix.voc.walkTerms(s, &a.words, func(surface []byte, phrase string) {
 			var id int32
 			if phrase != "" {
@@ -268,6 +271,12 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts
 			} else {
 				id = ix.wordTerm(surface)
 			}
+			if ranked {
+				a.ranked = append(a.ranked, id)
+			} else {
+				a.bare = append(a.bare, id)
+			}
+			ranked = phrase == "" && rankWords[string(surface)]
 			for int(id) >= len(a.weights) {
 				a.weights = append(a.weights, 0)
 			}
@@ -317,7 +326,7 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts
 	}
 	f.by = dedupe(f.by)
 	f.says = dedupeCopy(says)
-	f.ranked = ix.rankedTerms(append([]string{e.Question, e.Answer}, e.Aliases...)...)
+	f.ranked = a.rankedOnly()
 	slices.Sort(f.pairs)
 	f.pairs = slices.Compact(f.pairs)
 	if asOf, err := strconv.Atoi(strings.SplitN(e.AsOf, "-", 2)[0]); err == nil {
@@ -339,6 +348,22 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts
 	return own, phr, f
 }
 
+// rankedOnly returns the entry's terms written only right after a rank word,
+// sorted, and resets the lists for the next entry.
+func (a *analyzer) rankedOnly() []int32 {
+	var out []int32
+	if len(a.ranked) > 0 {
+		bare := dedupe(a.bare)
+		for _, id := range dedupe(a.ranked) {
+			if _, ok := slices.BinarySearch(bare, id); !ok {
+				out = append(out, id)
+			}
+		}
+	}
+	a.ranked, a.bare = a.ranked[:0], a.bare[:0]
+	return out
+}
+
 // entryFacts is what the matcher checks an entry's claims against.
 type entryFacts struct {
 	pairs []uint64 // actor-noun pairs of its question, answer and aliases (see actorPairs), sorted
@@ -346,7 +371,7 @@ type entryFacts struct {
 	by    []int32  // terms of its attribution (who made the claim), sorted
 	kinds kindSet  // the kinds of answer it gives (see entryKinds)
 	past  bool     // it dates what it says by a year before its as_of: history, not what is to come
-	// ranked are the terms its question, answer and aliases say only after a rank
+	// ranked are the terms its texts say only after a rank
 	// word ("secretary" in "Deputy Secretary of State"), sorted: the entry
 	// is not about "the Secretary of State".
 	ranked []int32
