@@ -110,6 +110,8 @@ type Index struct {
 	postings    [][]posting
 	entryTerms  [][]posting // per slot, its terms (in posting.entry) and weights, sorted by term
 	phrasings   [][]phrasing
+	phrMass     []float32 // idf mass of each phrasing, flat: entry e's at phrOff[e]…
+	phrOff      []int32   // per slot, where its phrasings' masses start in phrMass
 	facts       []entryFacts
 	unknown     float32
 	isActor     []bool // per term id
@@ -214,6 +216,22 @@ func (ix *Index) finish() {
 		ix.idf[id] = float32(math.Log(1+(n-df+0.5)/(df+0.5)) + ix.tune.smooth)
 	}
 	ix.unknown = float32(ix.tune.unknown * (math.Log(1+(n+0.5)/0.5) + ix.tune.smooth))
+	// Each phrasing's idf mass, once per index rather than once per question.
+	total := 0
+	for _, ps := range ix.phrasings {
+		total += len(ps)
+	}
+	ix.phrMass, ix.phrOff = make([]float32, 0, total), make([]int32, len(ix.phrasings))
+	for e, ps := range ix.phrasings {
+		ix.phrOff[e] = int32(len(ix.phrMass))
+		for _, p := range ps {
+			var mass float32
+			for _, t := range p.terms {
+				mass += ix.idf[t]
+			}
+			ix.phrMass = append(ix.phrMass, mass)
+		}
+	}
 	ix.isActor = make([]bool, len(ix.postings))
 	for a := range ix.voc.actors {
 		if id, ok := ix.terms[a]; ok {

@@ -244,7 +244,14 @@ func (ix *Index) rank(qu query, k int) []scored {
 	}()
 	for i := range top {
 		s := &top[i]
-		s.score *= 1 - ix.tune.phrase + ix.tune.phrase*ix.phrasingCoverage(s.entry, sc, queryActor, total)
+		// An entry whose coverage alone keeps it below a suggestion cannot
+		// be answered, offered or related: its phrasings are not worth
+		// comparing (it scores as if none matched).
+		if s.score >= minSuggestion {
+			s.score *= 1 - ix.tune.phrase + ix.tune.phrase*ix.phrasingCoverage(s.entry, sc, queryActor, total)
+		} else {
+			s.score *= 1 - ix.tune.phrase
+		}
 		s.base = s.score
 		switch ek := ix.facts[s.entry].kinds; {
 		case qu.kind != 0 && ek != 0 && ek&qu.kind == 0:
@@ -282,10 +289,11 @@ func (ix *Index) rank(qu query, k int) []scored {
 // is the Russian president?".
 func (ix *Index) phrasingCoverage(e int32, sc *scratch, queryActor bool, total float32) float64 {
 	best := 0.0
-	for _, p := range ix.phrasings[e] {
-		var got, mass, qgot float32
+	masses := ix.phrMass[ix.phrOff[e]:]
+	for j, p := range ix.phrasings[e] {
+		var got, qgot float32
+		mass := masses[j]
 		for _, t := range p.terms {
-			mass += ix.idf[t]
 			if c := sc.qconf[t]; c > 0 {
 				got += ix.idf[t] * c
 				qgot += sc.qweight[t] * c
