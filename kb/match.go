@@ -84,8 +84,14 @@ func (ix *Index) Ask(question string) (Result, error) {
 	}
 	ix.partial(&res, qu, ranked)
 	for _, r := range ranked {
-		if len(res.Suggestions) == ix.opts.Suggestions || r.score < minSuggestion {
+		if len(res.Suggestions) == ix.opts.Suggestions {
 			break
+		}
+		if r.base < minSuggestion {
+			// Close in topic is judged before the penalties for a detail
+			// the entry does not give: "How many Ukrainian refugees…"
+			// still offers the troop figures.
+			continue
 		}
 		e := &ix.slots[r.entry]
 		res.Suggestions = append(res.Suggestions, Suggestion{ID: e.ID, Question: e.Question, Score: r.score})

@@ -179,3 +179,22 @@ func TestIndex_Details(t *testing.T) {
 		})
 	}
 }
+
+// TestIndex_SuggestionsForAMissedDetail checks that a question declined for a
+// detail the entries do not give still offers the entries on its subject.
+func TestIndex_SuggestionsForAMissedDetail(t *testing.T) {
+	ix := defaultIndex(t)
+	res, err := ix.Ask("How many Russian tanks are at the border?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Answered {
+		t.Fatalf("answered with %s", res.Entry.ID)
+	}
+	for _, s := range res.Suggestions {
+		if s.ID == "russian-troop-numbers" {
+			return
+		}
+	}
+	t.Fatalf("suggestions %v, want the Russian troop figures among them", res.Suggestions)
+}

@@ -131,6 +131,15 @@ func (ix *Index) analyzeQuery(q string) query {
 		seen[id] = true
 		qu.terms = append(qu.terms, queryTerm{id: id, weight: ix.idf[id], conf: conf, ask: ask, surface: t.surface})
 	}
+	if len(words) > 2 && words[0] == "who" && (words[1] == "is" || words[1] == "was") && qu.kind&kindPerson != 0 {
+		// "Who is Peskov?" asks who the person is, not which outlet
+		// reported them ("who reported what Peskov said").
+		for _, t := range qu.terms {
+			if t.id >= 0 && ix.isName[t.id] {
+				qu.kind = kindPerson
+			}
+		}
+	}
 	if n := len(words); n > 3 && words[0] == "where" && (words[1] == "is" || words[1] == "was") && words[n-1] == "from" && qu.kind&kindPlace != 0 {
 		// "Where is Peskov from?" asks where a person comes from, not
 		// which outlet reported them; "where is this info from" still may.
