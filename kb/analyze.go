@@ -19,7 +19,7 @@ type term struct {
 // stop words. It is pure and safe for concurrent use.
 func (v *vocab) analyze(s string, canon func(string) string) []term {
 	var out []term
-	v.walkTerms(s, func(surface []byte, phrase string) {
+	v.walkTerms(s, nil, func(surface []byte, phrase string) {
 		if phrase != "" {
 			out = append(out, term{text: phrase, surface: string(surface), phrase: true})
 			return
@@ -30,17 +30,24 @@ func (v *vocab) analyze(s string, canon func(string) string) []term {
 	return out
 }
 
+// wordBufs are the buffers of walkTerms.
+type wordBufs struct{ word, pending, joined []byte }
+
 // walkTerms calls f for each word of s that is not a stop word, and once for
 // each two-word phrase with the phrase's canonical term. surface is only valid
-// during the call.
-func (v *vocab) walkTerms(s string, f func(surface []byte, phrase string)) {
+// during the call. wb, when not nil, holds buffers reused between calls (not
+// concurrently).
+func (v *vocab) walkTerms(s string, wb *wordBufs, f func(surface []byte, phrase string)) {
+	if wb == nil {
+		wb = &wordBufs{}
+	}
 	var pending []byte // a phrase's possible first word, held back
-	var joined []byte
-	scanWords(s, func(w []byte) {
+	joined := wb.joined
+	wb.word = scanWords(s, wb.word, func(w []byte) {
 		if pending != nil {
 			joined = append(append(append(joined[:0], pending...), ' '), w...)
 			if c, ok := v.phrases[string(joined)]; ok {
-				f(append(pending, w...), c)
+				f(append(append(pending, ' '), w...), c) // the surface as written: "came out"
 				pending = nil
 				return
 			}
@@ -50,7 +57,8 @@ func (v *vocab) walkTerms(s string, f func(surface []byte, phrase string)) {
 			pending = nil
 		}
 		if v.phraseFirst[string(w)] {
-			pending = append([]byte(nil), w...)
+			pending = append(wb.pending[:0], w...)
+			wb.pending = pending
 			return
 		}
 		if !stopWords[string(w)] {
@@ -60,6 +68,7 @@ func (v *vocab) walkTerms(s string, f func(surface []byte, phrase string)) {
 	if pending != nil && !stopWords[string(pending)] {
 		f(pending, "")
 	}
+	wb.joined = joined
 }
 
 // canonical maps one lower-case word to its index form.
@@ -77,16 +86,20 @@ func (v *vocab) canonical(w string) string {
 // splitWords lower-cases s and splits it into words; see scanWords.
 func splitWords(s string) []string {
 	words := make([]string, 0, 8)
-	scanWords(s, func(w []byte) { words = append(words, string(w)) })
+	scanWords(s, nil, func(w []byte) { words = append(words, string(w)) })
 	return words
 }
 
 // scanWords lower-cases s and calls f with each word of letters and digits,
 // in a buffer valid only during the call. It keeps numbers whole ("100,000"
 // and "100k" are "100000"), joins dotted abbreviations ("U.S." is "us") and
-// drops possessive "'s".
-func scanWords(s string, f func(w []byte)) {
-	buf := make([]byte, 0, 32)
+// drops possessive "'s". It works in buf (nil: a new buffer) and returns it
+// for reuse.
+func scanWords(s string, buf []byte, f func(w []byte)) []byte {
+	if buf == nil {
+		buf = make([]byte, 0, 32)
+	}
+	buf = buf[:0]
 	runes := 0 // runes in buf
 	var last rune
 	flush := func() {
@@ -149,6 +162,7 @@ func scanWords(s string, f func(w []byte)) {
 		flush()
 	}
 	flush()
+	return buf
 }
 
 func isWordRune(r rune) bool {
@@ -197,7 +211,7 @@ func lineNames(v *vocab, line string, names, seen map[string]bool) {
 	words, upper := 0, 0
 	for f := range strings.FieldsSeq(line) {
 		words++
-		if r, _ := utf8.DecodeRuneInString(f); unicode.IsUpper(r) {
+		if r, _ := utf8.DecodeRuneInString(trimOpening(f)); unicode.IsUpper(r) {
 			upper++
 		}
 	}
@@ -206,7 +220,7 @@ func lineNames(v *vocab, line string, names, seen map[string]bool) {
 	}
 	start := true
 	for f := range strings.FieldsSeq(line) {
-		r, _ := utf8.DecodeRuneInString(f)
+		r, _ := utf8.DecodeRuneInString(trimOpening(f))
 		if !start && unicode.IsUpper(r) && !seen[f] {
 			seen[f] = true
 			for _, w := range splitWords(f) {
@@ -218,6 +232,12 @@ func lineNames(v *vocab, line string, names, seen map[string]bool) {
 		last, _ := utf8.DecodeLastRuneInString(f)
 		start = last == '.' || last == '?' || last == '!' || last == ':' || last == '"'
 	}
+}
+
+// trimOpening drops the punctuation that opens a word: "(OSCE)" and
+// "“Tass" are names too.
+func trimOpening(f string) string {
+	return strings.TrimLeftFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 // ownerLinks join a thing to the actor after it: "troops of Ukraine",
@@ -255,7 +275,9 @@ func (v *vocab) actorPairs(words []string, canon func(string) string, f func(act
 		if v.actors[t.canon] && content(i+1) {
 			f(t.canon, toks[i+1].canon, t.raw+" "+toks[i+1].raw)
 		}
-		if content(i) && i+2 < len(toks) && ownerLinks[toks[i+1].raw] && v.actors[toks[i+2].canon] {
+		// "troops of Russia", but not "number of US troops": there the
+		// actor belongs to the word after it.
+		if content(i) && i+2 < len(toks) && ownerLinks[toks[i+1].raw] && v.actors[toks[i+2].canon] && !content(i+3) {
 			f(toks[i+2].canon, t.canon, t.raw+" "+toks[i+1].raw+" "+toks[i+2].raw)
 		}
 	}

@@ -13,10 +13,14 @@ import (
 // but names another actor or misses an asking word, or the question minus
 // its unknown and asking words is answered confidently.
 func (ix *Index) partial(res *Result, qu query, ranked []scored) {
-	top := ranked[0]
+	// The closest fact is the best entry before penalties, preferring one
+	// that speaks of the question's actor's thing: for "How many American
+	// troops are in Ukraine?" the American troops, not the Russian ones.
+	top, topPairs := ranked[0], ix.hasPairs(ranked[0].entry, qu)
 	for _, r := range ranked[1:] {
-		if r.base > top.base {
-			top = r
+		p := ix.hasPairs(r.entry, qu)
+		if p && !topPairs && r.base >= ix.opts.Threshold || p == topPairs && r.base > top.base {
+			top, topPairs = r, p
 		}
 	}
 	if top.base >= ix.opts.Threshold && (top.clash || top.miss) {
@@ -24,16 +28,14 @@ func (ix *Index) partial(res *Result, qu query, ranked []scored) {
 		if clash := ix.otherActor(top.entry, qu); clash != "" {
 			res.Reason = "The article doesn't say that: it has nothing on “" + clash + "”."
 		} else {
-			res.Reason = missingReason(ix.missingAsks(top.entry, qu.terms))
+			res.Reason = missingReason(ix.missingAsks(top.entry, qu))
 		}
 		return
 	}
 	var kept []queryTerm
-	var dropped []string
 	var keptMass, offTopic float32
 	for _, t := range qu.terms {
 		if t.id < 0 || t.ask {
-			dropped = append(dropped, t.surface)
 			if !t.ask {
 				offTopic += t.weight
 			}
@@ -44,16 +46,27 @@ func (ix *Index) partial(res *Result, qu query, ranked []scored) {
 	}
 	// The question must be mostly about the topic: "How many Ukrainian
 	// refugees…" is about refugees, which the source never mentions.
-	if len(dropped) == 0 || len(kept) < 2 || keptMass <= offTopic {
+	if len(kept) == len(qu.terms) && len(qu.needs) == 0 || len(kept) < 2 || keptMass <= offTopic {
 		return
 	}
 	sub := qu
-	sub.terms = kept
+	sub.terms, sub.needs = kept, nil
 	r := ix.rank(sub, 2)
 	if len(r) == 0 || !ix.confident(r) || r[0].clash || r[0].score < ix.opts.Threshold+ix.tune.partialLift {
 		return
 	}
-	res.Related, res.Reason = &ix.slots[r[0].entry], missingReason(dropped)
+	// The reason names only what that entry does not say: a question
+	// declined for being close to two entries is not a partial answer.
+	miss := ix.missingAsks(r[0].entry, qu)
+	for _, t := range qu.terms {
+		if t.id < 0 && !t.ask {
+			miss = append(miss, t.surface)
+		}
+	}
+	if len(miss) == 0 {
+		return
+	}
+	res.Related, res.Reason = &ix.slots[r[0].entry], missingReason(miss)
 }
 
 // missingReason says in one sentence that the source does not answer the
@@ -97,6 +110,17 @@ func (ix *Index) otherActor(e int32, qu query) string {
 	return ""
 }
 
+// hasPairs reports whether entry e has every actor-noun pair of the query
+// (false when the query has none).
+func (ix *Index) hasPairs(e int32, qu query) bool {
+	for _, qp := range qu.pairs {
+		if _, ok := slices.BinarySearch(ix.facts[e].pairs, qp); !ok {
+			return false
+		}
+	}
+	return len(qu.pairs) > 0
+}
+
 // attributedTo reports whether the entry's claim is attributed to one of
 // the speakers.
 func (ix *Index) attributedTo(e int32, speakers []int32) bool {
@@ -110,8 +134,18 @@ func (ix *Index) attributedTo(e int32, speakers []int32) bool {
 
 // missesAsk reports whether missingAsks would return anything, without
 // building the list.
-func (ix *Index) missesAsk(e int32, qt []queryTerm) bool {
-	for _, q := range qt {
+func (ix *Index) missesAsk(e int32, qu query) bool {
+	for _, n := range qu.needs {
+		if !ix.says(e, n.ids) {
+			return true
+		}
+	}
+	for _, id := range qu.unranked {
+		if _, ok := slices.BinarySearch(ix.facts[e].ranked, id); ok {
+			return true
+		}
+	}
+	for _, q := range qu.terms {
 		switch {
 		case q.id >= 0 && ix.isName[q.id]:
 			if _, ok := ix.entryWeight(e, q.id); !ok {
@@ -129,14 +163,29 @@ func (ix *Index) missesAsk(e int32, qt []queryTerm) bool {
 	return false
 }
 
-// missingAsks returns the asking words of the query ("pass", "after",
-// "agreement") that the entry does not say: not in its question or answer
+// missingAsks returns the details (see detailAsks) and the asking words of
+// the query ("pass", "after", "agreement") that the entry does not say: not in its question or answer
 // (which restates its quotes; aliases do not count: they are how people
 // ask, not what the source says), and the proper names of the query that
 // the entry never mentions.
-func (ix *Index) missingAsks(e int32, qt []queryTerm) []string {
+func (ix *Index) missingAsks(e int32, qu query) []string {
 	var miss []string
-	for _, q := range qt {
+	for _, n := range qu.needs {
+		if !ix.says(e, n.ids) {
+			miss = append(miss, n.surface) // "how old"
+		}
+	}
+	for _, id := range qu.unranked {
+		if _, ok := slices.BinarySearch(ix.facts[e].ranked, id); ok {
+			for _, t := range qu.terms {
+				if t.id == id {
+					miss = append(miss, t.surface) // "the secretary of state": the entry has a deputy
+					break
+				}
+			}
+		}
+	}
+	for _, q := range qu.terms {
 		if q.id >= 0 && ix.isName[q.id] {
 			if _, ok := ix.entryWeight(e, q.id); !ok {
 				miss = append(miss, q.surface) // "what did Tass say about the GUARD Act"

@@ -1,6 +1,8 @@
 package kb
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -44,7 +46,7 @@ func newCompleter(ix *Index) completer {
 	c.textStart[len(ix.slots)] = int32(len(c.texts))
 	c.words = make([]string, 0, len(ix.surfaceTerm))
 	for w, id := range ix.surfaceTerm {
-		if !stopWords[w] && len(ix.postings[id]) > 0 {
+		if !stopWords[w] && len(ix.postings[id]) > 0 && !ix.gone[w] {
 			c.words = append(c.words, w)
 		}
 	}
@@ -228,7 +230,11 @@ func (c completer) addPrefixOrFix(w string, add func(int32, float64)) {
 			}
 		}
 	}
-	for id, share := range terms {
-		add(id, float64(ix.idf[id])*share/float64(len(terms)))
+	// In the terms' text order, not map order (nor id order, which differs
+	// between an updated and a rebuilt index): sums of floats depend on
+	// their order, and equal entries must rank the same way every time.
+	ids := slices.SortedFunc(maps.Keys(terms), func(a, b int32) int { return strings.Compare(ix.termName[a], ix.termName[b]) })
+	for _, id := range ids {
+		add(id, float64(ix.idf[id])*terms[id]/float64(len(terms)))
 	}
 }

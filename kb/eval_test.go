@@ -221,9 +221,12 @@ func checkSets(t *testing.T, load func(testing.TB, string) []labelled, beatBM25 
 
 func TestIndex_Eval(t *testing.T) {
 	checkSets(t, loadLabelled, true, []evalCase{
+		// Regression floors: each at the figure the set reaches now
+		// (README, "Evaluation"; November 2026: eval 96.0/100/0.5,
+		// heldout 94.9/100/1.2, fresh 90.0/100/0, fourth 94.3/100/1.8).
 		{"eval.tsv", 110, 40, 0.96, 1.00, 0.006},
-		{"heldout.tsv", 50, 20, 0.94, 0.96, 0.012},
-		{"fresh.tsv", 35, 19, 0.82, 1.00, 0},
+		{"heldout.tsv", 50, 20, 0.94, 1.00, 0.012},
+		{"fresh.tsv", 35, 19, 0.90, 1.00, 0},
 		{"fourth.tsv", 35, 20, 0.94, 1.00, 0.019},
 	})
 }

@@ -3,7 +3,6 @@ package kb
 import (
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -106,10 +105,13 @@ type Index struct {
 	terms       map[string]int32
 	termName    []string         // term id -> its canonical text
 	surfaceTerm map[string]int32 // every surface word of the entries -> its term
+	gone        map[string]bool  // surface words of surfaceTerm that no live entry has any more (With)
 	idf         []float32
 	postings    [][]posting
 	entryTerms  [][]posting // per slot, its terms (in posting.entry) and weights, sorted by term
 	phrasings   [][]phrasing
+	phrMass     []float32 // idf mass of each phrasing, flat: entry e's at phrOff[e]…
+	phrOff      []int32   // per slot, where its phrasings' masses start in phrMass
 	facts       []entryFacts
 	unknown     float32
 	isActor     []bool // per term id
@@ -214,6 +216,22 @@ func (ix *Index) finish() {
 		ix.idf[id] = float32(math.Log(1+(n-df+0.5)/(df+0.5)) + ix.tune.smooth)
 	}
 	ix.unknown = float32(ix.tune.unknown * (math.Log(1+(n+0.5)/0.5) + ix.tune.smooth))
+	// Each phrasing's idf mass, once per index rather than once per question.
+	total := 0
+	for _, ps := range ix.phrasings {
+		total += len(ps)
+	}
+	ix.phrMass, ix.phrOff = make([]float32, 0, total), make([]int32, len(ix.phrasings))
+	for e, ps := range ix.phrasings {
+		ix.phrOff[e] = int32(len(ix.phrMass))
+		for _, p := range ps {
+			var mass float32
+			for _, t := range p.terms {
+				mass += ix.idf[t]
+			}
+			ix.phrMass = append(ix.phrMass, mass)
+		}
+	}
 	ix.isActor = make([]bool, len(ix.postings))
 	for a := range ix.voc.actors {
 		if id, ok := ix.terms[a]; ok {
@@ -249,20 +267,34 @@ func (ix *Index) finish() {
 type analyzer struct {
 	weights []float32 // per term id: its weight in the current entry
 	touched []int32
+	ids     []int32 // the term ids of the text being added (addText)
+	says    []int32 // the terms of the entry's question and answer, before dedupe
+	ranked  []int32 // terms of the entry written right after a rank word (see rankWords)
+	bare    []int32 // terms of the entry written without one
+	words   wordBufs
 }
 
 // entry analyses one entry: its terms with weights (sorted by term), its
 // phrasings and its actor-noun pairs. New words and terms are added to ix.
 func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts) {
+	// addText returns the text's term ids in a.ids: valid until the next
+	// call, so a caller keeps them by copying (appending) them.
 	addText := func(s string, w float32) []int32 {
-		var ids []int32
-		ix.voc.walkTerms(s, func(surface []byte, phrase string) {
+		ids := a.ids[:0]
+		ranked := false // the word before was a rank word ("deputy")
+		ix.voc.walkTerms(s, &a.words, func(surface []byte, phrase string) {
 			var id int32
 			if phrase != "" {
 				id = ix.termID(phrase)
 			} else {
 				id = ix.wordTerm(surface)
 			}
+			if ranked {
+				a.ranked = append(a.ranked, id)
+			} else {
+				a.bare = append(a.bare, id)
+			}
+			ranked = phrase == "" && rankWords[string(surface)]
 			for int(id) >= len(a.weights) {
 				a.weights = append(a.weights, 0)
 			}
@@ -272,6 +304,7 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts
 			a.weights[id] = max(a.weights[id], w)
 			ids = append(ids, id)
 		})
+		a.ids = ids
 		return ids
 	}
 	f := entryFacts{kinds: entryKinds(e)}
@@ -290,26 +323,28 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts
 	phr := make([]phrasing, 0, len(e.Aliases)+1)
 	q := addText(e.Question, weightPhrasing)
 	pairs(e.Question, q)
-	f.says = append(f.says, q...)
-	phr = append(phr, phrasing{terms: dedupe(q)})
+	says := append(a.says[:0], q...)
+	phr = append(phr, phrasing{terms: dedupeCopy(q)})
 	for _, al := range e.Aliases {
 		ids := addText(al, weightPhrasing)
 		pairs(al, ids)
-		phr = append(phr, phrasing{terms: dedupe(ids)})
+		phr = append(phr, phrasing{terms: dedupeCopy(ids)})
 	}
 	ans := addText(e.Answer, weightSecondary)
 	pairs(e.Answer, ans)
-	f.says = append(f.says, ans...)
+	says = append(says, ans...)
+	a.says = says
 	addText(e.Topic, weightSecondary)
-	f.by = addText(e.AttributedTo, weightSecondary)
+	f.by = slices.Clone(addText(e.AttributedTo, weightSecondary))
 	if len(e.Answers) == 0 {
 		// An entry a moderator added names its speaker in its own words
 		// ("What did Ryabkov say…"), while its attribution is the source's
 		// outlet: it answers what they said.
-		f.by = append(f.by, q...)
-		f.by = append(f.by, ans...)
+		f.by = append(f.by, says...) // its question's and answer's terms
 	}
 	f.by = dedupe(f.by)
+	f.says = dedupeCopy(says)
+	f.ranked = a.rankedOnly()
 	slices.Sort(f.pairs)
 	f.pairs = slices.Compact(f.pairs)
 	if asOf, err := strconv.Atoi(strings.SplitN(e.AsOf, "-", 2)[0]); err == nil {
@@ -321,8 +356,6 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts
 			}
 		}
 	}
-	slices.Sort(f.says)
-	f.says = slices.Compact(f.says)
 	slices.Sort(a.touched)
 	own := make([]posting, len(a.touched))
 	for j, id := range a.touched {
@@ -333,6 +366,22 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts
 	return own, phr, f
 }
 
+// rankedOnly returns the entry's terms written only right after a rank word,
+// sorted, and resets the lists for the next entry.
+func (a *analyzer) rankedOnly() []int32 {
+	var out []int32
+	if len(a.ranked) > 0 {
+		bare := dedupe(a.bare)
+		for _, id := range dedupe(a.ranked) {
+			if _, ok := slices.BinarySearch(bare, id); !ok {
+				out = append(out, id)
+			}
+		}
+	}
+	a.ranked, a.bare = a.ranked[:0], a.bare[:0]
+	return out
+}
+
 // entryFacts is what the matcher checks an entry's claims against.
 type entryFacts struct {
 	pairs []uint64 // actor-noun pairs of its question, answer and aliases (see actorPairs), sorted
@@ -340,6 +389,10 @@ type entryFacts struct {
 	by    []int32  // terms of its attribution (who made the claim), sorted
 	kinds kindSet  // the kinds of answer it gives (see entryKinds)
 	past  bool     // it dates what it says by a year before its as_of: history, not what is to come
+	// ranked are the terms its texts say only after a rank
+	// word ("secretary" in "Deputy Secretary of State"), sorted: the entry
+	// is not about "the Secretary of State".
+	ranked []int32
 }
 
 func (ix *Index) termID(t string) int32 {
@@ -377,15 +430,16 @@ func (ix *Index) queryCanon(w string) string {
 	return ix.voc.canonical(w)
 }
 
+// dedupe sorts ids and removes repeats, in place.
 func dedupe(ids []int32) []int32 {
-	sort.Slice(ids, func(a, b int) bool { return ids[a] < ids[b] })
-	out := ids[:0]
-	for i, id := range ids {
-		if i == 0 || id != ids[i-1] {
-			out = append(out, id)
-		}
-	}
-	return out
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+// dedupeCopy is dedupe into a new slice of exactly the right size, leaving
+// ids (a reused buffer) free for the next text.
+func dedupeCopy(ids []int32) []int32 {
+	return slices.Clip(slices.Clone(dedupe(ids)))
 }
 
 // KB returns the knowledge base the index was built from.
@@ -410,6 +464,9 @@ func (ix *Index) isDead(slot int32) bool { return ix.dead != nil && ix.dead[slot
 // isStale reports a word that only removed entries had (and that is not in
 // the lexicon, whose words are always in the spelling vocabulary).
 func (ix *Index) isStale(w string) bool {
+	if ix.gone[w] {
+		return true
+	}
 	id, ok := ix.surfaceTerm[w]
 	if !ok || len(ix.postings[id]) > 0 || stopWords[w] {
 		return false

@@ -47,7 +47,9 @@ var generalGroups = map[string][]string{
 	"three":          {"3"},
 	"third":          {"3rd"},
 	"fourth":         {"4th"},
-	"administration": {"admin", "administrations"},
+	"administration": {"admin", "administrations", "team"},
+	"arsenal":        {"arsenal", "arsenals", "stockpile", "stockpiles"},
+	"communication":  {"communication", "communications", "comms", "contact", "contacts"},
 	"remark":         {"remark", "remarks", "comment", "comments", "statement", "statements", "message", "messages"},
 	"information":    {"information", "info"},
 	"howmany":        {"count", "number", "numbers", "size", "figure", "figures", "total", "strength", "headcount", "amount", "quantity", "estimate", "estimated"},
@@ -90,6 +92,9 @@ var generalPhrases = map[string]string{
 	"pull out":   "withdraw",
 	"break down": "stifle",
 	"kick off":   "start",
+	"came out":   "outcome", // "what came out of the council"
+	"come out":   "outcome",
+	"comes out":  "outcome",
 }
 
 // stopWords carry no topic: question words, function words and chat filler.
@@ -104,6 +109,7 @@ exactly actually really currently now right just also still ever yet
 anything something everything thing things stuff bit some any all each every both either neither only own same
 very more most lot lots such other another further once latest recent recently update updates news
 pls plz u ur heard hear like true guess wonder wondering curious person guy itself himself herself themselves yourself think thinks thought supposed expected meant going gonna wanna like many so make makes making made seem seems go goes went come comes came
+rn atm tbh imo lol btw idk w even basically literally
 look looks see use used uses using try tries trying tried people anyone someone everyone way yes no not nope hey hi hello thanks thank ok okay bot crisisbot side sides roughly approximately approx toward towards call called calls
 s t re ve ll d m`)
 
@@ -116,11 +122,15 @@ func setOf(s string) map[string]bool {
 }
 
 // askWords ask for something specific about a topic: an outcome, a later
-// event, a decision. An entry that does not cover one cannot be the answer,
+// event, a decision, what was discussed, an exact detail, a named day or
+// month ("March" and "May" are verbs too, so they are not here). An entry that does not cover one cannot be the answer,
 // however well it covers the rest ("Did the GUARD Act pass?").
 var askWords = setOf(`happened discussed pass passed passes law laws vote voted votes
 sign signed approve approved agree agreed agreement agreements outcome outcomes result results
-after afterwards next later again future end ended ending decide decided decision conclude concluded become became`)
+after afterwards next later again future end ended ending decide decided decision conclude concluded become became
+discuss discussing exact specific specifics precise detail details detailed
+monday tuesday wednesday thursday friday saturday sunday
+january february april june july august september october november december`)
 
 // speechWords ask what someone says: "What does the Kremlin say about…"
 // prefers an entry whose claim the Kremlin made.

@@ -76,16 +76,22 @@ func (ix *Index) Ask(question string) (Result, error) {
 		return res, nil
 	}
 	res.Confidence = ranked[0].score
-	if ix.confident(ranked) && ix.specific(qu) {
+	if best, ok := ix.pick(ranked, qu); ok && ix.specific(qu) {
 		res.Answered = true
-		e := ix.slots[ranked[0].entry].clone() // a copy: the index stays immutable
+		e := ix.slots[best].clone() // a copy: the index stays immutable
 		res.Entry = &e
 		return res, nil
 	}
 	ix.partial(&res, qu, ranked)
 	for _, r := range ranked {
-		if len(res.Suggestions) == ix.opts.Suggestions || r.score < minSuggestion {
+		if len(res.Suggestions) == ix.opts.Suggestions {
 			break
+		}
+		if r.base < minSuggestion {
+			// Close in topic is judged before the penalties for a detail
+			// the entry does not give: "How many Ukrainian refugees…"
+			// still offers the troop figures.
+			continue
 		}
 		e := &ix.slots[r.entry]
 		res.Suggestions = append(res.Suggestions, Suggestion{ID: e.ID, Question: e.Question, Score: r.score})
@@ -109,6 +115,37 @@ func (ix *Index) specific(qu query) bool {
 		}
 	}
 	return mass >= ix.tune.specific
+}
+
+// pick returns the entry that answers: the best of ranked when it is
+// confident. When several entries on one subject tie for a question that
+// names only the subject ("the GUARD Act"), the question asks what the
+// subject is: the one of them that defines it answers.
+func (ix *Index) pick(ranked []scored, qu query) (int32, bool) {
+	if ix.confident(ranked) {
+		return ranked[0].entry, true
+	}
+	if qu.kind != 0 || qu.yesno || len(qu.needs) > 0 || ranked[0].score < ix.opts.Threshold {
+		return 0, false
+	}
+	for _, t := range qu.terms {
+		if t.ask || t.id < 0 {
+			return 0, false
+		}
+	}
+	found, n := int32(0), 0
+	for _, r := range ranked {
+		if ranked[0].score-r.score >= ix.opts.Margin {
+			break
+		}
+		if r.clash || r.miss {
+			return 0, false
+		}
+		if ix.facts[r.entry].kinds&kindDefine != 0 {
+			found, n = r.entry, n+1
+		}
+	}
+	return found, n == 1
 }
 
 // confident reports whether the best of ranked is the answer: above the
@@ -213,7 +250,14 @@ func (ix *Index) rank(qu query, k int) []scored {
 	}()
 	for i := range top {
 		s := &top[i]
-		s.score *= 1 - ix.tune.phrase + ix.tune.phrase*ix.phrasingCoverage(s.entry, sc, queryActor, total)
+		// An entry whose coverage alone keeps it below a suggestion cannot
+		// be answered, offered or related: its phrasings are not worth
+		// comparing (it scores as if none matched).
+		if s.score >= minSuggestion {
+			s.score *= 1 - ix.tune.phrase + ix.tune.phrase*ix.phrasingCoverage(s.entry, sc, queryActor, total)
+		} else {
+			s.score *= 1 - ix.tune.phrase
+		}
 		s.base = s.score
 		switch ek := ix.facts[s.entry].kinds; {
 		case qu.kind != 0 && ek != 0 && ek&qu.kind == 0:
@@ -230,7 +274,7 @@ func (ix *Index) rank(qu query, k int) []scored {
 		if s.clash = ix.otherActor(s.entry, qu) != ""; s.clash {
 			s.score *= ix.tune.role
 		}
-		if s.miss = ix.missesAsk(s.entry, qt); s.miss {
+		if s.miss = ix.missesAsk(s.entry, qu); s.miss {
 			s.score *= ix.tune.ask
 		}
 	}
@@ -251,10 +295,11 @@ func (ix *Index) rank(qu query, k int) []scored {
 // is the Russian president?".
 func (ix *Index) phrasingCoverage(e int32, sc *scratch, queryActor bool, total float32) float64 {
 	best := 0.0
-	for _, p := range ix.phrasings[e] {
-		var got, mass, qgot float32
+	masses := ix.phrMass[ix.phrOff[e]:]
+	for j, p := range ix.phrasings[e] {
+		var got, qgot float32
+		mass := masses[j]
 		for _, t := range p.terms {
-			mass += ix.idf[t]
 			if c := sc.qconf[t]; c > 0 {
 				got += ix.idf[t] * c
 				qgot += sc.qweight[t] * c

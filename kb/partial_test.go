@@ -20,6 +20,14 @@ func TestIndex_Partial(t *testing.T) {
 		{"How many American troops are in Ukraine?", "us-troops-in-europe", "ukraine"},
 		{"What happened at the OSCE summit on Thursday?", "osce-summit", "happened"},
 		{"How many Russian troops were at the border in 2014?", "russian-troop-numbers", "2014"},
+		// A detail the source does not give about a subject it covers.
+		{"How old is Dmitry Peskov?", "who-is-peskov", "how old"},
+		{"How long has Wendy Sherman been deputy secretary of state?", "who-is-sherman", "how long"},
+		{"What came out of the OSCE summit?", "osce-summit", "came out"},
+		{"What specific demands did Moscow publish?", "draft-treaties", "specific"},
+		// A title the entry gives only with a rank word: a deputy secretary
+		// is not the secretary.
+		{"Who is the Secretary of State of the US?", "who-is-sherman", "secretary"},
 	} {
 		t.Run(c.question, func(t *testing.T) {
 			res, err := ix.Ask(c.question)
@@ -129,4 +137,64 @@ func TestIndex_ChatSpellings(t *testing.T) {
 	if res, _ := ix.Ask("who won the negotiations"); res.Answered {
 		t.Errorf("\"won\" read as a typo: answered with %s", res.Entry.ID)
 	}
+}
+
+// TestIndex_Details checks that a question asking for a detail is answered
+// only by an entry that gives it: what "how many" counts, a named day or
+// month, what was talked about; and that the same questions are answered
+// when the entry does give it.
+func TestIndex_Details(t *testing.T) {
+	ix := defaultIndex(t)
+	for _, c := range []struct {
+		question, answer string // answer "" means not answered
+	}{
+		{"How many tanks has Russia sent to the border?", ""},
+		{"How many Russian soldiers are near Ukraine?", "russian-troop-numbers"},
+		{"How many rounds of talks are there this week?", "week-of-talks"},
+		{"What did Biden and Putin talk about in June?", "strategic-stability-dialogue"},
+		{"What did Peskov and Lacalle talk about?", ""},
+		{"What is happening on Thursday?", "osce-summit"},
+		{"What is happening on Friday?", ""},
+		{"Where is Sherman from?", ""},
+		{"where is this info from", "about-article"},
+		// A bare subject that several entries share asks what it is.
+		{"guard legislation", "guard-act"},
+		// General English: "since when" asks what the entry dates "since";
+		// chat filler and everyday synonyms ("comms", "stockpiles").
+		{"since when has contact between the US and Russia been limited?", "us-russia-communication"},
+		{"which countries hold the largest nuclear stockpiles tbh", "nuclear-arsenals"},
+	} {
+		t.Run(c.question, func(t *testing.T) {
+			res, err := ix.Ask(c.question)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ""
+			if res.Answered {
+				got = res.Entry.ID
+			}
+			if got != c.answer {
+				t.Fatalf("answered with %q, want %q", got, c.answer)
+			}
+		})
+	}
+}
+
+// TestIndex_SuggestionsForAMissedDetail checks that a question declined for a
+// detail the entries do not give still offers the entries on its subject.
+func TestIndex_SuggestionsForAMissedDetail(t *testing.T) {
+	ix := defaultIndex(t)
+	res, err := ix.Ask("How many Russian tanks are at the border?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Answered {
+		t.Fatalf("answered with %s", res.Entry.ID)
+	}
+	for _, s := range res.Suggestions {
+		if s.ID == "russian-troop-numbers" {
+			return
+		}
+	}
+	t.Fatalf("suggestions %v, want the Russian troop figures among them", res.Suggestions)
 }

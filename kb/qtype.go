@@ -1,6 +1,9 @@
 package kb
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // AnswerKinds are the kinds of answer an entry can declare in Entry.Answers.
 // "other" declares that the entry answers none of the others: a question
@@ -123,6 +126,10 @@ func questionKind(words []string) (kindSet, map[string]bool) {
 				k |= kindPerson | kindSource
 			}
 		case "when":
+			if i > 0 && words[i-1] == "since" {
+				use(w) // "since when" asks for what the entry dates "since"
+				continue
+			}
 			k |= kindDate
 		case "where":
 			k |= kindPlace | kindSource
@@ -168,6 +175,12 @@ func questionKind(words []string) (kindSet, map[string]bool) {
 			}
 		}
 	}
+	if k&kindSource != 0 && k&kindPerson != 0 && slices.ContainsFunc(words, func(w string) bool { return personNouns[w] }) {
+		k &^= kindSource // "who is the Hill reporter…" asks for a person, not the outlet
+	}
+	if len(words) > 1 && (words[0] == "what" || words[0] == "whats") && causeVerbs[words[1]] {
+		k |= kindReason // "what caused the unrest" asks why
+	}
 	if k == 0 && isDefinition(words) {
 		k = kindDefine
 	}
@@ -177,8 +190,8 @@ func questionKind(words []string) (kindSet, map[string]bool) {
 	return k, used
 }
 
-// isDefinition reports a question asking what a thing is or holds: "what is
-// the GUARD Act", "what are the Minsk agreements (about)", "what is in the
+// isDefinition reports a question asking what a thing is, does or holds:
+// "what is the GUARD Act", "what would the GUARD Act do", "what are the Minsk agreements (about)", "what is in the
 // draft treaties", "what does OSCE mean". The thing must be a short name, so
 // "what is the US willing to discuss" or "what is the goal of the talks" are
 // not.
@@ -188,6 +201,9 @@ func isDefinition(words []string) bool {
 	}
 	if words[0] == "what" && (words[1] == "does" || words[1] == "do") && words[len(words)-1] == "mean" {
 		return true
+	}
+	if words[0] == "what" && len(words) <= 6 && (words[1] == "does" || words[1] == "would" || words[1] == "will") && words[len(words)-1] == "do" {
+		return true // "what does the GUARD Act do", "what would it do"
 	}
 	var rest []string
 	switch {
@@ -216,6 +232,13 @@ func isDefinition(words []string) bool {
 	}
 	return content >= 1 && content <= 3
 }
+
+// personNouns name a person, so a "who" question with one asks for that
+// person rather than an outlet.
+var personNouns = setOf(`reporter reporters journalist journalists author writer correspondent editor`)
+
+// causeVerbs after "what" ask for a reason.
+var causeVerbs = setOf(`caused causes cause sparked sparks triggered triggers prompted prompts`)
 
 // reportVerbs after "who" ask for the outlet that reported something.
 var reportVerbs = setOf(`reported reports report published publishes wrote writes`)

@@ -24,6 +24,10 @@ func TestQuestionKind(t *testing.T) {
 		{"talks start date", kindDate, []string{"date"}},
 		{"photographer name", kindPerson | kindName, []string{"name"}},
 		{"contents of the draft treaties", kindDefine, []string{"contents"}},
+		{"what would the bill do", kindDefine, nil},
+		{"who is the journalist who wrote it", kindPerson, nil},
+		{"what sparked the protests", kindReason, nil},
+		{"biggest since when", 0, []string{"when"}},
 	} {
 		got, used := questionKind(splitWords(c.q))
 		var u []string
@@ -51,6 +55,8 @@ func TestActorPairs(t *testing.T) {
 		{"How many troops does Ukraine have?", []string{"ukraine troop"}},
 		{"Russian troops near the Ukrainian border", []string{"russia troop", "ukraine border"}},
 		{"troops from Russia", nil},
+		{"number of Russian troops", []string{"russia troop"}},
+		{"the troops of Russia", []string{"russia troop"}},
 		{"Is Russia going to invade?", nil},
 	} {
 		var got []string

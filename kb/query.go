@@ -21,6 +21,8 @@ type query struct {
 	future   bool     // "will…?", "when will…", "when is … going to…": what is still to come
 	speakers []int32  // actors and names of a question that asks what someone says
 	pairs    []uint64 // actor-noun pairs (see actorPairs)
+	unranked []int32  // terms written without a rank word ("secretary", not "deputy secretary")
+	needs    []need   // details the entry must say ("how old": an age; see detailAsks)
 	pairText map[uint64]string
 }
 
@@ -65,7 +67,14 @@ func (ix *Index) analyzeQuery(q string) query {
 		q = strings.Join(words, " ")
 	}
 	kind, used := questionKind(words)
-	qu := query{kind: kind, yesno: kind == 0 && len(words) > 0 && yesNoStarts[words[0]]}
+	asks, counted, needs, markers := ix.detailAsks(words)
+	for _, w := range markers {
+		if used == nil {
+			used = map[string]bool{}
+		}
+		used[w] = true
+	}
+	qu := query{kind: kind, yesno: kind == 0 && len(words) > 0 && yesNoStarts[words[0]], needs: needs}
 	qu.future = len(words) > 0 && words[0] == "will" ||
 		slices.Contains(words, "when") && (slices.Contains(words, "will") || slices.Contains(words, "going"))
 	hasYear := false // "what happened in 2008" asks what the entry for 2008 says
@@ -87,7 +96,9 @@ func (ix *Index) analyzeQuery(q string) query {
 		if used[t.surface] {
 			continue // "which city": the kind, not a topic
 		}
-		ask := askWords[t.surface] && !(happenWords[t.surface] && (kind != 0 || hasYear))
+		// A folded phrase asks when its term does: "came out" is "outcome".
+		ask := (askWords[t.surface] || asks[t.surface] || t.phrase && askWords[t.text]) &&
+			!(happenWords[t.surface] && (kind != 0 || hasYear))
 		if allDigits(t.surface) {
 			ask = true // "in 2014": a number or year the entry must say
 		}
@@ -119,6 +130,35 @@ func (ix *Index) analyzeQuery(q string) query {
 		}
 		seen[id] = true
 		qu.terms = append(qu.terms, queryTerm{id: id, weight: ix.idf[id], conf: conf, ask: ask, surface: t.surface})
+	}
+	if len(words) > 2 && words[0] == "who" && (words[1] == "is" || words[1] == "was") && qu.kind&kindPerson != 0 {
+		// "Who is Peskov?" asks who the person is, not which outlet
+		// reported them ("who reported what Peskov said").
+		for _, t := range qu.terms {
+			if t.id >= 0 && ix.isName[t.id] {
+				qu.kind = kindPerson
+			}
+		}
+	}
+	if n := len(words); n > 3 && words[0] == "where" && (words[1] == "is" || words[1] == "was") && words[n-1] == "from" && qu.kind&kindPlace != 0 {
+		// "Where is Peskov from?" asks where a person comes from, not
+		// which outlet reported them; "where is this info from" still may.
+		for _, t := range qu.terms {
+			if t.id >= 0 && ix.isName[t.id] {
+				qu.kind = kindPlace
+			}
+		}
+	}
+	qu.unranked = ix.unranked(words, qu.terms)
+	if len(counted) > 0 {
+		// "How many missiles…": the entry must say one of the counted words.
+		n := need{surface: "how many " + strings.Join(counted, " ")}
+		for _, t := range qu.terms {
+			if t.id >= 0 && slices.Contains(counted, t.surface) {
+				n.ids = append(n.ids, t.id)
+			}
+		}
+		qu.needs = append(qu.needs, n)
 	}
 	if i := slices.IndexFunc(words, func(w string) bool { return speechWords[w] }); i >= 0 {
 		// The speaker is the word before the verb ("what does the Kremlin

@@ -48,8 +48,10 @@ func (ix *Index) With(upserts []Entry, removals []string) *Index {
 		}
 		nx.entryTerms[slot], nx.phrasings[slot], nx.facts[slot] = nil, nil, entryFacts{}
 	}
+	var dropped []string // words of the entries removed or replaced
 	for _, id := range removals {
 		if slot, ok := nx.byID[id]; ok {
+			dropped = append(dropped, entryWords(&nx.slots[slot])...)
 			unpost(slot)
 			nx.dead[slot] = true
 			delete(nx.byID, id)
@@ -61,6 +63,7 @@ func (ix *Index) With(upserts []Entry, removals []string) *Index {
 		e := upserts[i]
 		slot, ok := nx.byID[e.ID]
 		if ok {
+			dropped = append(dropped, entryWords(&nx.slots[slot])...)
 			unpost(slot)
 		} else {
 			slot = int32(len(nx.slots))
@@ -79,6 +82,7 @@ func (ix *Index) With(upserts []Entry, removals []string) *Index {
 			nx.postings[t.entry] = append(ps, posting{entry: slot, weight: t.weight})
 		}
 	}
+	nx.gone = nx.goneWords(ix.gone, dropped, upserts)
 	live := make([]Entry, 0, len(nx.byID))
 	for i := range nx.slots {
 		if !nx.dead[i] {
@@ -115,4 +119,45 @@ func (s *spelling) depth() int {
 		n++
 	}
 	return n
+}
+
+// goneWords returns the surface words no live entry has any more: those of
+// before, and of the dropped words, those no remaining entry with their term
+// has, less the words of the upserts. A rebuilt index would not know them,
+// so the completer and the spelling corrector must not offer them.
+func (nx *Index) goneWords(before map[string]bool, dropped []string, upserts []Entry) map[string]bool {
+	gone := maps.Clone(before)
+	for i := range upserts {
+		for _, w := range entryWords(&upserts[i]) {
+			delete(gone, w)
+		}
+	}
+	for _, w := range dropped {
+		id, ok := nx.surfaceTerm[w]
+		if !ok || gone[w] {
+			continue
+		}
+		live := false
+		for _, p := range nx.postings[id] {
+			if live = !nx.isDead(p.entry) && slices.Contains(entryWords(&nx.slots[p.entry]), w); live {
+				break
+			}
+		}
+		if !live {
+			if gone == nil {
+				gone = map[string]bool{}
+			}
+			gone[w] = true
+		}
+	}
+	return gone
+}
+
+// entryWords returns the words of the texts an entry is indexed by.
+func entryWords(e *Entry) []string {
+	var words []string
+	for _, t := range append([]string{e.Question, e.Answer, e.Topic, e.AttributedTo}, e.Aliases...) {
+		words = append(words, splitWords(t)...)
+	}
+	return words
 }

@@ -1,0 +1,119 @@
+package kb
+
+import "slices"
+
+// A question often asks for one detail about a subject the source covers:
+// "how old is Wendy Sherman", "how many missiles…", "what did Sherman and
+// Lacalle talk about", "what came out of the council on Wednesday". An entry
+// about the subject is then only an answer if it says that detail; otherwise
+// the question gets an honest partial answer (see Index.partial). The words
+// here are general English; the checks are in checks.go (missesAsk).
+
+// need is a detail a question asks for that the entry's question or answer
+// must say: one of ids (none known means no entry says it).
+type need struct {
+	surface string // as written: "how old"
+	ids     []int32
+}
+
+// measureWords are, after "how", the measures an answer must give in one of
+// the listed words: an age, a duration. ("How old is the photo" is answered
+// by a date only partly: the date is then offered as the related fact.)
+var measureWords = map[string][]string{
+	"old":  {"old", "age", "aged", "born"},
+	"long": {"long", "since", "decade", "decades", "hour", "hours", "minute", "minutes", "lasted", "duration"},
+}
+
+// talkVerbs followed by "about" ask what was said: the entry must say that
+// a discussion took place and what it was about.
+var talkVerbs = setOf(`talk talked talking talks speak spoke spoken chat chatted`)
+
+// detailAsks reads the details a question asks for from its words. It
+// returns the surface words that become asking words (their entry must say
+// them: "talk" in "talk about"), the words naming what "how many" counts
+// (the entry must say one of them), the measures it needs, and the words used
+// up as markers ("old" in "how old").
+func (ix *Index) detailAsks(words []string) (asks map[string]bool, counted []string, needs []need, used []string) {
+	mark := func(w string) {
+		if asks == nil {
+			asks = map[string]bool{}
+		}
+		asks[w] = true
+	}
+	for i, w := range words {
+		next := at(words, i+1)
+		switch {
+		case w == "how" && next == "many":
+			counted = ix.countedWords(words[i+2:])
+		case w == "how" && measureWords[next] != nil:
+			n := need{surface: w + " " + next}
+			for _, m := range measureWords[next] {
+				if id, ok := ix.known(ix.voc.canonical(m)); ok && !slices.Contains(n.ids, id) {
+					n.ids = append(n.ids, id)
+				}
+			}
+			needs = append(needs, n)
+			used = append(used, next)
+		case talkVerbs[w] && next == "about":
+			mark(w)
+		}
+	}
+	return asks, counted, needs, used
+}
+
+// countedWords returns the noun phrase that "how many" counts, without its
+// actors: "missiles" in "how many missiles has Russia…", "military
+// personnel" in "how many Russian military personnel are…", and after "of"
+// the thing counted in "how many rounds of talks".
+func (ix *Index) countedWords(words []string) []string {
+	var phrase []string
+	for i, w := range words {
+		actor := false
+		if id, ok := ix.known(ix.queryCanon(w)); ok && ix.isActor[id] {
+			actor = true
+		}
+		switch {
+		case (stopWords[w] || actor) && len(phrase) == 0:
+			continue
+		case w == "of" && len(phrase) > 0:
+			if rest := ix.countedWords(words[i+1:]); len(rest) > 0 {
+				return rest
+			}
+			return phrase
+		case stopWords[w] || actor:
+			return phrase
+		}
+		phrase = append(phrase, w)
+	}
+	return phrase
+}
+
+// says reports whether entry e says one of ids in its question or answer.
+func (ix *Index) says(e int32, ids []int32) bool {
+	for _, id := range ids {
+		if _, ok := slices.BinarySearch(ix.facts[e].says, id); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// rankWords qualify a title: a deputy secretary is not the secretary.
+var rankWords = setOf(`deputy vice assistant former acting`)
+
+// unranked returns the query's terms written without a rank word before
+// them: "secretary" in "who is the secretary of state".
+func (ix *Index) unranked(words []string, terms []queryTerm) []int32 {
+	var out []int32
+	for i, w := range words {
+		if i > 0 && rankWords[words[i-1]] {
+			continue
+		}
+		for _, t := range terms {
+			if t.id >= 0 && t.surface == w {
+				out = append(out, t.id)
+			}
+		}
+	}
+	return out
+}
