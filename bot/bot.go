@@ -106,6 +106,16 @@ func New(opts Options, rest *REST, router *Router) (*Bot, error) {
 	})
 	b.watchGateway()
 	s.AddHandler(b.onThreadCreate)
+	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildCreate) {
+		if g != nil {
+			b.router.HandleGuild(g.Guild)
+		}
+	})
+	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildUpdate) {
+		if g != nil {
+			b.router.HandleGuild(g.Guild)
+		}
+	})
 	s.AddHandler(b.onThreadUpdate)
 	return b, nil
 }
@@ -201,7 +211,7 @@ func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreat
 	}
 	defer b.flight.leave()
 	if !b.limit.acquire() {
-		b.limit.shedInteraction(b.ctx, b.rest, ic.Interaction)
+		b.limit.shedInteraction(b.ctx, b.rest, ic.Interaction, b.router.say(PhraseBusy, ic.Interaction, ""))
 		return
 	}
 	defer b.limit.release()

@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"crisisbot/bot"
+	"crisisbot/commands/i18n"
 	"crisisbot/kb"
 )
 
@@ -57,7 +58,7 @@ func correctedLine(old *kb.Version, now *kb.Entry, at time.Time) string {
 // change: the "Corrected on" line, then the current answer, with the old
 // citations struck through when they changed and still fit Discord's
 // limits. A withdrawn answer keeps only its question and the line.
-func correctedMessage(k *kb.KB, prev *kb.Version, now *kb.Entry, at time.Time) *bot.Reply {
+func correctedMessage(l i18n.Lang, k *kb.KB, prev *kb.Version, now *kb.Entry, at time.Time) *bot.Reply {
 	line := correctedLine(prev, now, at)
 	var old *kb.Entry
 	if prev != nil {
@@ -73,7 +74,7 @@ func correctedMessage(k *kb.KB, prev *kb.Version, now *kb.Entry, at time.Time) *
 			Description: "This answer is no longer in my knowledge base. Browse what I can answer with `/topics`.",
 		}}}
 	}
-	rep := answerReply(k, now, "")
+	rep := answerReply(l, k, now, "")
 	rep.Content = line
 	if old != nil && !slices.Equal(old.Citations, now.Citations) && len(rep.Embeds) == 1 {
 		addStruck(rep.Embeds[0], k.Quotes(old))

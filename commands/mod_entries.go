@@ -216,7 +216,7 @@ func (m *Moderation) handleSave(ctx context.Context, req *bot.Request, sc string
 		return nil, m.refuse(err)
 	}
 	m.audit(ctx, sc, fmt.Sprintf("✏️ <@%s> %s `%s` (version %d).", req.UserID, map[kb.Action]string{kb.ActionAdd: "added", kb.ActionEdit: "edited"}[action], e.ID, vs[0].Version))
-	rep := answerReply(m.lib.Index(sc).KB(), &e, "")
+	rep := answerReply(m.words.For(req.Locale, req.GuildLocale), m.lib.Index(sc).KB(), &e, "")
 	rep.Ephemeral, rep.Components = true, nil
 	rep.Content = fmt.Sprintf("Saved `%s` as version %d. It answers from now on.%s", e.ID, vs[0].Version, note)
 	return rep, nil

@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"crisisbot/bot"
+	"crisisbot/commands/i18n"
 	"crisisbot/internal/doctext"
 	"crisisbot/kb"
 )
@@ -220,9 +221,9 @@ func sourceError(err error, done string) error {
 }
 
 // sourceLine is one source in a /source list of many.
-func sourceLine(s kb.Source, cited, entries int) string {
-	return fmt.Sprintf("**%s** — %s, %s · cited by %d of %d · `%s` · <%s>", bot.Escape(bot.Truncate(s.Title, 120)), bot.Escape(bot.Truncate(s.Outlet, 60)),
-		HumanDate(s.Published), cited, entries, s.ID, s.URL)
+func sourceLine(l i18n.Lang, s kb.Source, cited, entries int) string {
+	return fmt.Sprintf("**%s** — %s, %s · %s · `%s` · <%s>", bot.Escape(bot.Truncate(s.Title, 120)), bot.Escape(bot.Truncate(s.Outlet, 60)),
+		dateIn(l, s.Published), l.T("source_cited_by", "Cited", cited, "Count", entries), s.ID, s.URL)
 }
 
 // maxSourceEmbeds is how many sources /source shows as an embed each; more
@@ -230,17 +231,17 @@ func sourceLine(s kb.Source, cited, entries int) string {
 const maxSourceEmbeds = 5
 
 // sourceList is /source for many sources: one line each, as many as fit.
-func sourceList(k *kb.KB) *bot.Reply {
+func sourceList(l i18n.Lang, k *kb.KB) *bot.Reply {
 	var b strings.Builder
 	for i, s := range k.Sources {
-		line := sourceLine(s, k.CitationCount(s.ID), len(k.Entries))
+		line := sourceLine(l, s, k.CitationCount(s.ID), len(k.Entries))
 		if b.Len()+len(line) > 3800 {
-			fmt.Fprintf(&b, "…and %d more.", len(k.Sources)-i)
+			b.WriteString(l.T("and_more", "Count", len(k.Sources)-i))
 			break
 		}
 		b.WriteString(line + "\n")
 	}
 	return &bot.Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{
-		Title: fmt.Sprintf("The %d sources my answers quote", len(k.Sources)), Description: strings.TrimSpace(b.String()), Color: colorAnswer,
+		Title: l.T("sources_title", "Count", len(k.Sources)), Description: strings.TrimSpace(b.String()), Color: colorAnswer,
 	}}}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"crisisbot/bot"
+	"crisisbot/commands/i18n"
 	"crisisbot/kb"
 )
 
@@ -24,6 +25,8 @@ type Sender interface {
 // ModerationConfig is what the /kb command needs. Library, Store and Sender
 // are required; zero values of the rest mean defaults.
 type ModerationConfig struct {
+	// Words are the bot's own words; nil loads the embedded message files.
+	Words   *i18n.Catalog
 	Library *kb.Library // the per-server indexes that edits rebuild
 	Store   kb.Store    // the store behind Library: history, audit, settings, statistics
 	Sender  Sender
@@ -48,6 +51,7 @@ type ModerationConfig struct {
 // current, with history, rollback and an audit trail, and never reach
 // another server's answers. Safe for concurrent use.
 type Moderation struct {
+	words    *i18n.Catalog
 	lib      *kb.Library
 	store    kb.Store
 	send     Sender
@@ -73,11 +77,14 @@ func NewModeration(c ModerationConfig) *Moderation {
 	if c.PerServer == 0 {
 		c.PerServer = 30
 	}
+	if c.Words == nil {
+		c.Words = i18n.MustLoad()
+	}
 	if c.AskChannels == nil {
 		c.AskChannels = NewAskChannels(c.Store, c.Logger)
 	}
 	return &Moderation{
-		lib: c.Library, store: c.Store, send: c.Sender, owners: c.Owners, now: c.Now, log: c.Logger,
+		words: c.Words, lib: c.Library, store: c.Store, send: c.Sender, owners: c.Owners, now: c.Now, log: c.Logger,
 		settings: Settings{store: c.Store},
 		limiter:  newLimiter(c.PerServer, time.Minute, c.Now),
 		observer: c.Observer,

@@ -1,0 +1,151 @@
+// Package i18n holds CrisisBot's own words (replies, buttons, forms, errors,
+// help, command names and descriptions) in every language it speaks, from
+// message files embedded in the binary (locales/active.<lang>.json, read by
+// github.com/nicksnyder/go-i18n/v2). The knowledge base's content is not
+// here: entries and quotes stay in the language of their source.
+package i18n
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed locales/*.json
+var files embed.FS
+
+// English is the language used when no other fits, and the one every message
+// is written in first.
+const English = "en"
+
+// Languages are the base language codes with a message file, English first.
+// Discord's locales map onto them by their base: en-US and en-GB are "en",
+// "uk" is Ukrainian.
+func Languages() []string { return []string{"en", "uk", "ru", "pl", "de", "fr"} }
+
+// Catalog is every language's messages, loaded once. Safe for concurrent
+// use; it never changes after Load.
+type Catalog struct {
+	bundle *goi18n.Bundle
+	langs  map[string]Lang // by base language code, only those with a file
+}
+
+// Load reads the embedded message files.
+func Load() (*Catalog, error) {
+	return load(files)
+}
+
+// MustLoad is Load for callers that cannot fail: the embedded files are
+// checked by the package's tests, so an error here is a build mistake.
+func MustLoad() *Catalog {
+	c, err := Load()
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+func load(fsys fs.FS) (*Catalog, error) {
+	b := goi18n.NewBundle(language.English)
+	b.RegisterUnmarshalFunc("json", json.Unmarshal)
+	names, err := fs.Glob(fsys, "locales/active.*.json")
+	if err != nil {
+		return nil, fmt.Errorf("list message files: %w", err)
+	}
+	c := &Catalog{bundle: b, langs: map[string]Lang{}}
+	for _, name := range names {
+		if _, err := b.LoadMessageFileFS(fsys, name); err != nil {
+			return nil, fmt.Errorf("message file %s: %w", path.Base(name), err)
+		}
+		code := strings.TrimSuffix(strings.TrimPrefix(path.Base(name), "active."), ".json")
+		c.langs[code] = Lang{code: code, loc: goi18n.NewLocalizer(b, code, English)}
+	}
+	if _, ok := c.langs[English]; !ok {
+		return nil, fmt.Errorf("no English message file")
+	}
+	return c, nil
+}
+
+// For returns the language to answer in: the member's Discord locale if the
+// bot speaks it, else the server's, else English. Locales are Discord's codes
+// ("uk", "en-US", "pt-BR"); "" means unknown.
+func (c *Catalog) For(locales ...string) Lang {
+	for _, l := range locales {
+		base, _, _ := strings.Cut(strings.ToLower(l), "-")
+		if lang, ok := c.langs[base]; ok {
+			return lang
+		}
+	}
+	return c.langs[English]
+}
+
+// Loaded returns the base codes of the languages with a message file, sorted.
+func (c *Catalog) Loaded() []string {
+	var out []string
+	for code := range c.langs {
+		out = append(out, code)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Lang is one language's words. The zero Lang is not usable; get one from
+// Catalog.For. Safe for concurrent use.
+type Lang struct {
+	code string
+	loc  *goi18n.Localizer
+}
+
+// Code returns the language's base code, e.g. "uk".
+func (l Lang) Code() string { return l.code }
+
+// English reports whether l is English.
+func (l Lang) English() bool { return l.code == English }
+
+// T returns the message id in l (or in English when l lacks it), with the
+// placeholders filled from args, given as name, value pairs: T("ago_seconds",
+// "N", 5). A "Count" argument also chooses the plural form. An id missing everywhere returns the id itself, which the
+// package's tests rule out for the ids in the code.
+func (l Lang) T(id string, args ...any) string {
+	cfg := &goi18n.LocalizeConfig{MessageID: id}
+	if len(args) > 0 {
+		data := make(map[string]any, len(args)/2)
+		for i := 0; i+1 < len(args); i += 2 {
+			data[fmt.Sprint(args[i])] = args[i+1]
+		}
+		cfg.TemplateData = data
+		if n, ok := data["Count"]; ok {
+			cfg.PluralCount = n
+		}
+	}
+	s, err := l.loc.Localize(cfg)
+	if err != nil {
+		return id
+	}
+	return s
+}
+
+// Translations returns the message id in every loaded language other than
+// English, keyed by language code, for Discord's name and description
+// localizations. Languages whose file lacks the id are left out.
+func (c *Catalog) Translations(id string) map[string]string {
+	out := map[string]string{}
+	for code, l := range c.langs {
+		if code == English {
+			continue
+		}
+		s, tag, err := l.loc.LocalizeWithTag(&goi18n.LocalizeConfig{MessageID: id})
+		if err != nil || tag.String() != code {
+			continue
+		}
+		out[code] = s
+	}
+	return out
+}
