@@ -106,16 +106,6 @@ func New(opts Options, rest *REST, router *Router) (*Bot, error) {
 	})
 	b.watchGateway()
 	s.AddHandler(b.onThreadCreate)
-	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildCreate) {
-		if g != nil {
-			b.router.HandleGuild(g.Guild)
-		}
-	})
-	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildUpdate) {
-		if g != nil {
-			b.router.HandleGuild(g.Guild)
-		}
-	})
 	s.AddHandler(b.onThreadUpdate)
 	return b, nil
 }
@@ -233,7 +223,7 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 		botID = s.State.User.ID
 	}
 	b.threadFromState(s, mc.Message)
-	b.router.HandleMessage(b.ctx, b.rest.Responder(), mc.Message, botID)
+	b.router.HandleMessageIn(b.ctx, b.rest.Responder(), mc.Message, botID, guildLocale(s, mc.GuildID))
 }
 
 // inflight counts running handlers and refuses new ones once closed.

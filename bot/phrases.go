@@ -1,10 +1,6 @@
 package bot
 
-import (
-	"sync"
-
-	"github.com/bwmarrin/discordgo"
-)
+import "github.com/bwmarrin/discordgo"
 
 // Phrase names one of the few sentences the bot package says to members on
 // its own: refusals, fallbacks and placeholders that no handler wrote.
@@ -63,36 +59,14 @@ func (r *Router) say(p Phrase, i *discordgo.Interaction, ref string) string {
 	return r.phrases(p, locale, guild, ref)
 }
 
-// guildLocales are the servers' preferred locales, learned from GUILD_CREATE
-// and GUILD_UPDATE, for messages (which carry no locale). Safe for
-// concurrent use.
-type guildLocales struct {
-	mu sync.RWMutex
-	by map[string]string
-}
-
-func (g *guildLocales) set(guild, locale string) {
-	if guild == "" {
-		return
+// guildLocale is a server's preferred locale from the session's state (its
+// GUILD_CREATE, applied before any later event is handled), "" when unknown.
+func guildLocale(s *discordgo.Session, guild string) string {
+	if s == nil || s.State == nil || guild == "" {
+		return ""
 	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.by == nil {
-		g.by = map[string]string{}
+	if g, err := s.State.Guild(guild); err == nil {
+		return g.PreferredLocale
 	}
-	g.by[guild] = locale
-}
-
-func (g *guildLocales) get(guild string) string {
-	g.mu.RLock()
-	defer g.mu.RUnlock()
-	return g.by[guild]
-}
-
-// HandleGuild learns a server's preferred locale from its GUILD_CREATE or
-// GUILD_UPDATE: replies to messages there use it.
-func (r *Router) HandleGuild(g *discordgo.Guild) {
-	if g != nil {
-		r.guildLocales.set(g.ID, g.PreferredLocale)
-	}
+	return ""
 }

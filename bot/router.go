@@ -102,17 +102,16 @@ func options(opts []RouteOption) RouteOption {
 // So a route that answers privately, by update or with a form should say so;
 // the fallbacks only keep an undeclared route safe.
 type Router struct {
-	log          *slog.Logger
-	commands     map[string]route
-	complete     map[string]HandlerFunc
-	components   map[string][]route // by first path segment
-	modals       map[string][]route
-	message      HandlerFunc
-	askChannel   map[string]bool
-	askLookup    AskLookup // the servers' own ask channels; nil for none
-	threads      *threads  // thread parents, and thread messages answered
-	phrases      Phrasebook
-	guildLocales guildLocales
+	log        *slog.Logger
+	commands   map[string]route
+	complete   map[string]HandlerFunc
+	components map[string][]route // by first path segment
+	modals     map[string][]route
+	message    HandlerFunc
+	askChannel map[string]bool
+	askLookup  AskLookup // the servers' own ask channels; nil for none
+	threads    *threads  // thread parents, and thread messages answered
+	phrases    Phrasebook
 
 	// SlowAfter is how long a command may take before the router defers the
 	// response (Discord allows 3 s for the first response). Default 1.5 s.
@@ -371,6 +370,13 @@ func (r *Router) autocomplete(ctx context.Context, resp Responder, i *discordgo.
 // HandleMessage answers a message if it is addressed to the bot (a DM, a
 // mention of botID, or an ask channel) and not from a bot. It never panics.
 func (r *Router) HandleMessage(ctx context.Context, resp Responder, m *discordgo.Message, botID string) {
+	r.HandleMessageIn(ctx, resp, m, botID, "")
+}
+
+// HandleMessageIn is HandleMessage for a message in a server whose preferred
+// locale is guildLocale ("" when unknown): messages carry no locale of their
+// own, so the reply is in the server's language.
+func (r *Router) HandleMessageIn(ctx context.Context, resp Responder, m *discordgo.Message, botID, guildLocale string) {
 	resp = safeResponder{next: resp, z: sanitizer{log: r.log}}
 	defer func() {
 		if p := recover(); p != nil {
@@ -399,7 +405,7 @@ func (r *Router) HandleMessage(ctx context.Context, resp Responder, m *discordgo
 		}
 	}
 	req := &Request{Message: m, UserID: m.Author.ID, GuildID: m.GuildID, ChannelID: m.ChannelID, Text: StripMention(m.Content, botID),
-		GuildLocale: r.guildLocales.get(m.GuildID)}
+		GuildLocale: guildLocale}
 	resp = r.beginMessage(req, m, botID, resp)
 	defer r.end(req)
 	rep, err := r.call(ctx, r.message, req)
