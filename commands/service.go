@@ -143,7 +143,7 @@ func (s *Service) commands() []command {
 func (s *Service) Definitions() []*discordgo.ApplicationCommand {
 	var out []*discordgo.ApplicationCommand
 	for _, c := range s.commands() {
-		out = append(out, c.def)
+		out = append(out, localized(s.words, c.def))
 	}
 	return out
 }

@@ -132,6 +132,12 @@ func (l Lang) T(id string, args ...any) string {
 	return s
 }
 
+// Has reports whether l has a message id of its own (not English's).
+func (l Lang) Has(id string) bool {
+	_, tag, err := l.loc.LocalizeWithTag(&goi18n.LocalizeConfig{MessageID: id})
+	return err == nil && tag.String() == l.code
+}
+
 // Translations returns the message id in every loaded language other than
 // English, keyed by language code, for Discord's name and description
 // localizations. Languages whose file lacks the id are left out.
@@ -141,11 +147,9 @@ func (c *Catalog) Translations(id string) map[string]string {
 		if code == English {
 			continue
 		}
-		s, tag, err := l.loc.LocalizeWithTag(&goi18n.LocalizeConfig{MessageID: id})
-		if err != nil || tag.String() != code {
-			continue
+		if l.Has(id) {
+			out[code] = l.T(id)
 		}
-		out[code] = s
 	}
 	return out
 }
