@@ -12,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"crisisbot/bot"
+	"crisisbot/commands/i18n"
 	"crisisbot/kb"
 )
 
@@ -25,7 +26,7 @@ const (
 )
 
 func (m *Moderation) handleAdd(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
-	return &bot.Reply{Modal: m.entryModal(sc, nil, 0, "")}, nil
+	return &bot.Reply{Modal: m.entryModal(m.lang(req), sc, nil, 0, "")}, nil
 }
 
 func (m *Moderation) handleEdit(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
@@ -33,7 +34,7 @@ func (m *Moderation) handleEdit(ctx context.Context, req *bot.Request, sc string
 	if err != nil {
 		return nil, err
 	}
-	return &bot.Reply{Modal: m.entryModal(sc, &e, base, "")}, nil
+	return &bot.Reply{Modal: m.entryModal(m.lang(req), sc, &e, base, "")}, nil
 }
 
 func (m *Moderation) handleRemove(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
@@ -41,10 +42,11 @@ func (m *Moderation) handleRemove(ctx context.Context, req *bot.Request, sc stri
 	if err != nil {
 		return nil, err
 	}
-	return &bot.Reply{Ephemeral: true, Content: fmt.Sprintf("Hide **%s** (`%s`)? It stays in the history and can be restored with `/kb revert`.", bot.Escape(e.Question), e.ID),
+	l := m.lang(req)
+	return &bot.Reply{Ephemeral: true, Content: l.T("mod_hide_confirm", "Question", "**"+bot.Escape(e.Question)+"**", "ID", "`"+e.ID+"`"),
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			discordgo.Button{Label: "Hide it", Style: discordgo.DangerButton, CustomID: bot.MustCustomID("kbrm", sc, e.ID, strconv.Itoa(base))},
-			discordgo.Button{Label: "Cancel", Style: discordgo.SecondaryButton, CustomID: "/kbcancel"},
+			discordgo.Button{Label: l.T("mod_button_hide"), Style: discordgo.DangerButton, CustomID: bot.MustCustomID("kbrm", sc, e.ID, strconv.Itoa(base))},
+			discordgo.Button{Label: l.T("mod_button_cancel"), Style: discordgo.SecondaryButton, CustomID: "/kbcancel"},
 		}}}}, nil
 }
 
@@ -79,11 +81,11 @@ func (m *Moderation) current(ctx context.Context, sc, id string) (kb.Entry, int,
 
 // entryModal is the add/edit form; its custom ID carries the scope, the entry
 // and the version the form started from, so a stale save is caught.
-func (m *Moderation) entryModal(sc string, e *kb.Entry, base int, question string) *bot.Modal {
-	id, title := "new", "Add an answer"
+func (m *Moderation) entryModal(l i18n.Lang, sc string, e *kb.Entry, base int, question string) *bot.Modal {
+	id, title := "new", l.T("mod_form_add_title")
 	vals := map[string]string{fieldQuestion: question, fieldSource: m.defaultSource()}
 	if e != nil {
-		id, title = e.ID, "Edit an answer"
+		id, title = e.ID, l.T("mod_form_edit_title")
 		vals[fieldQuestion] = e.Question
 		vals[fieldAliases] = strings.Join(e.Aliases, "\n")
 		vals[fieldAnswer] = e.Answer
@@ -102,11 +104,11 @@ func (m *Moderation) entryModal(sc string, e *kb.Entry, base int, question strin
 		CustomID: bot.MustCustomID("kbsave", sc, id, strconv.Itoa(base)),
 		Title:    title,
 		Inputs: []discordgo.TextInput{
-			input(fieldQuestion, "Question", discordgo.TextInputShort, kb.MaxQuestionLen, true),
-			input(fieldAliases, "Other phrasings, one per line", discordgo.TextInputParagraph, 2000, false),
-			input(fieldAnswer, "Answer (attribute and date claims)", discordgo.TextInputParagraph, kb.MaxAnswerLen, true),
-			input(fieldQuote, "Quote, word for word from the source", discordgo.TextInputParagraph, kb.MaxQuoteLen, true),
-			input(fieldSource, "Source id, or a URL then its title", discordgo.TextInputShort, 400, true),
+			input(fieldQuestion, l.T("mod_form_question"), discordgo.TextInputShort, kb.MaxQuestionLen, true),
+			input(fieldAliases, l.T("mod_form_aliases"), discordgo.TextInputParagraph, 2000, false),
+			input(fieldAnswer, l.T("mod_form_answer"), discordgo.TextInputParagraph, kb.MaxAnswerLen, true),
+			input(fieldQuote, l.T("mod_form_quote"), discordgo.TextInputParagraph, kb.MaxQuoteLen, true),
+			input(fieldSource, l.T("mod_form_source"), discordgo.TextInputShort, 400, true),
 		},
 	}
 }
@@ -283,5 +285,5 @@ func (m *Moderation) handleCreateFromUnanswered(ctx context.Context, req *bot.Re
 	if rank < len(us) {
 		q = bot.Truncate(us[rank].Question, kb.MaxQuestionLen)
 	}
-	return &bot.Reply{Modal: m.entryModal(sc, nil, 0, q)}, nil
+	return &bot.Reply{Modal: m.entryModal(m.lang(req), sc, nil, 0, q)}, nil
 }
