@@ -79,7 +79,16 @@ func TestE2E_Languages(t *testing.T) {
 			t.Errorf("the decline lacks %q: %v", m, d)
 		}
 	})
-	t.Run("TopicsInUkrainian", func(t *testing.T) {
+	t.Run("PartialInUkrainian", func(t *testing.T) {
+		d := data(t, h.interact(t, "slash_ask", inLocale("uk", "uk", setQuestion("Did the GUARD Act become law?"))))
+		if got := embedTitle(t, d); got != "Цього немає в джерелі" {
+			t.Fatalf("title %q", got)
+		}
+		if m := missing(t, d, "Стаття не відповідає саме на це запитання.", "Що стаття все ж каже", "Не відповідь на ваше запитання"); len(m) > 0 {
+			t.Errorf("the partial answer lacks %q: %v", m, d)
+		}
+	})
+	t.Run("OpenedEntryInUkrainian", func(t *testing.T) {
 		d := data(t, h.interact(t, "button_open", inLocale("uk", "uk")))
 		if m := missing(t, d, "Корисно", "Станом на"); len(m) > 0 {
 			t.Errorf("the opened entry lacks %q: %v", m, d)

@@ -143,7 +143,11 @@ func declineReply(l i18n.Lang, asked string, sugg []kb.Suggestion) *bot.Reply {
 // answer, and it carries no feedback buttons.
 func partialReply(l i18n.Lang, k *kb.KB, res kb.Result) *bot.Reply {
 	e := res.Related
-	desc := "**" + bot.Escape(res.Reason) + "**\n\n__" + l.T("partial_does_say") + "__ · *" + bot.Escape(e.Question) + "*\n" + bot.Escape(e.Answer)
+	reason := bot.Escape(res.Reason)
+	if !l.English() {
+		reason = l.T("partial_reason") // the matcher words its reasons in English
+	}
+	desc := "**" + reason + "**\n\n__" + l.T("partial_does_say") + "__ · *" + bot.Escape(e.Question) + "*\n" + bot.Escape(e.Answer)
 	if res.Question != "" {
 		desc = youAsked(l, res.Question) + desc
 	}
