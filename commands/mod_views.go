@@ -16,6 +16,7 @@ import (
 
 // history lists an entry's versions in a scope with who, when and what changed.
 func (m *Moderation) handleHistory(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	l := m.lang(req)
 	id := req.String("id")
 	var vs []kb.Version
 	var err error
@@ -26,11 +27,11 @@ func (m *Moderation) handleHistory(ctx context.Context, req *bot.Request, sc str
 		if err != nil && !errors.Is(err, kb.ErrNotFound) {
 			return nil, err
 		}
-		where := "this server's"
+		shown := "`" + bot.Escape(bot.Truncate(id, 64)) + "`"
 		if sc == kb.GlobalScope {
-			where = "the global"
+			return nil, &bot.UserError{Msg: l.T("mod_err_no_versions_global", "ID", shown)}
 		}
-		return nil, bot.Userf("`%s` has no versions in %s knowledge base yet.", bot.Escape(bot.Truncate(id, 64)), where)
+		return nil, &bot.UserError{Msg: l.T("mod_err_no_versions", "ID", shown)}
 	}
 	var lines []string
 	var prev *kb.Entry
@@ -39,10 +40,10 @@ func (m *Moderation) handleHistory(ctx context.Context, req *bot.Request, sc str
 		prev = v.Entry
 	}
 	if len(lines) > 15 {
-		lines = append([]string{fmt.Sprintf("(%d older versions not shown)", len(lines)-15)}, lines[len(lines)-15:]...)
+		lines = append([]string{"(" + l.T("mod_older_versions", "Count", len(lines)-15) + ")"}, lines[len(lines)-15:]...)
 	}
 	return &bot.Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{
-		Title: "History of " + id, Description: strings.Join(lines, "\n"), Color: colorAnswer,
+		Title: l.T("mod_history_title", "ID", id), Description: strings.Join(lines, "\n"), Color: colorAnswer,
 	}}}, nil
 }
 
@@ -87,6 +88,7 @@ func diff(a, b *kb.Entry) string {
 
 // handleRevert restores one version as a new version.
 func (m *Moderation) handleRevert(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	l := m.lang(req)
 	id, version := req.String("id"), req.Int("version")
 	var vs []kb.Version
 	var err error
@@ -97,7 +99,7 @@ func (m *Moderation) handleRevert(ctx context.Context, req *bot.Request, sc stri
 		return nil, err
 	}
 	if version < 1 || version > len(vs) {
-		return nil, bot.Userf("`%s` has no version %d here. See `/kb history`.", bot.Escape(bot.Truncate(id, 64)), version)
+		return nil, &bot.UserError{Msg: l.T("mod_err_no_version", "ID", "`"+bot.Escape(bot.Truncate(id, 64))+"`", "Version", version)}
 	}
 	old := vs[version-1]
 	cur := vs[len(vs)-1].Version
@@ -106,10 +108,11 @@ func (m *Moderation) handleRevert(ctx context.Context, req *bot.Request, sc stri
 		return nil, m.refuse(err)
 	}
 	m.audit(ctx, sc, fmt.Sprintf("↩️ <@%s> restored version %d of `%s` as version %d.", req.UserID, version, id, got[0].Version))
-	return &bot.Reply{Ephemeral: true, Content: fmt.Sprintf("Restored version %d of `%s` as version %d.", version, id, got[0].Version)}, nil
+	return &bot.Reply{Ephemeral: true, Content: l.T("mod_restored", "Version", version, "ID", "`"+id+"`", "New", got[0].Version)}, nil
 }
 
 func (m *Moderation) handleUnanswered(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	l := m.lang(req)
 	us, err := m.store.Unanswered(ctx, sc, 5)
 	if err != nil {
 		return nil, err
@@ -119,17 +122,17 @@ func (m *Moderation) handleUnanswered(ctx context.Context, req *bot.Request, sc 
 		return nil, err
 	}
 	if len(us) == 0 && picks == nil {
-		return &bot.Reply{Ephemeral: true, Content: "No declined questions recorded here yet."}, nil
+		return &bot.Reply{Ephemeral: true, Content: l.T("mod_unanswered_none")}, nil
 	}
 	rep := &bot.Reply{Ephemeral: true}
 	if len(us) > 0 {
 		var lines []string
 		var buttons []discordgo.MessageComponent
 		for i, u := range us {
-			lines = append(lines, fmt.Sprintf("%d. “%s” — asked %d×, last <t:%d:R>", i+1, bot.Escape(bot.Truncate(u.Question, 150)), u.Count, u.Last.Unix()))
-			buttons = append(buttons, discordgo.Button{Label: fmt.Sprintf("Create entry %d", i+1), Style: discordgo.PrimaryButton, CustomID: bot.MustCustomID("kbnew", strconv.Itoa(i))})
+			lines = append(lines, fmt.Sprintf("%d. “%s” — %s", i+1, bot.Escape(bot.Truncate(u.Question, 150)), l.T("mod_asked_times", "Count", u.Count, "Last", fmt.Sprintf("<t:%d:R>", u.Last.Unix()))))
+			buttons = append(buttons, discordgo.Button{Label: l.T("mod_button_create_entry", "N", i+1), Style: discordgo.PrimaryButton, CustomID: bot.MustCustomID("kbnew", strconv.Itoa(i))})
 		}
-		rep.Embeds = append(rep.Embeds, &discordgo.MessageEmbed{Title: "Most-asked questions I declined", Description: strings.Join(lines, "\n"), Color: colorDecline})
+		rep.Embeds = append(rep.Embeds, &discordgo.MessageEmbed{Title: l.T("mod_unanswered_title"), Description: strings.Join(lines, "\n"), Color: colorDecline})
 		rep.Components = append(rep.Components, discordgo.ActionsRow{Components: buttons})
 	}
 	if picks != nil {
@@ -148,14 +151,15 @@ func (m *Moderation) handleStats(ctx context.Context, req *bot.Request, sc strin
 	if st.Asked > 0 {
 		rate = 100 * float64(st.Answered) / float64(st.Asked)
 	}
-	lines := []string{fmt.Sprintf("Questions asked: **%d**, answered: **%d** (%.0f%%)", st.Asked, st.Answered, rate)}
+	l := m.lang(req)
+	lines := []string{l.T("mod_stats_line", "Asked", fmt.Sprintf("**%d**", st.Asked), "Answered", fmt.Sprintf("**%d**", st.Answered), "Rate", fmt.Sprintf("%.0f%%", rate))}
 	for i, e := range st.Entries {
 		if i == 10 {
 			break
 		}
-		lines = append(lines, fmt.Sprintf("`%s` — %d answers · 👍 %d · 👎 %d", e.EntryID, e.Answers, e.Up, e.Down))
+		lines = append(lines, fmt.Sprintf("`%s` — %s · 👍 %d · 👎 %d", e.EntryID, l.T("mod_stats_answers", "Count", e.Answers), e.Up, e.Down))
 	}
-	return m.withChart(ctx, sc, &bot.Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{Title: "CrisisBot here", Description: strings.Join(lines, "\n"), Color: colorAnswer}}}), nil
+	return m.withChart(ctx, sc, &bot.Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{Title: l.T("mod_stats_title"), Description: strings.Join(lines, "\n"), Color: colorAnswer}}}), nil
 }
 
 // auditShown is how many audit records /kb audit shows.
@@ -163,12 +167,13 @@ const auditShown = 15
 
 // handleAudit shows the newest records of the scope's audit log.
 func (m *Moderation) handleAudit(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	l := m.lang(req)
 	recs, err := m.store.Audit(ctx, sc, auditShown)
 	if err != nil {
 		return nil, err
 	}
 	if len(recs) == 0 {
-		return &bot.Reply{Ephemeral: true, Content: "The audit log here is empty: nothing has been changed yet."}, nil
+		return &bot.Reply{Ephemeral: true, Content: l.T("mod_audit_empty")}, nil
 	}
 	var lines []string
 	for _, r := range recs {
@@ -182,6 +187,6 @@ func (m *Moderation) handleAudit(ctx context.Context, req *bot.Request, sc strin
 		lines = append(lines, line)
 	}
 	return &bot.Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{
-		Title: fmt.Sprintf("Audit log: the latest %d changes", len(recs)), Description: strings.Join(lines, "\n"), Color: colorAnswer,
+		Title: l.T("mod_audit_title", "Count", len(recs)), Description: strings.Join(lines, "\n"), Color: colorAnswer,
 	}}}, nil
 }
