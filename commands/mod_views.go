@@ -105,7 +105,7 @@ func (m *Moderation) handleRevert(ctx context.Context, req *bot.Request, sc stri
 	cur := vs[len(vs)-1].Version
 	got, err := m.lib.Apply(ctx, []kb.Change{{Scope: sc, EntryID: id, Entry: old.Entry, Action: kb.ActionRevert, Author: req.UserID, Base: cur}})
 	if err != nil {
-		return nil, m.refuse(err)
+		return nil, m.refuse(l, err)
 	}
 	m.audit(ctx, sc, fmt.Sprintf("↩️ <@%s> restored version %d of `%s` as version %d.", req.UserID, version, id, got[0].Version))
 	return &bot.Reply{Ephemeral: true, Content: l.T("mod_restored", "Version", version, "ID", "`"+id+"`", "New", got[0].Version)}, nil
@@ -117,7 +117,7 @@ func (m *Moderation) handleUnanswered(ctx context.Context, req *bot.Request, sc 
 	if err != nil {
 		return nil, err
 	}
-	picks, pickButtons, err := m.picksEmbed(ctx, sc)
+	picks, pickButtons, err := m.picksEmbed(ctx, l, sc)
 	if err != nil {
 		return nil, err
 	}
