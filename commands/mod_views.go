@@ -159,7 +159,7 @@ func (m *Moderation) handleStats(ctx context.Context, req *bot.Request, sc strin
 		}
 		lines = append(lines, fmt.Sprintf("`%s` — %s · 👍 %d · 👎 %d", e.EntryID, l.T("mod_stats_answers", "Count", e.Answers), e.Up, e.Down))
 	}
-	return m.withChart(ctx, sc, &bot.Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{Title: l.T("mod_stats_title"), Description: strings.Join(lines, "\n"), Color: colorAnswer}}}), nil
+	return m.withChart(ctx, l, sc, &bot.Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{Title: l.T("mod_stats_title"), Description: strings.Join(lines, "\n"), Color: colorAnswer}}}), nil
 }
 
 // auditShown is how many audit records /kb audit shows.
