@@ -332,7 +332,7 @@ func (c *Corrections) replyOnce(ctx context.Context, as []kb.Answer) int {
 	if n == 0 {
 		return 0
 	}
-	if _, err := c.post.SendReply(ctx, newest.ChannelID, newest.MessageID, correctionReply(old, e, c.now())); err != nil {
+	if _, err := c.post.SendReply(ctx, newest.ChannelID, newest.MessageID, correctionReply(c.en, old, e, c.now())); err != nil {
 		c.log.Warn("could not post a correction", "err", err, "entry", newest.EntryID, "channel", newest.ChannelID)
 	}
 	return n
