@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -61,11 +62,20 @@ func load(fsys fs.FS) (*Catalog, error) {
 	}
 	c := &Catalog{bundle: b, langs: map[string]Lang{}}
 	for _, name := range names {
-		if _, err := b.LoadMessageFileFS(fsys, name); err != nil {
+		f, err := b.LoadMessageFileFS(fsys, name)
+		if err != nil {
 			return nil, fmt.Errorf("message file %s: %w", path.Base(name), err)
 		}
 		code := strings.TrimSuffix(strings.TrimPrefix(path.Base(name), "active."), ".json")
-		c.langs[code] = Lang{code: code, loc: goi18n.NewLocalizer(b, code, English)}
+		simple := map[string][]piece{}
+		for _, m := range f.Messages {
+			if m.Zero == "" && m.One == "" && m.Two == "" && m.Few == "" && m.Many == "" {
+				if ps, ok := pieces(m.Other); ok {
+					simple[m.ID] = ps
+				}
+			}
+		}
+		c.langs[code] = Lang{code: code, loc: goi18n.NewLocalizer(b, code, English), simple: simple}
 	}
 	if _, ok := c.langs[English]; !ok {
 		return nil, fmt.Errorf("no English message file")
@@ -99,8 +109,71 @@ func (c *Catalog) Loaded() []string {
 // Lang is one language's words. The zero Lang is not usable; get one from
 // Catalog.For. Safe for concurrent use.
 type Lang struct {
-	code string
-	loc  *goi18n.Localizer
+	code   string
+	loc    *goi18n.Localizer
+	simple map[string][]piece // its messages without plural forms whose only template actions are {{.Name}}
+}
+
+// piece is a run of a simple message: literal text, or a placeholder's name.
+type piece struct {
+	text        string
+	placeholder bool
+}
+
+var simplePlaceholder = regexp.MustCompile(`{{\s*\.(\w+)\s*}}`)
+
+// pieces splits a message whose only template actions are placeholders
+// ({{.Name}}) into literal runs and placeholders; ok is false for any other
+// template, which go-i18n then runs.
+func pieces(s string) (out []piece, ok bool) {
+	at := 0
+	for _, m := range simplePlaceholder.FindAllStringSubmatchIndex(s, -1) {
+		if m[0] > at {
+			out = append(out, piece{text: s[at:m[0]]})
+		}
+		out = append(out, piece{text: s[m[2]:m[3]], placeholder: true})
+		at = m[1]
+	}
+	if at < len(s) {
+		out = append(out, piece{text: s[at:]})
+	}
+	for _, p := range out {
+		if !p.placeholder && (strings.Contains(p.text, "{{") || strings.Contains(p.text, "}}")) {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// fill renders simple pieces with args (name, value pairs); ok is false when
+// a placeholder has no value.
+func fill(ps []piece, args []any) (string, bool) {
+	if len(ps) == 1 && !ps[0].placeholder {
+		return ps[0].text, true
+	}
+	var b strings.Builder
+	for _, p := range ps {
+		if !p.placeholder {
+			b.WriteString(p.text)
+			continue
+		}
+		found := false
+		for i := 0; i+1 < len(args); i += 2 {
+			if name, _ := args[i].(string); name == p.text {
+				if s, ok := args[i+1].(string); ok {
+					b.WriteString(s)
+				} else {
+					fmt.Fprint(&b, args[i+1])
+				}
+				found = true
+				break
+			}
+		}
+		if !found {
+			return "", false
+		}
+	}
+	return b.String(), true
 }
 
 // Code returns the language's base code, e.g. "uk".
@@ -114,6 +187,11 @@ func (l Lang) English() bool { return l.code == English }
 // "N", 5). A "Count" argument also chooses the plural form. An id missing everywhere returns the id itself, which the
 // package's tests rule out for the ids in the code.
 func (l Lang) T(id string, args ...any) string {
+	if ps, ok := l.simple[id]; ok {
+		if s, ok := fill(ps, args); ok {
+			return s // most of the bot's words: no template to run
+		}
+	}
 	cfg := &goi18n.LocalizeConfig{MessageID: id}
 	if len(args) > 0 {
 		data := make(map[string]any, len(args)/2)
@@ -126,10 +204,10 @@ func (l Lang) T(id string, args ...any) string {
 		}
 	}
 	s, err := l.loc.Localize(cfg)
-	if err != nil {
-		return id
+	if err != nil && s == "" {
+		return id // not even in English
 	}
-	return s
+	return s // err alone means English stood in for a missing translation
 }
 
 // Has reports whether l has a message id of its own (not English's).

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"testing"
+	"testing/fstest"
 )
 
 // messages reads one language's file: message id → its texts (one for a
@@ -150,5 +151,39 @@ func TestCatalog_For(t *testing.T) {
 	}
 	if got := c.For("uk").T("no_such_message"); got != "no_such_message" {
 		t.Errorf("a missing id gave %q", got)
+	}
+}
+
+// TestLang_T checks both ways a message is rendered: simple placeholders
+// filled directly, anything else (conditions, plural forms, a missing value)
+// by go-i18n, with English as the fallback for a missing translation.
+func TestLang_T(t *testing.T) {
+	c, err := load(fstest.MapFS{
+		"locales/active.en.json": {Data: []byte(`{"simple": "a {{.N}} b {{ .S }}", "cond": "{{if .N}}yes{{else}}no{{end}}",
+			"plural": {"one": "{{.Count}} thing", "other": "{{.Count}} things"}, "only_en": "English"}`)},
+		"locales/active.uk.json": {Data: []byte(`{"simple": "а {{.N}} б {{.S}}"}`)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, uk := c.For("en-US"), c.For("uk")
+	for _, tt := range []struct {
+		l    Lang
+		id   string
+		args []any
+		want string
+	}{
+		{en, "simple", []any{"N", 3, "S", "x"}, "a 3 b x"},
+		{uk, "simple", []any{"S", "x", "N", 3}, "а 3 б x"},
+		{en, "simple", []any{"N", 3}, "a 3 b <no value>"},
+		{en, "cond", []any{"N", 1}, "yes"},
+		{en, "cond", []any{"N", 0}, "no"},
+		{en, "plural", []any{"Count", 1}, "1 thing"},
+		{en, "plural", []any{"Count", 2}, "2 things"},
+		{uk, "only_en", nil, "English"},
+	} {
+		if got := tt.l.T(tt.id, tt.args...); got != tt.want {
+			t.Errorf("%s %s %v = %q, want %q", tt.l.Code(), tt.id, tt.args, got, tt.want)
+		}
 	}
 }
