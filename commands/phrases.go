@@ -5,13 +5,22 @@ import (
 	"crisisbot/commands/i18n"
 )
 
-// phraseIDs are the message ids of the bot package's own phrases.
-var phraseIDs = map[bot.Phrase]string{
-	bot.PhraseBusy:              "bot_busy",
-	bot.PhraseUnknownRoute:      "bot_unknown_route",
-	bot.PhraseSlowForm:          "bot_slow_form",
-	bot.PhraseDone:              "bot_done",
-	bot.PhraseAnsweredPrivately: "bot_answered_privately",
+// phraseID is the message id of one of the bot package's own phrases ("" for
+// PhraseError, which has two, and for phrases it does not know).
+func phraseID(p bot.Phrase) string {
+	switch p {
+	case bot.PhraseBusy:
+		return "bot_busy"
+	case bot.PhraseUnknownRoute:
+		return "bot_unknown_route"
+	case bot.PhraseSlowForm:
+		return "bot_slow_form"
+	case bot.PhraseDone:
+		return "bot_done"
+	case bot.PhraseAnsweredPrivately:
+		return "bot_answered_privately"
+	}
+	return ""
 }
 
 // Phrasebook says the bot package's own sentences (busy, unknown button,
@@ -24,8 +33,8 @@ func Phrasebook(words *i18n.Catalog) bot.Phrasebook {
 			return l.T("bot_error")
 		case p == bot.PhraseError:
 			return l.T("bot_error_ref", "Ref", ref)
-		case phraseIDs[p] != "":
-			return l.T(phraseIDs[p])
+		case phraseID(p) != "":
+			return l.T(phraseID(p))
 		}
 		return bot.English(p, locale, guildLocale, ref)
 	}

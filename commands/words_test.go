@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"crisisbot/bot"
 	"crisisbot/commands/i18n"
 )
 
@@ -28,8 +29,12 @@ type call struct {
 // phrases.
 func usedMessageIDs(t testing.TB) []string {
 	ids := append([]string{"bot_error", "bot_error_ref"}, monthIDs[:]...)
-	for _, id := range phraseIDs {
-		ids = append(ids, id)
+	for p := bot.PhraseBusy; p <= bot.PhraseError; p++ {
+		if id := phraseID(p); id != "" {
+			ids = append(ids, id)
+		} else if p != bot.PhraseError {
+			t.Errorf("phrase %d has no message id", p)
+		}
 	}
 	for _, c := range messageCalls(t) {
 		ids = append(ids, c.id)
@@ -63,7 +68,12 @@ func messageCalls(t testing.TB) []call {
 				return true
 			}
 			if _, ok := ce.Args[0].(*ast.IndexExpr); ok {
-				return true // monthIDs[…] or phraseIDs[…], listed above
+				return true // monthIDs[…], listed above
+			}
+			if c, ok := ce.Args[0].(*ast.CallExpr); ok {
+				if f, ok := c.Fun.(*ast.Ident); ok && f.Name == "phraseID" {
+					return true // listed above
+				}
 			}
 			lit, ok := ce.Args[0].(*ast.BasicLit)
 			if !ok || lit.Kind != token.STRING {
