@@ -159,7 +159,7 @@ func (m *Moderation) handleSourceHistory(ctx context.Context, req *bot.Request, 
 		if v.Source != nil {
 			what = fmt.Sprintf("“%s” (%s, %s), %s", bot.Escape(bot.Truncate(v.Source.Title, 80)), bot.Escape(bot.Truncate(v.Source.Outlet, 60)), dateIn(l, v.Source.Published), l.T("mod_characters", "Count", utf8.RuneCountInString(v.Source.Text)))
 		}
-		lines = append(lines, fmt.Sprintf("**v%d** · %s · %s · <t:%d:f>\n%s", v.Version, v.Action, who(v.Author), v.At.Unix(), what))
+		lines = append(lines, fmt.Sprintf("**v%d** · %s · %s · <t:%d:f>\n%s", v.Version, v.Action, who(l, v.Author), v.At.Unix(), what))
 	}
 	if len(lines) > 15 {
 		lines = append([]string{"(" + l.T("mod_older_versions", "Count", len(lines)-15) + ")"}, lines[len(lines)-15:]...)

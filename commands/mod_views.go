@@ -11,6 +11,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"crisisbot/bot"
+	"crisisbot/commands/i18n"
 	"crisisbot/kb"
 )
 
@@ -36,7 +37,7 @@ func (m *Moderation) handleHistory(ctx context.Context, req *bot.Request, sc str
 	var lines []string
 	var prev *kb.Entry
 	for _, v := range vs {
-		lines = append(lines, fmt.Sprintf("**v%d** · %s · %s · <t:%d:f>\n%s", v.Version, v.Action, who(v.Author), v.At.Unix(), diff(prev, v.Entry)))
+		lines = append(lines, fmt.Sprintf("**v%d** · %s · %s · <t:%d:f>\n%s", v.Version, v.Action, who(l, v.Author), v.At.Unix(), diff(l, prev, v.Entry)))
 		prev = v.Entry
 	}
 	if len(lines) > 15 {
@@ -49,10 +50,10 @@ func (m *Moderation) handleHistory(ctx context.Context, req *bot.Request, sc str
 
 // who names the author of a change: a mention (never a ping: every reply has
 // empty allowed_mentions), or where the change came from.
-func who(author string) string {
+func who(l i18n.Lang, author string) string {
 	switch {
 	case author == kb.CuratedAuthor:
-		return "the shipped knowledge base"
+		return l.T("mod_who_shipped")
 	case author == "" || strings.ContainsFunc(author, func(r rune) bool { return r < '0' || r > '9' }):
 		return "`" + bot.Escape(bot.Truncate(author, 32)) + "`"
 	}
@@ -60,28 +61,28 @@ func who(author string) string {
 }
 
 // diff says in a line what changed between two versions of an entry.
-func diff(a, b *kb.Entry) string {
+func diff(l i18n.Lang, a, b *kb.Entry) string {
 	switch {
 	case b == nil:
-		return "hidden"
+		return l.T("mod_diff_hidden")
 	case a == nil:
 		return "“" + bot.Escape(bot.Truncate(b.Answer, 120)) + "”"
 	}
 	var parts []string
 	if a.Question != b.Question {
-		parts = append(parts, "question → “"+bot.Escape(bot.Truncate(b.Question, 80))+"”")
+		parts = append(parts, l.T("mod_diff_question", "New", "“"+bot.Escape(bot.Truncate(b.Question, 80))+"”"))
 	}
 	if a.Answer != b.Answer {
-		parts = append(parts, "answer: “"+bot.Escape(bot.Truncate(a.Answer, 60))+"” → “"+bot.Escape(bot.Truncate(b.Answer, 120))+"”")
+		parts = append(parts, l.T("mod_diff_answer", "Old", "“"+bot.Escape(bot.Truncate(a.Answer, 60))+"”", "New", "“"+bot.Escape(bot.Truncate(b.Answer, 120))+"”"))
 	}
 	if !slices.Equal(a.Aliases, b.Aliases) {
-		parts = append(parts, fmt.Sprintf("aliases (%d → %d)", len(a.Aliases), len(b.Aliases)))
+		parts = append(parts, l.T("mod_diff_aliases", "From", len(a.Aliases), "To", len(b.Aliases)))
 	}
 	if fmt.Sprint(a.Citations) != fmt.Sprint(b.Citations) {
-		parts = append(parts, "quotes")
+		parts = append(parts, l.T("mod_diff_quotes"))
 	}
 	if len(parts) == 0 {
-		return "no change"
+		return l.T("mod_diff_none")
 	}
 	return strings.Join(parts, "; ")
 }
@@ -177,7 +178,7 @@ func (m *Moderation) handleAudit(ctx context.Context, req *bot.Request, sc strin
 	}
 	var lines []string
 	for _, r := range recs {
-		line := fmt.Sprintf("<t:%d:f> · %s · %s", r.At.Unix(), who(r.Actor), bot.Escape(r.Action))
+		line := fmt.Sprintf("<t:%d:f> · %s · %s", r.At.Unix(), who(l, r.Actor), bot.Escape(r.Action))
 		if r.EntryID != "" {
 			line += fmt.Sprintf(" `%s` v%d", bot.Escape(r.EntryID), r.Version)
 		}
