@@ -105,6 +105,21 @@ func TestE2E_Languages(t *testing.T) {
 			t.Errorf("unknown button in uk: %q", got)
 		}
 	})
+	t.Run("ModeratorFormInUkrainian", func(t *testing.T) {
+		// A manager (Manage Server) opens the add form, then a member without
+		// the permission is refused, both in Ukrainian.
+		body := h.interact(t, "slash_ask", inLocale("uk", "uk", asMember(guildA, modA, "32"), kbCommand("add")))
+		if body["type"] != float64(9) {
+			t.Fatalf("callback type %v, want a form", body["type"])
+		}
+		if m := missing(t, data(t, body), "Додати відповідь", "Цитата, дослівно з джерела"); len(m) > 0 {
+			t.Errorf("the form lacks %q: %v", m, body)
+		}
+		d := data(t, h.interact(t, "slash_ask", inLocale("uk", "uk", asMember(guildA, "500000000000000099", "0"), kbCommand("add"))))
+		if got, _ := d["content"].(string); !strings.HasPrefix(got, "Лише модератори можуть змінювати відповіді") {
+			t.Errorf("refusal %q", got)
+		}
+	})
 	t.Run("MentionInUkrainianServer", func(t *testing.T) {
 		const guild = "300000000000000077"
 		if err := fake.GuildCreateIn(guild, "uk"); err != nil {
