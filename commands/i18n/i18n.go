@@ -26,9 +26,10 @@ var files embed.FS
 // is written in first.
 const English = "en"
 
-// Languages are the base language codes with a message file, English first.
+// Languages are the languages CrisisBot speaks, by base code, English first:
+// each must have a complete message file (TestCatalog_EveryLanguageComplete).
 // Discord's locales map onto them by their base: en-US and en-GB are "en",
-// "uk" is Ukrainian.
+// "uk" is Ukrainian. A file for another language is loaded too.
 func Languages() []string { return []string{"en", "uk", "ru", "pl", "de", "fr"} }
 
 // Catalog is every language's messages, loaded once. Safe for concurrent
