@@ -11,6 +11,7 @@ import (
 
 	"crisisbot/bot"
 	"crisisbot/commands"
+	"crisisbot/commands/i18n"
 	"crisisbot/kb"
 )
 
@@ -70,21 +71,25 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	corr := commands.NewCorrections(commands.CorrectionsConfig{Library: lib, Store: kbStore, Poster: rest, Sender: rest, Delay: cfg.CorrectionsDelay, Logger: log})
+	words, err := i18n.Load() // the bot's own words, in every language it speaks
+	if err != nil {
+		return err
+	}
+	corr := commands.NewCorrections(commands.CorrectionsConfig{Words: words, Library: lib, Store: kbStore, Poster: rest, Sender: rest, Delay: cfg.CorrectionsDelay, Logger: log})
 	corrections.Store(corr)
 	defer corr.Close(context.Background()) // on early returns; idempotent
 	// Ask channels need the Message Content intent: asked for when some are
 	// configured, or when managers may choose them from Discord.
 	messageContent := len(cfg.AskChannelIDs) > 0 || cfg.AskChannelsFromDiscord
 	askChannels := commands.NewAskChannels(kbStore, log)
-	mod := commands.NewModeration(commands.ModerationConfig{Library: lib, Store: kbStore, Sender: rest, Owners: cfg.Owners, Logger: log,
+	mod := commands.NewModeration(commands.ModerationConfig{Words: words, Library: lib, Store: kbStore, Sender: rest, Owners: cfg.Owners, Logger: log,
 		Observer: op.editObserver(), AskChannels: askChannels, MessageContent: messageContent})
 	svc := commands.NewService(lib, commands.Options{
 		RateQuestions: cfg.RateQuestions, RateWindow: cfg.RateWindow, RepeatWindow: cfg.RepeatWindow, Logger: log,
-		Records: kbStore, Moderation: mod, Corrections: corr,
+		Records: kbStore, Moderation: mod, Corrections: corr, Words: words,
 	})
 	defer svc.Close(context.Background()) // on early returns; idempotent
-	var routerOpts []bot.RouterOption
+	routerOpts := []bot.RouterOption{bot.WithPhrasebook(commands.Phrasebook(words))}
 	if messageContent {
 		routerOpts = append(routerOpts, bot.WithAskLookup(askChannels))
 	}

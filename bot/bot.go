@@ -217,7 +217,7 @@ func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreat
 	}
 	defer b.flight.leave()
 	if !b.limit.acquire() {
-		b.limit.shedInteraction(b.ctx, b.rest, ic.Interaction)
+		b.limit.shedInteraction(b.ctx, b.rest, ic.Interaction, b.router.say(PhraseBusy, ic.Interaction, ""))
 		return
 	}
 	defer b.limit.release()
@@ -239,7 +239,7 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 		botID = s.State.User.ID
 	}
 	b.threadFromState(s, mc.Message)
-	b.router.HandleMessage(b.ctx, b.rest.Responder(), mc.Message, botID)
+	b.router.HandleMessageIn(b.ctx, b.rest.Responder(), mc.Message, botID, guildLocale(s, mc.GuildID))
 }
 
 // inflight counts running handlers and refuses new ones once closed.

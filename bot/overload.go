@@ -76,7 +76,7 @@ func (l *Limiter) release() { <-l.work }
 // shedInteraction refuses i: a BusyMessage through rest if a busy slot is
 // free (bounded by a short deadline: a late refusal is worthless), else
 // nothing.
-func (l *Limiter) shedInteraction(ctx context.Context, rest *REST, i *discordgo.Interaction) {
+func (l *Limiter) shedInteraction(ctx context.Context, rest *REST, i *discordgo.Interaction, busy string) {
 	l.shed.Add(1)
 	select {
 	case l.busy <- struct{}{}:
@@ -87,18 +87,18 @@ func (l *Limiter) shedInteraction(ctx context.Context, rest *REST, i *discordgo.
 	l.busyReplies.Add(1)
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	rest.respond(ctx, i, busyResponse(i))
+	rest.respond(ctx, i, busyResponse(i, busy))
 }
 
 func (l *Limiter) dropMessage() { l.dropped.Add(1) }
 
 // busyResponse is the refusal for i: no choices for autocomplete (which
-// cannot carry a message), a private BusyMessage otherwise.
-func busyResponse(i *discordgo.Interaction) *discordgo.InteractionResponse {
+// cannot carry a message), a private busy (BusyMessage in English) otherwise.
+func busyResponse(i *discordgo.Interaction, busy string) *discordgo.InteractionResponse {
 	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 			Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{}}}
 	}
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{Content: BusyMessage, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: NoMentions()}}
+		Data: &discordgo.InteractionResponseData{Content: busy, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: NoMentions()}}
 }

@@ -22,6 +22,12 @@ type Request struct {
 	Fields      map[string]string // submitted modal fields by custom ID
 	Permissions int64             // the member's permissions in the channel (guilds only)
 	Roles       []string          // the member's role ids (guilds only)
+	// Locale is the member's Discord locale ("uk", "en-US"), "" for messages,
+	// which carry none.
+	Locale string
+	// GuildLocale is the server's preferred locale: from the interaction, or
+	// for a message from the server's GUILD_CREATE when seen ("" if unknown).
+	GuildLocale string
 	options     map[string]*discordgo.ApplicationCommandInteractionDataOption
 	focused     string
 	sub         string

@@ -21,7 +21,7 @@ type result struct {
 // delivers the reply when the handler is done. See Router.
 func (r *Router) respond(ctx context.Context, resp Responder, i *discordgo.Interaction, req *Request, rt route) {
 	if rt.h == nil {
-		r.send(resp, i, &Reply{Ephemeral: true, Content: "I don't know that command or button any more; it may be from an older version of me. Try /help."})
+		r.send(resp, i, &Reply{Ephemeral: true, Content: r.say(PhraseUnknownRoute, i, "")})
 		return
 	}
 	run := func() result {
@@ -82,7 +82,7 @@ const answeredPrivately = "Answered privately."
 func (r *Router) late(resp Responder, i *discordgo.Interaction, d deferral, rep *Reply) {
 	if rep != nil && rep.Modal != nil {
 		r.log.Error("a slow handler answered with a form, which cannot follow a deferral; declare its route bot.OpensModal", "interaction", i.ID)
-		rep = &Reply{Ephemeral: true, Content: "Sorry, that took me too long to open the form. Please try again."}
+		rep = &Reply{Ephemeral: true, Content: r.say(PhraseSlowForm, i, "")}
 	}
 	switch {
 	case d.update && rep == nil:
@@ -90,7 +90,7 @@ func (r *Router) late(resp Responder, i *discordgo.Interaction, d deferral, rep 
 	case d.update && !rep.Update:
 		r.followup(resp, i, rep)
 	case rep == nil:
-		r.edit(resp, i, &Reply{Content: "Done."})
+		r.edit(resp, i, &Reply{Content: r.say(PhraseDone, i, "")})
 	case d.private && rep.OnSent != nil:
 		// It stays private: no public message to report.
 		c := *rep
@@ -99,7 +99,7 @@ func (r *Router) late(resp Responder, i *discordgo.Interaction, d deferral, rep 
 	case !d.private && !d.update && rep.Ephemeral:
 		// Resolve the public placeholder first: a followup sent while it is
 		// still loading would become its (public) content.
-		if r.edit(resp, i, &Reply{Content: answeredPrivately}) {
+		if r.edit(resp, i, &Reply{Content: r.say(PhraseAnsweredPrivately, i, "")}) {
 			r.followup(resp, i, rep)
 		}
 	default:
@@ -144,7 +144,7 @@ func (r *Router) followup(resp Responder, i *discordgo.Interaction, rep *Reply) 
 // send answers an interaction at once.
 func (r *Router) send(resp Responder, i *discordgo.Interaction, rep *Reply) {
 	if rep == nil {
-		rep = &Reply{Ephemeral: true, Content: "Done."}
+		rep = &Reply{Ephemeral: true, Content: r.say(PhraseDone, i, "")}
 	}
 	if rep.Modal != nil && i.Type != discordgo.InteractionModalSubmit {
 		var rows []discordgo.MessageComponent

@@ -111,6 +111,7 @@ type Router struct {
 	askChannel map[string]bool
 	askLookup  AskLookup // the servers' own ask channels; nil for none
 	threads    *threads  // thread parents, and thread messages answered
+	phrases    Phrasebook
 
 	// SlowAfter is how long a command may take before the router defers the
 	// response (Discord allows 3 s for the first response). Default 1.5 s.
@@ -133,7 +134,7 @@ func NewRouter(log *slog.Logger, askChannels []string, opts ...RouterOption) *Ro
 	r := &Router{
 		log: log, commands: map[string]route{}, complete: map[string]HandlerFunc{},
 		components: map[string][]route{}, modals: map[string][]route{}, askChannel: map[string]bool{},
-		threads:   newThreads(),
+		threads: newThreads(), phrases: English,
 		SlowAfter: 1500 * time.Millisecond, AutocompleteBudget: 2 * time.Second, ThreadWait: 2 * time.Second,
 	}
 	for _, c := range askChannels {
@@ -207,7 +208,7 @@ func (r *Router) errorReply(err error, req *Request) *Reply {
 		return &Reply{Ephemeral: true, Content: ue.Msg}
 	}
 	r.log.Error("handler failed", "err", err, "request", req.ID(), "user", req.UserID, "guild", req.GuildID)
-	return &Reply{Ephemeral: true, Content: errorMessage(req.ID())}
+	return &Reply{Ephemeral: true, Content: r.phrases(PhraseError, req.Locale, req.GuildLocale, req.ID())}
 }
 
 // call runs h under recover.
@@ -232,7 +233,10 @@ func (r *Router) HandleInteraction(ctx context.Context, resp Responder, i *disco
 	if i == nil || i.Data == nil {
 		return // PING, or a payload discordgo could not decode
 	}
-	req := &Request{Interaction: i, UserID: userOf(i), GuildID: i.GuildID, ChannelID: i.ChannelID}
+	req := &Request{Interaction: i, UserID: userOf(i), GuildID: i.GuildID, ChannelID: i.ChannelID, Locale: string(i.Locale)}
+	if i.GuildLocale != nil {
+		req.GuildLocale = string(*i.GuildLocale)
+	}
 	if i.Member != nil {
 		req.Permissions, req.Roles = i.Member.Permissions, i.Member.Roles
 	}
@@ -366,6 +370,13 @@ func (r *Router) autocomplete(ctx context.Context, resp Responder, i *discordgo.
 // HandleMessage answers a message if it is addressed to the bot (a DM, a
 // mention of botID, or an ask channel) and not from a bot. It never panics.
 func (r *Router) HandleMessage(ctx context.Context, resp Responder, m *discordgo.Message, botID string) {
+	r.HandleMessageIn(ctx, resp, m, botID, "")
+}
+
+// HandleMessageIn is HandleMessage for a message in a server whose preferred
+// locale is guildLocale ("" when unknown): messages carry no locale of their
+// own, so the reply is in the server's language.
+func (r *Router) HandleMessageIn(ctx context.Context, resp Responder, m *discordgo.Message, botID, guildLocale string) {
 	resp = safeResponder{next: resp, z: sanitizer{log: r.log}}
 	defer func() {
 		if p := recover(); p != nil {
@@ -393,7 +404,8 @@ func (r *Router) HandleMessage(ctx context.Context, resp Responder, m *discordgo
 			return // delivered again: a thread's messages are answered once
 		}
 	}
-	req := &Request{Message: m, UserID: m.Author.ID, GuildID: m.GuildID, ChannelID: m.ChannelID, Text: StripMention(m.Content, botID)}
+	req := &Request{Message: m, UserID: m.Author.ID, GuildID: m.GuildID, ChannelID: m.ChannelID, Text: StripMention(m.Content, botID),
+		GuildLocale: guildLocale}
 	resp = r.beginMessage(req, m, botID, resp)
 	defer r.end(req)
 	rep, err := r.call(ctx, r.message, req)

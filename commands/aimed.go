@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"crisisbot/bot"
+	"crisisbot/commands/i18n"
 	"crisisbot/kb"
 )
 
@@ -13,19 +14,19 @@ const forOption = "for"
 
 // askedFor returns the member a /ask names in "for" ("" for none), or a
 // message for the asker when that cannot be done.
-func askedFor(req *bot.Request) (string, error) {
+func askedFor(l i18n.Lang, req *bot.Request) (string, error) {
 	id, u := req.User(forOption)
 	if id == "" {
 		return "", nil
 	}
 	if req.Bool("private") {
-		return "", bot.Userf("Choose one: `private` shows the answer only to you, `for` shows it to everyone and mentions that member.")
+		return "", &bot.UserError{Msg: l.T("err_for_and_private")}
 	}
 	if u != nil && u.Bot {
-		return "", bot.Userf("I answer people, not bots: pick a member for `for`.")
+		return "", &bot.UserError{Msg: l.T("err_for_bot")}
 	}
 	if req.GuildID == "" {
-		return "", bot.Userf("`for` works in a server's channels, where the member can see the answer.")
+		return "", &bot.UserError{Msg: l.T("err_for_dm")}
 	}
 	return id, nil
 }
@@ -33,12 +34,12 @@ func askedFor(req *bot.Request) (string, error) {
 // publicAnswer finishes an /ask answer to entry: aimed at the member named
 // in "for" (public, mentioning only them), or else checked for a repeat in
 // the channel. A public answer is remembered for corrections.
-func (s *Service) publicAnswer(req *bot.Request, forUser string, private bool, rep *bot.Reply, entry string) *bot.Reply {
+func (s *Service) publicAnswer(l i18n.Lang, req *bot.Request, forUser string, private bool, rep *bot.Reply, entry string) *bot.Reply {
 	if forUser == "" {
-		rep = s.withRepeat(req.ChannelID, private, rep, entry)
+		rep = s.withRepeat(l, req.ChannelID, private, rep, entry)
 	} else {
 		rep.Ephemeral = false
-		rep.Content = fmt.Sprintf("<@%s>, <@%s> thought this answers your question:", forUser, req.UserID)
+		rep.Content = l.T("answer_for", "Member", "<@"+forUser+">", "Asker", "<@"+req.UserID+">")
 		rep.MentionUsers = []string{forUser}
 	}
 	s.corr.Remember(req, rep, entry, kb.AnswerInteraction)
@@ -47,10 +48,10 @@ func (s *Service) publicAnswer(req *bot.Request, forUser string, private bool, r
 
 // declinedFor keeps a decline private when it was meant for someone: there
 // is no sourced answer to show them, so nobody is mentioned for nothing.
-func declinedFor(forUser string, rep *bot.Reply) *bot.Reply {
+func declinedFor(l i18n.Lang, forUser string, rep *bot.Reply) *bot.Reply {
 	if forUser != "" {
 		rep.Ephemeral = true
-		rep.Content = "I have no sourced answer to share for this, so I did not mention anyone."
+		rep.Content = l.T("declined_for")
 	}
 	return rep
 }
@@ -59,7 +60,7 @@ func declinedFor(forUser string, rep *bot.Reply) *bot.Reply {
 // answers (an interaction response cannot reply to it, so it links it), and
 // mention its author only where the server's moderators allow it
 // (/kb settings mention_author:on), never a bot or the asker themself.
-func (s *Service) aimAtAuthor(ctx context.Context, req *bot.Request, rep *bot.Reply) {
+func (s *Service) aimAtAuthor(ctx context.Context, l i18n.Lang, req *bot.Request, rep *bot.Reply) {
 	if rep == nil || rep.Ephemeral || req.Message == nil || req.Message.ID == "" {
 		return
 	}
@@ -68,12 +69,12 @@ func (s *Service) aimAtAuthor(ctx context.Context, req *bot.Request, rep *bot.Re
 		where = "@me"
 	}
 	link := fmt.Sprintf("https://discord.com/channels/%s/%s/%s", where, req.ChannelID, req.Message.ID)
-	rep.Content = fmt.Sprintf("↪️ Answering [this message](%s).", link)
+	rep.Content = "↪️ " + l.T("answering_message", "Link", link)
 	a := req.Message.Author
 	if a == nil || a.Bot || a.ID == req.UserID || !s.corr.MentionAuthor(ctx, req.GuildID) {
 		return
 	}
-	rep.Content = fmt.Sprintf("↪️ <@%s>, answering [your message](%s).", a.ID, link)
+	rep.Content = "↪️ " + l.T("answering_your_message", "Author", "<@"+a.ID+">", "Link", link)
 	rep.MentionUsers = []string{a.ID}
 }
 

@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"errors"
-	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"crisisbot/bot"
+	"crisisbot/commands/i18n"
 	"crisisbot/kb"
 )
 
@@ -23,13 +23,13 @@ func (s *Service) askCommand() command {
 	return command{
 		def: &discordgo.ApplicationCommand{
 			Name:        "ask",
-			Description: "Ask about the US-Russia talks over Ukraine (January 2022); answers quote their source.",
+			Description: s.en.T("cmd_ask_desc"),
 			Contexts:    everywhere(),
 			Options: []*discordgo.ApplicationCommandOption{
-				{Type: discordgo.ApplicationCommandOptionString, Name: "question", Description: "Your question, or pick a suggestion",
+				{Type: discordgo.ApplicationCommandOptionString, Name: "question", Description: s.en.T("cmd_ask_question_desc"),
 					Required: true, Autocomplete: true, MinLength: &min1, MaxLength: kb.MaxQuestionRunes},
-				{Type: discordgo.ApplicationCommandOptionBoolean, Name: "private", Description: "Only you see the answer"},
-				{Type: discordgo.ApplicationCommandOptionUser, Name: forOption, Description: "Answer publicly and mention this member"},
+				{Type: discordgo.ApplicationCommandOptionBoolean, Name: "private", Description: s.en.T("cmd_ask_private_desc")},
+				{Type: discordgo.ApplicationCommandOptionUser, Name: forOption, Description: s.en.T("cmd_ask_for_desc")},
 			},
 		},
 		routes: func(r *bot.Router) {
@@ -42,18 +42,19 @@ func (s *Service) askCommand() command {
 func (s *Service) handleAsk(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	q := req.String("question")
 	private := req.Bool("private")
-	forUser, err := askedFor(req)
+	l := s.lang(req)
+	forUser, err := askedFor(l, req)
 	if err != nil {
 		return nil, err
 	}
 	if id, ok := strings.CutPrefix(q, pickPrefix); ok {
 		ix := s.indexes.Index(scope(req))
 		if e, found := ix.Entry(id); found {
-			if err := s.throttle(req.UserID); err != nil {
+			if err := s.throttle(l, req.UserID); err != nil {
 				return nil, err
 			}
 			req.Note(bot.OutcomeAnswered, e.ID, 0)
-			return s.publicAnswer(req, forUser, private, answerReply(ix.KB(), e, ""), e.ID), nil
+			return s.publicAnswer(l, req, forUser, private, answerReply(l, ix.KB(), e, ""), e.ID), nil
 		}
 	}
 	rep, err := s.answer(req, q)
@@ -62,9 +63,9 @@ func (s *Service) handleAsk(ctx context.Context, req *bot.Request) (*bot.Reply, 
 	}
 	rep.Ephemeral = rep.Ephemeral || private
 	if rep.entryID != "" {
-		return s.publicAnswer(req, forUser, private, rep.Reply, rep.entryID), nil
+		return s.publicAnswer(l, req, forUser, private, rep.Reply, rep.entryID), nil
 	}
-	return declinedFor(forUser, rep.Reply), nil
+	return declinedFor(l, forUser, rep.Reply), nil
 }
 
 func (s *Service) completeAsk(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -87,7 +88,8 @@ type answered struct {
 
 // answer runs a free-text question through the rate limit and the matcher.
 func (s *Service) answer(req *bot.Request, text string) (answered, error) {
-	if err := s.throttle(req.UserID); err != nil {
+	l := s.lang(req)
+	if err := s.throttle(l, req.UserID); err != nil {
 		req.Note(bot.OutcomeRateLimited, "", 0)
 		return answered{}, err
 	}
@@ -98,9 +100,9 @@ func (s *Service) answer(req *bot.Request, text string) (answered, error) {
 	noteAnswer(req, res, err, time.Since(start))
 	switch {
 	case errors.Is(err, kb.ErrEmptyQuestion):
-		return answered{Reply: helpReply(true)}, nil
+		return answered{Reply: helpReply(l, true)}, nil
 	case errors.Is(err, kb.ErrQuestionTooLong):
-		return answered{}, bot.Userf("Your question is longer than %d characters. Please ask it in fewer words.", kb.MaxQuestionRunes)
+		return answered{}, &bot.UserError{Msg: l.T("err_question_too_long", "Max", kb.MaxQuestionRunes)}
 	case err != nil:
 		return answered{}, err
 	}
@@ -115,17 +117,17 @@ func (s *Service) answer(req *bot.Request, text string) (answered, error) {
 	s.noteQuestion(scope(req), res.Question, entryID, related)
 	if !res.Answered && res.Related != nil {
 		s.log.Info("answered a question in part", "confidence", res.Confidence, "related", res.Related.ID)
-		return answered{Reply: partialReply(ix.KB(), res)}, nil
+		return answered{Reply: partialReply(l, ix.KB(), res)}, nil
 	}
 	if !res.Answered {
 		s.log.Info("declined a question", "confidence", res.Confidence)
-		rep := declineReply(res.Question, res.Suggestions)
+		rep := declineReply(l, res.Question, res.Suggestions)
 		if s.records != nil {
 			withQuestionRef(rep, s.asked.remember(scope(req), strings.TrimSpace(q)))
 		}
 		return answered{Reply: rep}, nil
 	}
-	rep := answerReply(ix.KB(), res.Entry, res.Question)
+	rep := answerReply(l, ix.KB(), res.Entry, res.Question)
 	if s.records != nil {
 		withQuestionRef(rep, s.asked.remember(scope(req), strings.TrimSpace(q)))
 	}
@@ -134,16 +136,15 @@ func (s *Service) answer(req *bot.Request, text string) (answered, error) {
 
 // withRepeat turns a repeat of the same entry in the same channel, within the
 // window, into a private copy with a pointer, instead of a public duplicate.
-func (s *Service) withRepeat(channel string, private bool, rep *bot.Reply, entry string) *bot.Reply {
+func (s *Service) withRepeat(l i18n.Lang, channel string, private bool, rep *bot.Reply, entry string) *bot.Reply {
 	if private || channel == "" {
 		return rep
 	}
 	if a, ok := s.recent.lookup(channel, entry); ok {
-		note := fmt.Sprintf("This was answered in this channel %s ago", ago(s.opts.Now().Sub(a.at)))
+		rep.Content = l.T("repeat_private", "Ago", ago(l, s.opts.Now().Sub(a.at)))
 		if a.link != "" {
-			note += ": " + a.link
+			rep.Content = l.T("repeat_private_link", "Ago", ago(l, s.opts.Now().Sub(a.at)), "Link", a.link)
 		}
-		rep.Content = note + ". Here it is again, just for you."
 		rep.Ephemeral = true
 		return rep
 	}
@@ -151,11 +152,11 @@ func (s *Service) withRepeat(channel string, private bool, rep *bot.Reply, entry
 	return rep
 }
 
-func ago(d time.Duration) string {
+func ago(l i18n.Lang, d time.Duration) string {
 	if d < time.Minute {
-		return fmt.Sprintf("%d seconds", int(d.Seconds()))
+		return l.T("ago_seconds", "Count", int(d.Seconds()))
 	}
-	return fmt.Sprintf("%d minutes", int(d.Minutes()))
+	return l.T("ago_minutes", "Count", int(d.Minutes()))
 }
 
 var discordMarkup = regexp.MustCompile(`<[@#][!&]?\d+>|@everyone|@here|<a?:\w+:\d+>`)

@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"crisisbot/bot"
+	"crisisbot/commands/i18n"
 	"crisisbot/kb"
 )
 
@@ -17,66 +18,66 @@ import (
 // "Corrected on" line: from the version last shown (nil when unknown; its
 // Entry nil when it had been withdrawn) to the entry now served (nil when
 // withdrawn).
-func whatChanged(prev *kb.Version, now *kb.Entry) string {
+func whatChanged(l i18n.Lang, prev *kb.Version, now *kb.Entry) string {
 	switch {
 	case now == nil:
-		return "the moderators withdrew this answer; it is no longer given"
+		return l.T("corr_withdrawn")
 	case prev == nil:
-		return "the answer was updated"
+		return l.T("corr_answer_updated")
 	case prev.Entry == nil:
-		return "the moderators restored this answer"
+		return l.T("corr_restored")
 	}
 	old := prev.Entry
 	var parts []string
 	if old.Answer != now.Answer {
-		parts = append(parts, "the answer was updated")
+		parts = append(parts, l.T("corr_answer_updated"))
 	}
 	if !slices.Equal(old.Citations, now.Citations) {
-		parts = append(parts, "its sources changed")
+		parts = append(parts, l.T("corr_sources_changed"))
 	}
 	if old.AttributedTo != now.AttributedTo {
-		parts = append(parts, "who made the claim changed")
+		parts = append(parts, l.T("corr_claim_changed"))
 	}
 	if old.AsOf != now.AsOf {
-		parts = append(parts, fmt.Sprintf("it is now as reported on %s", HumanDate(now.AsOf)))
+		parts = append(parts, l.T("corr_as_of", "Date", dateIn(l, now.AsOf)))
 	}
 	if old.Question != now.Question {
-		parts = append(parts, "the question was reworded")
+		parts = append(parts, l.T("corr_reworded"))
 	}
 	if len(parts) == 0 {
-		return "the entry was revised"
+		return l.T("corr_revised")
 	}
 	return strings.Join(parts, "; ")
 }
 
-func correctedLine(old *kb.Version, now *kb.Entry, at time.Time) string {
-	return fmt.Sprintf("✏️ **Corrected on %s:** %s.", at.UTC().Format("2 January 2006"), whatChanged(old, now))
+func correctedLine(l i18n.Lang, old *kb.Version, now *kb.Entry, at time.Time) string {
+	return "✏️ " + l.T("corr_line", "Date", dateIn(l, at.UTC().Format(time.DateOnly)), "What", whatChanged(l, old, now))
 }
 
 // correctedMessage is what an answer message the bot sent becomes after a
 // change: the "Corrected on" line, then the current answer, with the old
 // citations struck through when they changed and still fit Discord's
 // limits. A withdrawn answer keeps only its question and the line.
-func correctedMessage(k *kb.KB, prev *kb.Version, now *kb.Entry, at time.Time) *bot.Reply {
-	line := correctedLine(prev, now, at)
+func correctedMessage(l i18n.Lang, k *kb.KB, prev *kb.Version, now *kb.Entry, at time.Time) *bot.Reply {
+	line := correctedLine(l, prev, now, at)
 	var old *kb.Entry
 	if prev != nil {
 		old = prev.Entry
 	}
 	if now == nil {
-		title := "Withdrawn answer"
+		title := l.T("corr_withdrawn_title")
 		if old != nil {
 			title = bot.Escape(old.Question)
 		}
 		return &bot.Reply{Content: line, Embeds: []*discordgo.MessageEmbed{{
 			Title: bot.Truncate(title, bot.MaxEmbedTitle), Color: colorDecline,
-			Description: "This answer is no longer in my knowledge base. Browse what I can answer with `/topics`.",
+			Description: l.T("corr_withdrawn_desc"),
 		}}}
 	}
-	rep := answerReply(k, now, "")
+	rep := answerReply(l, k, now, "")
 	rep.Content = line
 	if old != nil && !slices.Equal(old.Citations, now.Citations) && len(rep.Embeds) == 1 {
-		addStruck(rep.Embeds[0], k.Quotes(old))
+		addStruck(rep.Embeds[0], l.T("corr_previously_cited"), k.Quotes(old))
 	}
 	return rep
 }
@@ -84,13 +85,12 @@ func correctedMessage(k *kb.KB, prev *kb.Version, now *kb.Entry, at time.Time) *
 // addStruck adds the old quotes, struck through, as one last field, only if
 // it fits the field and embed limits whole (never cut: a cut quote would
 // misquote).
-func addStruck(e *discordgo.MessageEmbed, quotes []kb.SourcedQuote) {
+func addStruck(e *discordgo.MessageEmbed, name string, quotes []kb.SourcedQuote) {
 	var b strings.Builder
 	for i, q := range quotes {
 		fmt.Fprintf(&b, "~~[%d] “%s”~~\n", i+1, bot.Escape(q.Quote))
 	}
 	value := strings.TrimSpace(b.String())
-	const name = "Previously cited"
 	if value == "" || utf8.RuneCountInString(value) > bot.MaxFieldValue || len(e.Fields) >= bot.MaxEmbedFields {
 		return
 	}
@@ -110,20 +110,20 @@ func addStruck(e *discordgo.MessageEmbed, quotes []kb.SourcedQuote) {
 // correctionReply is the one short reply posted under a slash-command
 // answer that can no longer be edited: the "Corrected on" line and, unless
 // the answer was withdrawn, a button that shows the current answer.
-func correctionReply(prev *kb.Version, now *kb.Entry, at time.Time) *bot.Reply {
-	about := ""
+func correctionReply(l i18n.Lang, prev *kb.Version, now *kb.Entry, at time.Time) *bot.Reply {
 	var old *kb.Entry
 	if prev != nil {
 		old = prev.Entry
 	}
+	about := l.T("corr_corrects")
 	if q := pick(now, old); q != nil {
-		about = " to *" + bot.Escape(bot.Truncate(q.Question, 200)) + "*"
+		about = l.T("corr_corrects_question", "Question", "*"+bot.Escape(bot.Truncate(q.Question, 200))+"*")
 	}
-	rep := &bot.Reply{Content: fmt.Sprintf("%s\n(This corrects the answer%s above.)", correctedLine(prev, now, at), about)}
+	rep := &bot.Reply{Content: correctedLine(l, prev, now, at) + "\n(" + about + ")"}
 	if now != nil {
-		rep.Content += " The current answer is one click away."
+		rep.Content += " " + l.T("corr_one_click")
 		rep.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			discordgo.Button{Label: "Show the current answer", Style: discordgo.PrimaryButton, CustomID: bot.MustCustomID("open", now.ID)},
+			discordgo.Button{Label: l.T("corr_button_current"), Style: discordgo.PrimaryButton, CustomID: bot.MustCustomID("open", now.ID)},
 		}}}
 	}
 	return rep

@@ -12,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"crisisbot/bot"
+	"crisisbot/commands/i18n"
 	"crisisbot/kb"
 )
 
@@ -26,6 +27,10 @@ type Poster interface {
 // CorrectionsConfig is what corrections need. Library, Store and Poster are
 // required; zero values of the rest mean defaults.
 type CorrectionsConfig struct {
+	// Words are the bot's own words; nil loads the embedded message files.
+	// Corrections are written in English: an edited message has no reader's
+	// locale.
+	Words   *i18n.Catalog
 	Library *kb.Library
 	Store   kb.Store
 	Poster  Poster
@@ -53,6 +58,7 @@ type CorrectionsConfig struct {
 // turn them off (/kb settings corrections:off). Safe for concurrent use;
 // Close stops it.
 type Corrections struct {
+	en        i18n.Lang
 	lib       *kb.Library
 	store     kb.Store
 	post      Poster
@@ -90,8 +96,11 @@ func NewCorrections(c CorrectionsConfig) *Corrections {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	if c.Words == nil {
+		c.Words = i18n.MustLoad()
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Corrections{lib: c.Library, store: c.Store, post: c.Poster, send: c.Sender, settings: Settings{store: c.Store},
+	return &Corrections{en: c.Words.For(i18n.English), lib: c.Library, store: c.Store, post: c.Poster, send: c.Sender, settings: Settings{store: c.Store},
 		delay: c.Delay, perChange: c.PerChange, now: c.Now, log: c.Logger, ctx: ctx, cancel: cancel, timers: map[change]*time.Timer{},
 		slots: make(chan struct{}, maxRunning)}
 }
@@ -295,7 +304,7 @@ func (c *Corrections) editAnswer(ctx context.Context, a kb.Answer) bool {
 	if !ok {
 		return false
 	}
-	rep := correctedMessage(c.lib.Index(a.Scope).KB(), old, e, c.now())
+	rep := correctedMessage(c.en, c.lib.Index(a.Scope).KB(), old, e, c.now())
 	if err := c.post.EditMessage(ctx, a.ChannelID, a.MessageID, rep); err != nil {
 		c.log.Warn("could not edit an answer to correct it", "err", err, "entry", a.EntryID, "channel", a.ChannelID)
 		return false
@@ -323,7 +332,7 @@ func (c *Corrections) replyOnce(ctx context.Context, as []kb.Answer) int {
 	if n == 0 {
 		return 0
 	}
-	if _, err := c.post.SendReply(ctx, newest.ChannelID, newest.MessageID, correctionReply(old, e, c.now())); err != nil {
+	if _, err := c.post.SendReply(ctx, newest.ChannelID, newest.MessageID, correctionReply(c.en, old, e, c.now())); err != nil {
 		c.log.Warn("could not post a correction", "err", err, "entry", newest.EntryID, "channel", newest.ChannelID)
 	}
 	return n

@@ -11,6 +11,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"crisisbot/bot"
+	"crisisbot/commands/i18n"
 	"crisisbot/kb"
 	"crisisbot/kb/sqlite"
 )
@@ -170,7 +171,7 @@ func TestCorrectedMessage(t *testing.T) {
 	t.Run("StruckWhenSourcesChangeAndItFits", func(t *testing.T) {
 		old := *e
 		old.Citations = append([]kb.Citation{{SourceID: e.Citations[0].SourceID, Quote: "Kremlin spokesman Dmitry Peskov"}}, e.Citations...)
-		rep := correctedMessage(k, &kb.Version{Entry: &old}, e, at)
+		rep := correctedMessage(i18n.MustLoad().For(i18n.English), k, &kb.Version{Entry: &old}, e, at)
 		f := rep.Embeds[0].Fields
 		if last := f[len(f)-1]; last.Name != "Previously cited" || !strings.Contains(last.Value, "~~[1] “Kremlin spokesman Dmitry Peskov”~~") {
 			t.Fatalf("fields %+v", f)
@@ -182,7 +183,7 @@ func TestCorrectedMessage(t *testing.T) {
 	t.Run("NotStruckWhenItWouldNotFit", func(t *testing.T) {
 		old := *e
 		old.Citations = []kb.Citation{{SourceID: "x", Quote: strings.Repeat("q", 1100)}}
-		rep := correctedMessage(k, &kb.Version{Entry: &old}, e, at)
+		rep := correctedMessage(i18n.MustLoad().For(i18n.English), k, &kb.Version{Entry: &old}, e, at)
 		for _, f := range rep.Embeds[0].Fields {
 			if f.Name == "Previously cited" {
 				t.Fatal("an old citation over the field limit was added")
@@ -190,7 +191,7 @@ func TestCorrectedMessage(t *testing.T) {
 		}
 	})
 	t.Run("Withdrawn", func(t *testing.T) {
-		rep := correctedMessage(k, &kb.Version{Entry: e}, nil, at)
+		rep := correctedMessage(i18n.MustLoad().For(i18n.English), k, &kb.Version{Entry: e}, nil, at)
 		if !strings.Contains(rep.Content, "withdrew this answer") || len(rep.Components) != 0 || rep.Embeds[0].Title != bot.Escape(e.Question) {
 			t.Fatalf("%+v", rep)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"crisisbot/bot"
+	"crisisbot/commands/i18n"
 	"crisisbot/kb"
 )
 
@@ -179,7 +180,7 @@ func TestAsk_AnswerIsCitedAndFits(t *testing.T) {
 
 func TestSourceFields_LongQuoteKeepsLink(t *testing.T) {
 	q := kb.SourcedQuote{Outlet: "HNGN", Published: "2022-01-10", URL: "https://example.org/a", Quote: strings.Repeat("word ", 400)}
-	fields := sourceFields([]kb.SourcedQuote{q, q})
+	fields := sourceFields(i18n.MustLoad().For(i18n.English), []kb.SourcedQuote{q, q})
 	if len(fields) != 2 {
 		t.Fatalf("%d fields", len(fields))
 	}

@@ -22,7 +22,7 @@ func (s *Service) entry(req *bot.Request, id string) (*kb.Index, *kb.Entry, erro
 	ix := s.indexes.Index(scope(req))
 	e, ok := ix.Entry(id)
 	if !ok {
-		return nil, nil, bot.Userf("That answer is no longer in my knowledge base. Try `/topics`.")
+		return nil, nil, &bot.UserError{Msg: s.lang(req).T("err_entry_gone")}
 	}
 	return ix, e, nil
 }
@@ -33,7 +33,7 @@ func (s *Service) handleOpen(ctx context.Context, req *bot.Request) (*bot.Reply,
 	if err != nil {
 		return nil, err
 	}
-	rep := answerReply(ix.KB(), e, "")
+	rep := answerReply(s.lang(req), ix.KB(), e, "")
 	rep.Ephemeral = true
 	return rep, nil
 }
@@ -51,11 +51,11 @@ func (s *Service) handleRelated(ctx context.Context, req *bot.Request) (*bot.Rep
 		}
 	}
 	if len(sugg) == 0 {
-		return &bot.Reply{Ephemeral: true, Content: "Nothing related to that one yet."}, nil
+		return &bot.Reply{Ephemeral: true, Content: s.lang(req).T("related_none")}, nil
 	}
 	return &bot.Reply{
 		Ephemeral:  true,
-		Content:    "Related to *" + bot.Escape(e.Question) + "*:",
+		Content:    s.lang(req).T("related_to", "Question", "*"+bot.Escape(e.Question)+"*"),
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: entryButtons(sugg)}},
 	}, nil
 }
@@ -68,7 +68,7 @@ func (s *Service) handleFeedback(ctx context.Context, req *bot.Request) (*bot.Re
 	}
 	vote := req.Params["vote"]
 	if vote != "up" && vote != "down" {
-		return nil, bot.Userf("I didn't understand that button.")
+		return nil, &bot.UserError{Msg: s.lang(req).T("err_bad_button")}
 	}
 	if s.records != nil {
 		if err := s.records.Vote(ctx, scope(req), e.ID, req.UserID, vote == "up"); err != nil {
@@ -78,9 +78,9 @@ func (s *Service) handleFeedback(ctx context.Context, req *bot.Request) (*bot.Re
 	if vote == "up" && req.Params["ref"] != "" {
 		s.notePick(ctx, req, e.ID)
 	}
-	msg := "Thanks, noted as helpful."
+	msg := s.lang(req).T("vote_up_thanks")
 	if vote == "down" {
-		msg = "Thanks, noted as not helpful. Moderators review these."
+		msg = s.lang(req).T("vote_down_thanks")
 	}
 	return &bot.Reply{Ephemeral: true, Content: msg}, nil
 }

@@ -25,15 +25,16 @@ func (s *Service) askMessageCommand() command {
 // handleAskMessage answers the question in the targeted message.
 func (s *Service) handleAskMessage(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if req.Message == nil {
-		return nil, bot.Userf("I couldn't read that message.")
+		return nil, &bot.UserError{Msg: s.lang(req).T("err_unreadable_message")}
 	}
 	rep, err := s.answer(req, req.Message.Content)
 	if err != nil {
 		return nil, err
 	}
 	if rep.entryID != "" {
-		out := s.withRepeat(req.ChannelID, false, rep.Reply, rep.entryID)
-		s.aimAtAuthor(ctx, req, out)
+		l := s.lang(req)
+		out := s.withRepeat(l, req.ChannelID, false, rep.Reply, rep.entryID)
+		s.aimAtAuthor(ctx, l, req, out)
 		s.corr.Remember(req, out, rep.entryID, kb.AnswerInteraction)
 		return out, nil
 	}
@@ -55,11 +56,12 @@ func (s *Service) handleMessage(ctx context.Context, req *bot.Request) (*bot.Rep
 		return rep.Reply, err
 	}
 	if a, ok := s.recent.lookup(req.ChannelID, rep.entryID); ok {
-		where := "just above"
+		l := s.lang(req)
+		where := l.T("just_above")
 		if a.link != "" {
 			where = a.link
 		}
-		return &bot.Reply{Content: fmt.Sprintf("I answered that here %s ago: %s", ago(s.opts.Now().Sub(a.at)), where)}, nil
+		return &bot.Reply{Content: l.T("repeat_here", "Ago", ago(l, s.opts.Now().Sub(a.at)), "Where", where)}, nil
 	}
 	channel, guild, entry := req.ChannelID, req.GuildID, rep.entryID
 	s.recent.record(channel, entry, "")

@@ -2,32 +2,33 @@ package commands
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/bwmarrin/discordgo"
 
 	"crisisbot/bot"
+	"crisisbot/commands/i18n"
 )
 
 func (s *Service) sourceCommand() command {
 	return command{
-		def: &discordgo.ApplicationCommand{Name: "source", Description: "The sources CrisisBot's answers quote, and how many answers cite each.", Contexts: everywhere()},
+		def: &discordgo.ApplicationCommand{Name: "source", Description: s.en.T("cmd_source_desc"), Contexts: everywhere()},
 		routes: func(r *bot.Router) {
 			r.Command("source", func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 				k := s.indexes.Index(scope(req)).KB()
+				l := s.lang(req)
 				if len(k.Sources) > maxSourceEmbeds {
-					return sourceList(k), nil
+					return sourceList(l, k), nil
 				}
 				var embeds []*discordgo.MessageEmbed
 				for _, src := range k.Sources {
 					embeds = append(embeds, &discordgo.MessageEmbed{
 						Title: bot.Escape(src.Title), URL: src.URL, Color: colorAnswer,
 						Fields: []*discordgo.MessageEmbedField{
-							{Name: "Outlet", Value: bot.Escape(src.Outlet), Inline: true},
-							{Name: "Published", Value: HumanDate(src.Published), Inline: true},
-							{Name: "Cited by", Value: fmt.Sprintf("%d of %d entries", k.CitationCount(src.ID), len(k.Entries)), Inline: true},
+							{Name: l.T("field_outlet"), Value: bot.Escape(src.Outlet), Inline: true},
+							{Name: l.T("field_published"), Value: dateIn(l, src.Published), Inline: true},
+							{Name: l.T("field_cited_by"), Value: l.T("cited_by_entries", "Cited", k.CitationCount(src.ID), "Count", len(k.Entries)), Inline: true},
 						},
-						Footer: &discordgo.MessageEmbedFooter{Text: "source id: " + src.ID},
+						Footer: &discordgo.MessageEmbedFooter{Text: l.T("source_id", "ID", src.ID)},
 					})
 				}
 				return &bot.Reply{Ephemeral: true, Embeds: embeds}, nil
@@ -38,29 +39,21 @@ func (s *Service) sourceCommand() command {
 
 func (s *Service) helpCommand() command {
 	return command{
-		def: &discordgo.ApplicationCommand{Name: "help", Description: "What CrisisBot can do and how to ask.", Contexts: everywhere()},
+		def: &discordgo.ApplicationCommand{Name: "help", Description: s.en.T("cmd_help_desc"), Contexts: everywhere()},
 		routes: func(r *bot.Router) {
 			r.Command("help", func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-				return helpReply(false), nil
+				return helpReply(s.lang(req), false), nil
 			})
 		},
 	}
 }
 
 // helpReply explains the bot. empty says the user sent an empty question.
-func helpReply(empty bool) *bot.Reply {
-	desc := "I answer questions about the US-Russia talks over the Russian troop build-up near Ukraine, " +
-		"**only** from its sources: a news report (HNGN, 10 January 2022) and any your moderators added. Every answer quotes its source word for word, " +
-		"says who made the claim and as of when. When I'm not sure, I say so and suggest the closest topics.\n\n" +
-		"**How to ask**\n" +
-		"• `/ask` with your question (suggestions appear as you type)\n" +
-		"• `/topics` to browse everything I can answer\n" +
-		"• `/source` for the sources themselves\n" +
-		"• Right-click a message › Apps › **Ask CrisisBot**\n" +
-		"• Send me a direct message, or mention me in a channel"
+func helpReply(l i18n.Lang, empty bool) *bot.Reply {
+	desc := l.T("help_intro") + "\n\n**" + l.T("help_how_to_ask") + "**\n" + l.T("help_ways")
 	title := "CrisisBot"
 	if empty {
-		title = "What would you like to know?"
+		title = l.T("help_empty_title")
 	}
 	return &bot.Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{Title: title, Description: desc, Color: colorAnswer}}}
 }

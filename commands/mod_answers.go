@@ -26,8 +26,9 @@ func answerSettingOptions() []*discordgo.ApplicationCommandOption {
 // handleSettings shows or changes the server's answer settings. Managers
 // only, like the audit channel: corrections and mentions reach members.
 func (m *Moderation) handleSettings(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	l := m.lang(req)
 	if sc == kb.GlobalScope {
-		return nil, bot.Userf("These settings belong to a server.")
+		return nil, &bot.UserError{Msg: l.T("mod_err_settings_in_server")}
 	}
 	var changed []string
 	for _, key := range []string{settingCorrections, settingMentionAuthor} {
@@ -36,7 +37,7 @@ func (m *Moderation) handleSettings(ctx context.Context, req *bot.Request, sc st
 			continue
 		}
 		if v != "on" && v != "off" {
-			return nil, bot.Userf("Pick on or off.")
+			return nil, &bot.UserError{Msg: l.T("mod_err_on_off")}
 		}
 		if err := m.store.SetSetting(ctx, sc, key, v, req.UserID); err != nil {
 			return nil, err
@@ -46,15 +47,14 @@ func (m *Moderation) handleSettings(ctx context.Context, req *bot.Request, sc st
 	set := Settings{store: m.store}
 	state := func(on bool) string {
 		if on {
-			return "on"
+			return "**" + l.T("mod_setting_on") + "**"
 		}
-		return "off"
+		return "**" + l.T("mod_setting_off") + "**"
 	}
-	now := fmt.Sprintf("Corrections of earlier answers: **%s**. Ask CrisisBot mentions the message's author: **%s**.",
-		state(set.CorrectionsOn(ctx, sc)), state(set.MentionAuthor(ctx, sc)))
+	now := l.T("mod_settings_now", "Corrections", state(set.CorrectionsOn(ctx, sc)), "MentionAuthor", state(set.MentionAuthor(ctx, sc)))
 	if len(changed) == 0 {
 		return &bot.Reply{Ephemeral: true, Content: now}, nil
 	}
 	m.audit(ctx, sc, fmt.Sprintf("⚙️ <@%s> set %s.", req.UserID, strings.Join(changed, ", ")))
-	return &bot.Reply{Ephemeral: true, Content: "Saved. " + now}, nil
+	return &bot.Reply{Ephemeral: true, Content: l.T("mod_settings_saved", "Settings", now)}, nil
 }

@@ -36,12 +36,8 @@ func (m *Moderation) channelRoutes(r *bot.Router) {
 	r.Command("kb/channels/list", m.guard(manager, m.handleChannelsList), bot.Private)
 }
 
-// noMessageContent tells a manager why ask channels cannot be chosen here.
-const noMessageContent = "I can't read messages in ask channels yet: that needs Discord's Message Content intent, which the bot's operator must enable " +
-	"(Developer Portal › the application › Bot › Privileged Gateway Intents › Message Content) and then turn on for me with " +
-	"`ASK_CHANNELS_FROM_DISCORD=on` before restarting me. Until then, mention me or use `/ask`. Nothing was changed."
-
 func (m *Moderation) handleChannelsAdd(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	l := m.lang(req)
 	ch, err := m.askChannelOption(req, sc)
 	if err != nil {
 		return nil, err
@@ -51,25 +47,26 @@ func (m *Moderation) handleChannelsAdd(ctx context.Context, req *bot.Request, sc
 		return nil, err
 	}
 	if slices.Contains(list, ch.ID) {
-		return &bot.Reply{Ephemeral: true, Content: fmt.Sprintf("<#%s> is already an ask channel.", ch.ID)}, nil
+		return &bot.Reply{Ephemeral: true, Content: l.T("mod_channel_already", "Channel", "<#"+ch.ID+">")}, nil
 	}
 	if len(list) >= maxAskChannels {
-		return nil, bot.Userf("This server already has %d ask channels, the most it may have. Remove one first.", maxAskChannels)
+		return nil, &bot.UserError{Msg: l.T("mod_err_channels_full", "Count", maxAskChannels)}
 	}
 	if err := m.askChannels.Set(ctx, sc, append(slices.Clone(list), ch.ID), req.UserID); err != nil {
 		return nil, err
 	}
-	what := "Every message there is now a question: I answer when I'm sure and offer the closest topics when I'm not."
+	msg := l.T("mod_channel_added", "Channel", "<#"+ch.ID+">")
 	if ch.Type == discordgo.ChannelTypeGuildForum {
-		what = "Every new post there is now a question: I answer in its thread when I'm sure, and offer the closest topics as buttons when I'm not."
+		msg = l.T("mod_channel_added_forum", "Channel", "<#"+ch.ID+">")
 	}
 	m.audit(ctx, sc, fmt.Sprintf("💬 <@%s> made <#%s> an ask channel.", req.UserID, ch.ID))
-	return &bot.Reply{Ephemeral: true, Content: fmt.Sprintf("<#%s> is now an ask channel. %s", ch.ID, what)}, nil
+	return &bot.Reply{Ephemeral: true, Content: msg}, nil
 }
 
 func (m *Moderation) handleChannelsRemove(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	l := m.lang(req)
 	if sc == kb.GlobalScope {
-		return nil, bot.Userf("Ask channels belong to a server.")
+		return nil, &bot.UserError{Msg: l.T("mod_err_channels_in_server")}
 	}
 	ch := req.Channel("channel")
 	list, err := m.askChannels.List(ctx, sc)
@@ -77,50 +74,54 @@ func (m *Moderation) handleChannelsRemove(ctx context.Context, req *bot.Request,
 		return nil, err
 	}
 	if !slices.Contains(list, ch) {
-		return &bot.Reply{Ephemeral: true, Content: fmt.Sprintf("<#%s> is not one of this server's ask channels; nothing changed.", ch)}, nil
+		return &bot.Reply{Ephemeral: true, Content: l.T("mod_channel_not_ask", "Channel", "<#"+ch+">")}, nil
 	}
 	if err := m.askChannels.Set(ctx, sc, slices.DeleteFunc(slices.Clone(list), func(c string) bool { return c == ch }), req.UserID); err != nil {
 		return nil, err
 	}
 	m.audit(ctx, sc, fmt.Sprintf("💬 <@%s>: <#%s> is no longer an ask channel.", req.UserID, ch))
-	return &bot.Reply{Ephemeral: true, Content: fmt.Sprintf("<#%s> is no longer an ask channel: I answer there only when mentioned.", ch)}, nil
+	return &bot.Reply{Ephemeral: true, Content: l.T("mod_channel_removed", "Channel", "<#"+ch+">")}, nil
 }
 
 func (m *Moderation) handleChannelsList(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	l := m.lang(req)
 	if sc == kb.GlobalScope {
-		return nil, bot.Userf("Ask channels belong to a server.")
+		return nil, &bot.UserError{Msg: l.T("mod_err_channels_in_server")}
 	}
 	list, err := m.askChannels.List(ctx, sc)
 	if err != nil {
 		return nil, err
 	}
 	if len(list) == 0 {
-		msg := "This server has no ask channels of its own (the bot's operator may have set some in its configuration)."
+		msg := l.T("mod_channels_none")
 		if !m.messageContent {
-			msg += " " + strings.TrimSuffix(noMessageContent, " Nothing was changed.")
+			msg += " " + l.T("mod_no_message_content")
 		}
 		return &bot.Reply{Ephemeral: true, Content: msg}, nil
 	}
-	return &bot.Reply{Ephemeral: true, Content: "Ask channels here: <#" + strings.Join(list, ">, <#") + ">."}, nil
+	return &bot.Reply{Ephemeral: true, Content: l.T("mod_channels_list", "Channels", "<#"+strings.Join(list, ">, <#")+">")}, nil
 }
 
 // askChannelOption reads and checks the channel a manager chose: one of
 // this server's channels of a kind that can be an ask channel, as Discord
 // resolved it; and the bot must be able to read messages.
+// Without the Message Content intent it tells the manager why ask channels
+// cannot be chosen here.
 func (m *Moderation) askChannelOption(req *bot.Request, sc string) (*discordgo.Channel, error) {
+	l := m.lang(req)
 	if sc == kb.GlobalScope {
-		return nil, bot.Userf("Ask channels belong to a server.")
+		return nil, &bot.UserError{Msg: l.T("mod_err_channels_in_server")}
 	}
 	if !m.messageContent {
-		return nil, bot.Userf("%s", noMessageContent)
+		return nil, &bot.UserError{Msg: l.T("mod_no_message_content") + " " + l.T("mod_nothing_changed")}
 	}
 	id := req.Channel("channel")
 	c := req.ResolvedChannel(id)
 	if id == "" || c == nil || (c.GuildID != "" && c.GuildID != req.GuildID) {
-		return nil, bot.Userf("Pick one of this server's channels.")
+		return nil, &bot.UserError{Msg: l.T("mod_err_pick_channel")}
 	}
 	if !slices.Contains(askChannelTypes, c.Type) {
-		return nil, bot.Userf("Pick a text or forum channel, or a thread: I answer messages there.")
+		return nil, &bot.UserError{Msg: l.T("mod_err_ask_channel_type")}
 	}
 	return c, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"crisisbot/bot"
+	"crisisbot/commands/i18n"
 	"crisisbot/kb"
 )
 
@@ -25,26 +26,27 @@ const (
 )
 
 func (m *Moderation) handleAdd(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
-	return &bot.Reply{Modal: m.entryModal(sc, nil, 0, "")}, nil
+	return &bot.Reply{Modal: m.entryModal(m.lang(req), sc, nil, 0, "")}, nil
 }
 
 func (m *Moderation) handleEdit(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
-	e, base, err := m.current(ctx, sc, req.String("id"))
+	e, base, err := m.current(ctx, m.lang(req), sc, req.String("id"))
 	if err != nil {
 		return nil, err
 	}
-	return &bot.Reply{Modal: m.entryModal(sc, &e, base, "")}, nil
+	return &bot.Reply{Modal: m.entryModal(m.lang(req), sc, &e, base, "")}, nil
 }
 
 func (m *Moderation) handleRemove(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
-	e, base, err := m.current(ctx, sc, req.String("id"))
+	l := m.lang(req)
+	e, base, err := m.current(ctx, l, sc, req.String("id"))
 	if err != nil {
 		return nil, err
 	}
-	return &bot.Reply{Ephemeral: true, Content: fmt.Sprintf("Hide **%s** (`%s`)? It stays in the history and can be restored with `/kb revert`.", bot.Escape(e.Question), e.ID),
+	return &bot.Reply{Ephemeral: true, Content: l.T("mod_hide_confirm", "Question", "**"+bot.Escape(e.Question)+"**", "ID", "`"+e.ID+"`"),
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			discordgo.Button{Label: "Hide it", Style: discordgo.DangerButton, CustomID: bot.MustCustomID("kbrm", sc, e.ID, strconv.Itoa(base))},
-			discordgo.Button{Label: "Cancel", Style: discordgo.SecondaryButton, CustomID: "/kbcancel"},
+			discordgo.Button{Label: l.T("mod_button_hide"), Style: discordgo.DangerButton, CustomID: bot.MustCustomID("kbrm", sc, e.ID, strconv.Itoa(base))},
+			discordgo.Button{Label: l.T("mod_button_cancel"), Style: discordgo.SecondaryButton, CustomID: "/kbcancel"},
 		}}}}, nil
 }
 
@@ -53,8 +55,8 @@ func (m *Moderation) handleRemove(ctx context.Context, req *bot.Request, sc stri
 // version it shows: a change made meanwhile by another process or moderator
 // makes the save a conflict instead of being overwritten. The version is 0
 // when the scope has not changed the entry (it comes from the global layer).
-func (m *Moderation) current(ctx context.Context, sc, id string) (kb.Entry, int, error) {
-	notFound := bot.Userf("There is no entry `%s` here. Start typing in the id box to pick one.", bot.Escape(bot.Truncate(id, 64)))
+func (m *Moderation) current(ctx context.Context, l i18n.Lang, sc, id string) (kb.Entry, int, error) {
+	notFound := &bot.UserError{Msg: l.T("mod_err_no_entry", "ID", "`"+bot.Escape(bot.Truncate(id, 64))+"`")}
 	if !kb.ValidID(id) {
 		return kb.Entry{}, 0, notFound
 	}
@@ -65,7 +67,7 @@ func (m *Moderation) current(ctx context.Context, sc, id string) (kb.Entry, int,
 	if len(vs) > 0 {
 		last := vs[len(vs)-1]
 		if last.Entry == nil {
-			return kb.Entry{}, 0, bot.Userf("`%s` is hidden here. `/kb history id:%s` lists its versions and `/kb revert` restores one.", id, id)
+			return kb.Entry{}, 0, &bot.UserError{Msg: l.T("mod_err_hidden", "ID", "`"+id+"`", "History", "`/kb history id:"+id+"`")}
 		}
 		return *last.Entry, last.Version, nil
 	}
@@ -79,11 +81,11 @@ func (m *Moderation) current(ctx context.Context, sc, id string) (kb.Entry, int,
 
 // entryModal is the add/edit form; its custom ID carries the scope, the entry
 // and the version the form started from, so a stale save is caught.
-func (m *Moderation) entryModal(sc string, e *kb.Entry, base int, question string) *bot.Modal {
-	id, title := "new", "Add an answer"
+func (m *Moderation) entryModal(l i18n.Lang, sc string, e *kb.Entry, base int, question string) *bot.Modal {
+	id, title := "new", l.T("mod_form_add_title")
 	vals := map[string]string{fieldQuestion: question, fieldSource: m.defaultSource()}
 	if e != nil {
-		id, title = e.ID, "Edit an answer"
+		id, title = e.ID, l.T("mod_form_edit_title")
 		vals[fieldQuestion] = e.Question
 		vals[fieldAliases] = strings.Join(e.Aliases, "\n")
 		vals[fieldAnswer] = e.Answer
@@ -102,11 +104,11 @@ func (m *Moderation) entryModal(sc string, e *kb.Entry, base int, question strin
 		CustomID: bot.MustCustomID("kbsave", sc, id, strconv.Itoa(base)),
 		Title:    title,
 		Inputs: []discordgo.TextInput{
-			input(fieldQuestion, "Question", discordgo.TextInputShort, kb.MaxQuestionLen, true),
-			input(fieldAliases, "Other phrasings, one per line", discordgo.TextInputParagraph, 2000, false),
-			input(fieldAnswer, "Answer (attribute and date claims)", discordgo.TextInputParagraph, kb.MaxAnswerLen, true),
-			input(fieldQuote, "Quote, word for word from the source", discordgo.TextInputParagraph, kb.MaxQuoteLen, true),
-			input(fieldSource, "Source id, or a URL then its title", discordgo.TextInputShort, 400, true),
+			input(fieldQuestion, l.T("mod_form_question"), discordgo.TextInputShort, kb.MaxQuestionLen, true),
+			input(fieldAliases, l.T("mod_form_aliases"), discordgo.TextInputParagraph, 2000, false),
+			input(fieldAnswer, l.T("mod_form_answer"), discordgo.TextInputParagraph, kb.MaxAnswerLen, true),
+			input(fieldQuote, l.T("mod_form_quote"), discordgo.TextInputParagraph, kb.MaxQuoteLen, true),
+			input(fieldSource, l.T("mod_form_source"), discordgo.TextInputShort, 400, true),
 		},
 	}
 }
@@ -121,7 +123,7 @@ func (m *Moderation) defaultSource() string {
 
 // citationFrom reads the form's source field: a known source id, or an
 // absolute http(s) URL followed by the page's title (an unverified source).
-func citationFrom(k *kb.KB, source, quote string) (kb.Citation, string, error) {
+func citationFrom(l i18n.Lang, k *kb.KB, source, quote string) (kb.Citation, string, error) {
 	source, quote = strings.TrimSpace(source), strings.TrimSpace(quote)
 	if src, ok := k.Source(source); ok {
 		return kb.Citation{SourceID: src.ID, Quote: quote}, src.Outlet, nil
@@ -129,15 +131,15 @@ func citationFrom(k *kb.KB, source, quote string) (kb.Citation, string, error) {
 	first, title, _ := strings.Cut(source, " ")
 	if strings.HasPrefix(first, "http://") || strings.HasPrefix(first, "https://") {
 		if !kb.SafeURL(first) {
-			return kb.Citation{}, "", bot.Userf("That URL can't be used as a source: give a plain web address (http or https, no spaces, brackets or markdown), then the page's title.")
+			return kb.Citation{}, "", &bot.UserError{Msg: l.T("mod_err_bad_url")}
 		}
 		if strings.TrimSpace(title) == "" {
-			return kb.Citation{}, "", bot.Userf("Give the page's title after its URL, e.g. `https://example.org/story Title of the story`.")
+			return kb.Citation{}, "", &bot.UserError{Msg: l.T("mod_err_url_title")}
 		}
 		u, _ := url.Parse(first)
 		return kb.Citation{URL: first, Title: strings.TrimSpace(title), Quote: quote}, u.Hostname() + " (unverified)", nil
 	}
-	return kb.Citation{}, "", bot.Userf("I don't know the source `%s`. Use a source id from `/source`, or a URL followed by the page's title.", bot.Escape(bot.Truncate(source, 64)))
+	return kb.Citation{}, "", &bot.UserError{Msg: l.T("mod_err_unknown_source", "Source", "`"+bot.Escape(bot.Truncate(source, 64))+"`")}
 }
 
 var slugRun = regexp.MustCompile(`[^a-z0-9]+`)
@@ -155,16 +157,17 @@ func slug(q string) string {
 }
 
 // formBase reads the base version a form or confirmation button carries.
-func formBase(req *bot.Request) (int, error) {
+func formBase(l i18n.Lang, req *bot.Request) (int, error) {
 	base, err := strconv.Atoi(req.Params["base"])
 	if err != nil || base < 0 {
-		return 0, bot.Userf("That form or button is damaged; open it again.")
+		return 0, &bot.UserError{Msg: l.T("mod_err_damaged_form")}
 	}
 	return base, nil
 }
 
 func (m *Moderation) handleSave(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
-	base, err := formBase(req)
+	l := m.lang(req)
+	base, err := formBase(l, req)
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +179,7 @@ func (m *Moderation) handleSave(ctx context.Context, req *bot.Request, sc string
 		}
 	}
 	ix := m.lib.Index(sc)
-	cite, outlet, err := citationFrom(ix.KB(), f[fieldSource], f[fieldQuote])
+	cite, outlet, err := citationFrom(l, ix.KB(), f[fieldSource], f[fieldQuote])
 	if err != nil {
 		return nil, err
 	}
@@ -187,9 +190,9 @@ func (m *Moderation) handleSave(ctx context.Context, req *bot.Request, sc string
 	}
 	action, note := kb.ActionAdd, ""
 	if id := req.Params["entry"]; id != "new" {
-		old, _, err := m.current(ctx, sc, id)
+		old, _, err := m.current(ctx, l, sc, id)
 		if err != nil {
-			return nil, bot.Userf("That entry was removed since you opened the form; nothing was saved.")
+			return nil, &bot.UserError{Msg: l.T("mod_err_removed_meanwhile")}
 		}
 		e.ID, e.Topic, e.AttributedTo, e.Related, action = old.ID, old.Topic, old.AttributedTo, old.Related, kb.ActionEdit
 		if len(old.Citations) > 1 && old.Citations[0].Quote == e.Citations[0].Quote {
@@ -198,7 +201,7 @@ func (m *Moderation) handleSave(ctx context.Context, req *bot.Request, sc string
 	} else {
 		e.ID = slug(e.Question)
 		if _, taken := ix.Entry(e.ID); taken {
-			return nil, bot.Userf("An entry `%s` already exists; use `/kb edit id:%s` to change it.", e.ID, e.ID)
+			return nil, &bot.UserError{Msg: l.T("mod_err_exists", "ID", "`"+e.ID+"`", "Edit", "`/kb edit id:"+e.ID+"`")}
 		}
 		// The id may belong to an entry hidden here: the new entry is added
 		// on top of its history, which stays readable and revertible.
@@ -208,43 +211,44 @@ func (m *Moderation) handleSave(ctx context.Context, req *bot.Request, sc string
 		}
 		if len(vs) > 0 {
 			base = vs[len(vs)-1].Version
-			note = fmt.Sprintf(" The id `%s` belonged to a hidden entry; its versions are still in `/kb history`.", e.ID)
+			note = " " + l.T("mod_id_was_hidden", "ID", "`"+e.ID+"`")
 		}
 	}
 	vs, err := m.lib.Apply(ctx, []kb.Change{{Scope: sc, EntryID: e.ID, Entry: &e, Action: action, Author: req.UserID, Base: base}})
 	if err != nil {
-		return nil, m.refuse(err)
+		return nil, m.refuse(l, err)
 	}
 	m.audit(ctx, sc, fmt.Sprintf("✏️ <@%s> %s `%s` (version %d).", req.UserID, map[kb.Action]string{kb.ActionAdd: "added", kb.ActionEdit: "edited"}[action], e.ID, vs[0].Version))
-	rep := answerReply(m.lib.Index(sc).KB(), &e, "")
+	rep := answerReply(l, m.lib.Index(sc).KB(), &e, "")
 	rep.Ephemeral, rep.Components = true, nil
-	rep.Content = fmt.Sprintf("Saved `%s` as version %d. It answers from now on.%s", e.ID, vs[0].Version, note)
+	rep.Content = l.T("mod_saved", "ID", "`"+e.ID+"`", "Version", vs[0].Version) + note
 	return rep, nil
 }
 
-// saveError turns a store or validation error into words for the moderator.
-func saveError(err error) error {
+// saveError turns a store or validation error into words for the moderator,
+// in l.
+func saveError(l i18n.Lang, err error) error {
 	var verr *kb.ValidationError
 	var full *kb.LayerFullError
 	switch {
 	case errors.As(err, &full):
-		return bot.Userf("Nothing was saved: this server already has %d answers of its own, the most one server may keep. Hide or revert some first.", full.Limit)
+		return &bot.UserError{Msg: l.T("mod_err_layer_full", "Count", full.Limit)}
 	case errors.Is(err, kb.ErrScopeUnavailable):
-		return bot.Userf("Nothing was saved: this server's answers could not be loaded at start, so they cannot be changed until the operator fixes them. Members still get the global answers.")
+		return &bot.UserError{Msg: l.T("mod_err_scope_unavailable")}
 	case errors.Is(err, kb.ErrUnavailable):
 		return errModerationUnavailable
 	case errors.Is(err, kb.ErrConflict):
-		return bot.Userf("This entry changed since you opened it, so nothing was saved. Open it again to see the new version.")
+		return &bot.UserError{Msg: l.T("mod_err_conflict")}
 	case errors.As(err, &verr):
 		var lines []string
 		for i, p := range verr.Problems {
 			if i == 5 {
-				lines = append(lines, fmt.Sprintf("…and %d more.", len(verr.Problems)-5))
+				lines = append(lines, l.T("and_more", "Count", len(verr.Problems)-5))
 				break
 			}
 			lines = append(lines, "• "+bot.Escape(p.Field+": "+p.Msg))
 		}
-		return bot.Userf("Nothing was saved:\n%s", strings.Join(lines, "\n"))
+		return &bot.UserError{Msg: l.T("mod_err_not_saved") + "\n" + strings.Join(lines, "\n")}
 	}
 	return err
 }
@@ -253,27 +257,28 @@ func saveError(err error) error {
 // carries the entry id: it is checked to name an entry this scope serves, so a
 // forged button cannot store a version for an arbitrary id.
 func (m *Moderation) handleRemoveConfirm(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
-	base, err := formBase(req)
+	l := m.lang(req)
+	base, err := formBase(l, req)
 	if err != nil {
 		return nil, err
 	}
 	id := req.Params["entry"]
-	if _, _, err := m.current(ctx, sc, id); err != nil {
-		return &bot.Reply{Update: true, Content: "There is no such entry here any more; nothing changed."}, nil
+	if _, _, err := m.current(ctx, l, sc, id); err != nil {
+		return &bot.Reply{Update: true, Content: l.T("mod_no_such_entry")}, nil
 	}
 	vs, err := m.lib.Apply(ctx, []kb.Change{{Scope: sc, EntryID: id, Action: kb.ActionRemove, Author: req.UserID, Base: base}})
 	if err != nil {
-		return nil, m.refuse(err)
+		return nil, m.refuse(l, err)
 	}
 	m.audit(ctx, sc, fmt.Sprintf("🗑️ <@%s> hid `%s` (version %d).", req.UserID, id, vs[0].Version))
-	return &bot.Reply{Update: true, Content: fmt.Sprintf("Hidden `%s` (version %d). `/kb revert id:%s version:%d` brings it back.", id, vs[0].Version, id, max(vs[0].Version-1, 1))}, nil
+	return &bot.Reply{Update: true, Content: l.T("mod_hidden", "ID", "`"+id+"`", "Version", vs[0].Version, "Revert", fmt.Sprintf("`/kb revert id:%s version:%d`", id, max(vs[0].Version-1, 1)))}, nil
 }
 
 // handleCreateFromUnanswered opens the add form with a declined question.
 func (m *Moderation) handleCreateFromUnanswered(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
 	rank, err := strconv.Atoi(req.Params["rank"])
 	if err != nil || rank < 0 {
-		return nil, bot.Userf("That button is damaged; run `/kb unanswered` again.")
+		return nil, &bot.UserError{Msg: m.lang(req).T("mod_err_damaged_button")}
 	}
 	us, err := m.store.Unanswered(ctx, sc, 5)
 	if err != nil {
@@ -283,5 +288,5 @@ func (m *Moderation) handleCreateFromUnanswered(ctx context.Context, req *bot.Re
 	if rank < len(us) {
 		q = bot.Truncate(us[rank].Question, kb.MaxQuestionLen)
 	}
-	return &bot.Reply{Modal: m.entryModal(sc, nil, 0, q)}, nil
+	return &bot.Reply{Modal: m.entryModal(m.lang(req), sc, nil, 0, q)}, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"crisisbot/bot"
+	"crisisbot/commands/i18n"
 	"crisisbot/kb"
 )
 
@@ -46,7 +47,7 @@ func (m *Moderation) handleExport(ctx context.Context, req *bot.Request, sc stri
 	if err := enc.Encode(doc); err != nil {
 		return nil, err
 	}
-	return &bot.Reply{Ephemeral: true, Content: "Here is the knowledge base. `/kb import` takes this file back.",
+	return &bot.Reply{Ephemeral: true, Content: m.lang(req).T("mod_export_here"),
 		Files: []*discordgo.File{{Name: name, ContentType: "application/json", Reader: &buf}}}, nil
 }
 
@@ -54,42 +55,43 @@ func (m *Moderation) handleExport(ctx context.Context, req *bot.Request, sc stri
 // knowledge base it would produce, and applies it in one transaction, or
 // changes nothing and lists the problems.
 func (m *Moderation) handleImport(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	l := m.lang(req)
 	url, size := req.Attachment("file")
 	if url == "" {
-		return nil, bot.Userf("Attach a JSON file exported by `/kb export` or `crisisbot kb export`.")
+		return nil, &bot.UserError{Msg: l.T("mod_err_attach_json")}
 	}
 	if size > maxImportBytes {
-		return nil, bot.Userf("That file is %d bytes; the limit is %d. Nothing was imported.", size, maxImportBytes)
+		return nil, &bot.UserError{Msg: l.T("mod_err_file_too_big", "Size", size, "Limit", maxImportBytes)}
 	}
 	data, err := m.send.Fetch(ctx, url, maxImportBytes)
 	if err != nil {
-		return nil, bot.Userf("I couldn't download that file. Nothing was imported; try attaching it again.")
+		return nil, &bot.UserError{Msg: l.T("mod_err_download")}
 	}
 	ix := m.lib.Index(sc)
 	parsed, err := kb.ParsePart("import", data, ix.KB().Sources)
 	if err != nil {
-		return nil, importProblems(err)
+		return nil, importProblems(l, err)
 	}
 	changes, _ := importChanges(ix, sc, parsed, req.UserID)
 	if len(changes) == 0 {
-		return &bot.Reply{Ephemeral: true, Content: "Nothing to import: every entry in the file is already current."}, nil
+		return &bot.Reply{Ephemeral: true, Content: l.T("mod_import_nothing")}, nil
 	}
 	if _, err := m.lib.Apply(ctx, changes); err != nil {
-		return nil, importProblems(err)
+		return nil, importProblems(l, err)
 	}
 	m.audit(ctx, sc, fmt.Sprintf("📥 <@%s> imported %d entries.", req.UserID, len(changes)))
-	return &bot.Reply{Ephemeral: true, Content: fmt.Sprintf("Imported %d entries in one go. They answer from now on.", len(changes))}, nil
+	return &bot.Reply{Ephemeral: true, Content: l.T("mod_imported", "Count", len(changes))}, nil
 }
 
-func importProblems(err error) error {
+func importProblems(l i18n.Lang, err error) error {
 	var verr *kb.ValidationError
 	if !errors.As(err, &verr) {
-		return saveError(err)
+		return saveError(l, err)
 	}
 	var lines []string
 	for i, p := range verr.Problems {
 		if i == 10 {
-			lines = append(lines, fmt.Sprintf("…and %d more.", len(verr.Problems)-10))
+			lines = append(lines, l.T("and_more", "Count", len(verr.Problems)-10))
 			break
 		}
 		where := p.Field
@@ -98,5 +100,5 @@ func importProblems(err error) error {
 		}
 		lines = append(lines, "• "+bot.Escape(strings.TrimPrefix(where+": "+p.Msg, ": ")))
 	}
-	return bot.Userf("Nothing was imported. %d problem(s):\n%s", len(verr.Problems), strings.Join(lines, "\n"))
+	return &bot.UserError{Msg: l.T("mod_err_import_problems", "Count", len(verr.Problems)) + "\n" + strings.Join(lines, "\n")}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"crisisbot/bot"
+	"crisisbot/commands/i18n"
 	"crisisbot/kb"
 )
 
@@ -27,7 +28,7 @@ func questionRef(q string) string {
 
 // picksEmbed lists the questions members confirmed an entry answers, each
 // with an "Add as phrasing" button.
-func (m *Moderation) picksEmbed(ctx context.Context, sc string) (*discordgo.MessageEmbed, []discordgo.MessageComponent, error) {
+func (m *Moderation) picksEmbed(ctx context.Context, l i18n.Lang, sc string) (*discordgo.MessageEmbed, []discordgo.MessageComponent, error) {
 	ps, err := m.store.Picks(ctx, sc, picksShown)
 	if err != nil || len(ps) == 0 {
 		return nil, nil, err
@@ -35,13 +36,13 @@ func (m *Moderation) picksEmbed(ctx context.Context, sc string) (*discordgo.Mess
 	var lines []string
 	var buttons []discordgo.MessageComponent
 	for i, p := range ps {
-		lines = append(lines, fmt.Sprintf("%d. “%s” → `%s` — confirmed %d×", i+1, bot.Escape(bot.Truncate(p.Question, 150)), p.EntryID, p.Count))
-		buttons = append(buttons, discordgo.Button{Label: fmt.Sprintf("Add phrasing %d", i+1), Style: discordgo.SuccessButton,
+		lines = append(lines, fmt.Sprintf("%d. “%s” → `%s` — %s", i+1, bot.Escape(bot.Truncate(p.Question, 150)), p.EntryID, l.T("mod_confirmed_times", "Count", p.Count)))
+		buttons = append(buttons, discordgo.Button{Label: l.T("mod_button_add_phrasing", "N", i+1), Style: discordgo.SuccessButton,
 			CustomID: bot.MustCustomID("kbphr", p.EntryID, questionRef(p.Question))})
 	}
 	return &discordgo.MessageEmbed{
-		Title:       "Questions members matched to an answer",
-		Description: "Members picked these answers for questions I declined, or voted 👍 on them. Adding one as a phrasing makes me answer it directly here.\n" + strings.Join(lines, "\n"),
+		Title:       l.T("mod_picks_title"),
+		Description: l.T("mod_picks_intro") + "\n" + strings.Join(lines, "\n"),
 		Color:       colorAnswer,
 	}, []discordgo.MessageComponent{discordgo.ActionsRow{Components: buttons}}, nil
 }
@@ -50,6 +51,7 @@ func (m *Moderation) picksEmbed(ctx context.Context, sc string) (*discordgo.Mess
 // its entry in this scope: a new version, audited and revertible. The
 // moderator's click is what teaches the bot; members' picks alone never do.
 func (m *Moderation) handleAddPhrasing(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	l := m.lang(req)
 	id, ref := req.Params["entry"], req.Params["ref"]
 	ps, err := m.store.Picks(ctx, sc, 100)
 	if err != nil {
@@ -57,30 +59,30 @@ func (m *Moderation) handleAddPhrasing(ctx context.Context, req *bot.Request, sc
 	}
 	i := slices.IndexFunc(ps, func(p kb.Pick) bool { return p.EntryID == id && questionRef(p.Question) == ref })
 	if i < 0 {
-		return &bot.Reply{Update: true, Content: "That suggestion is gone (added or dismissed already); run `/kb unanswered` again."}, nil
+		return &bot.Reply{Update: true, Content: l.T("mod_pick_gone")}, nil
 	}
 	p := ps[i]
-	e, base, err := m.current(ctx, sc, id)
+	e, base, err := m.current(ctx, l, sc, id)
 	if err != nil {
 		return nil, err
 	}
 	switch {
 	case utf8.RuneCountInString(p.Question) > kb.MaxQuestionLen:
-		return nil, bot.Userf("That question is longer than a phrasing may be (%d characters); add a shorter one with `/kb edit id:%s`.", kb.MaxQuestionLen, id)
+		return nil, &bot.UserError{Msg: l.T("mod_err_phrasing_long", "Count", kb.MaxQuestionLen, "Edit", "`/kb edit id:"+id+"`")}
 	case len(e.Aliases) >= kb.MaxAliases:
-		return nil, bot.Userf("`%s` already has %d phrasings, the most an entry may have; edit them with `/kb edit id:%s`.", id, kb.MaxAliases, id)
+		return nil, &bot.UserError{Msg: l.T("mod_err_phrasings_full", "ID", "`"+id+"`", "Count", kb.MaxAliases, "Edit", "`/kb edit id:"+id+"`")}
 	case slices.ContainsFunc(append([]string{e.Question}, e.Aliases...), func(a string) bool { return strings.EqualFold(strings.TrimRight(a, "?!. "), p.Question) }):
 		_ = m.store.DropPick(ctx, sc, p.Question, id)
-		return &bot.Reply{Update: true, Content: fmt.Sprintf("`%s` already has that phrasing.", id)}, nil
+		return &bot.Reply{Update: true, Content: l.T("mod_phrasing_exists", "ID", "`"+id+"`")}, nil
 	}
 	e.Aliases = append(slices.Clone(e.Aliases), p.Question)
 	vs, err := m.lib.Apply(ctx, []kb.Change{{Scope: sc, EntryID: id, Entry: &e, Action: kb.ActionEdit, Author: req.UserID, Base: base}})
 	if err != nil {
-		return nil, saveError(err)
+		return nil, saveError(l, err)
 	}
 	if err := m.store.DropPick(ctx, sc, p.Question, id); err != nil {
 		m.log.Warn("could not drop an added pick", "err", err)
 	}
 	m.audit(ctx, sc, fmt.Sprintf("🧠 <@%s> added “%s” as a phrasing of `%s` (version %d).", req.UserID, bot.Escape(bot.Truncate(p.Question, 100)), id, vs[0].Version))
-	return &bot.Reply{Update: true, Content: fmt.Sprintf("Added “%s” as a phrasing of `%s` (version %d). `/kb revert` undoes it.", bot.Escape(p.Question), id, vs[0].Version)}, nil
+	return &bot.Reply{Update: true, Content: l.T("mod_phrasing_added", "Question", "“"+bot.Escape(p.Question)+"”", "ID", "`"+id+"`", "Version", vs[0].Version)}, nil
 }

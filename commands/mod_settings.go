@@ -18,26 +18,28 @@ func (m *Moderation) handleRolesAdd(ctx context.Context, req *bot.Request, sc st
 			roles = append(roles, role)
 		}
 		return roles
-	}, "may now moderate")
+	}, true)
 }
 
 func (m *Moderation) handleRolesRemove(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
 	return m.changeRoles(ctx, req, sc, func(roles []string, role string) []string {
 		return slices.DeleteFunc(roles, func(r string) bool { return r == role })
-	}, "no longer moderates")
+	}, false)
 }
 
 // changeRoles edits the moderator roles, then says so in the audit channel.
-func (m *Moderation) changeRoles(ctx context.Context, req *bot.Request, sc string, edit func([]string, string) []string, what string) (*bot.Reply, error) {
+// added says whether the role was added (or removed).
+func (m *Moderation) changeRoles(ctx context.Context, req *bot.Request, sc string, edit func([]string, string) []string, added bool) (*bot.Reply, error) {
+	l := m.lang(req)
 	if sc == kb.GlobalScope {
-		return nil, bot.Userf("Moderator roles belong to a server.")
+		return nil, &bot.UserError{Msg: l.T("mod_err_roles_in_server")}
 	}
 	role := req.Role("role")
 	if !isSnowflake(role) {
-		return nil, bot.Userf("Pick a role from the list.")
+		return nil, &bot.UserError{Msg: l.T("mod_err_pick_role")}
 	}
 	if role == req.GuildID {
-		return nil, bot.Userf("That is the @everyone role: every member would moderate. Pick a role given to moderators.")
+		return nil, &bot.UserError{Msg: l.T("mod_err_everyone_role")}
 	}
 	roles, err := m.settings.ModRoles(ctx, sc)
 	if err != nil {
@@ -47,22 +49,27 @@ func (m *Moderation) changeRoles(ctx context.Context, req *bot.Request, sc strin
 	if err := m.settings.SetModRoles(ctx, sc, roles, req.UserID); err != nil {
 		return nil, err
 	}
+	what, msg := "may now moderate", l.T("mod_role_added", "Role", "<@&"+role+">", "Count", len(roles))
+	if !added {
+		what, msg = "no longer moderates", l.T("mod_role_removed", "Role", "<@&"+role+">", "Count", len(roles))
+	}
 	m.audit(ctx, sc, fmt.Sprintf("🛡️ <@%s>: members of <@&%s> %s.", req.UserID, role, what))
-	return &bot.Reply{Ephemeral: true, Content: fmt.Sprintf("Members of <@&%s> %s. Moderator roles now: %d. (Members with Manage Server can always moderate.)", role, what, len(roles))}, nil
+	return &bot.Reply{Ephemeral: true, Content: msg}, nil
 }
 
 func (m *Moderation) handleRolesList(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	l := m.lang(req)
 	if sc == kb.GlobalScope {
-		return nil, bot.Userf("Moderator roles belong to a server.")
+		return nil, &bot.UserError{Msg: l.T("mod_err_roles_in_server")}
 	}
 	roles, err := m.settings.ModRoles(ctx, sc)
 	if err != nil {
 		return nil, err
 	}
 	if len(roles) == 0 {
-		return &bot.Reply{Ephemeral: true, Content: "Only members with Manage Server can moderate here."}, nil
+		return &bot.Reply{Ephemeral: true, Content: l.T("mod_roles_none")}, nil
 	}
-	return &bot.Reply{Ephemeral: true, Content: "Moderator roles: <@&" + strings.Join(roles, ">, <@&") + ">, plus anyone with Manage Server."}, nil
+	return &bot.Reply{Ephemeral: true, Content: l.T("mod_roles_list", "Roles", "<@&"+strings.Join(roles, ">, <@&")+">")}, nil
 }
 
 // handleAuditChannel sets the channel where this server's changes are posted.
@@ -70,17 +77,18 @@ func (m *Moderation) handleRolesList(ctx context.Context, req *bot.Request, sc s
 // it for this interaction. The change is posted to the old channel too, so
 // moving or silencing the audit trail is itself on the record.
 func (m *Moderation) handleAuditChannel(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	l := m.lang(req)
 	if sc == kb.GlobalScope {
-		return nil, bot.Userf("The audit channel belongs to a server.")
+		return nil, &bot.UserError{Msg: l.T("mod_err_audit_in_server")}
 	}
 	ch := req.Channel("channel")
 	if ch != "" {
 		c := req.ResolvedChannel(ch)
 		if c == nil || (c.GuildID != "" && c.GuildID != req.GuildID) {
-			return nil, bot.Userf("Pick one of this server's text channels.")
+			return nil, &bot.UserError{Msg: l.T("mod_err_pick_text_channel")}
 		}
 		if c.Type != discordgo.ChannelTypeGuildText && c.Type != discordgo.ChannelTypeGuildNews {
-			return nil, bot.Userf("Pick a text channel: I post the log there as messages.")
+			return nil, &bot.UserError{Msg: l.T("mod_err_audit_text_only")}
 		}
 	}
 	old, err := m.settings.AuditChannel(ctx, sc)
@@ -98,10 +106,10 @@ func (m *Moderation) handleAuditChannel(ctx context.Context, req *bot.Request, s
 		}
 	}
 	if ch == "" {
-		return &bot.Reply{Ephemeral: true, Content: "Changes are no longer posted to a channel (they are still in the audit log: `/kb audit`)."}, nil
+		return &bot.Reply{Ephemeral: true, Content: l.T("mod_audit_stopped")}, nil
 	}
 	m.post(ctx, ch, fmt.Sprintf("🛈 <@%s> chose this channel for CrisisBot's moderation log.", req.UserID))
-	return &bot.Reply{Ephemeral: true, Content: "Every change to this server's answers will be posted in <#" + ch + ">."}, nil
+	return &bot.Reply{Ephemeral: true, Content: l.T("mod_audit_set", "Channel", "<#"+ch+">")}, nil
 }
 
 // isSnowflake reports whether s looks like a Discord id.

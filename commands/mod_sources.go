@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"crisisbot/bot"
+	"crisisbot/commands/i18n"
 	"crisisbot/internal/doctext"
 	"crisisbot/kb"
 )
@@ -81,61 +82,65 @@ func (m *Moderation) completeSource(req *bot.Request) *bot.Reply {
 // never fetches the article's URL itself), reduces it to text and adds it to
 // the scope's sources under an id made from the title.
 func (m *Moderation) handleSourceAdd(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	l := m.lang(req)
 	a := req.AttachmentFile("file")
 	if a == nil || a.URL == "" {
-		return nil, bot.Userf("Attach the article as a .txt, .md or .html file.")
+		return nil, &bot.UserError{Msg: l.T("mod_err_attach_article")}
 	}
 	kind := doctext.KindOf(a.Filename, a.ContentType)
 	if kind == doctext.Unknown {
-		return nil, bot.Userf("I can read plain text (.txt), Markdown (.md) or HTML (.html) files; `%s` is none of these. Nothing was added.", bot.Escape(bot.Truncate(a.Filename, 64)))
+		return nil, &bot.UserError{Msg: l.T("mod_err_file_kind", "File", "`"+bot.Escape(bot.Truncate(a.Filename, 64))+"`")}
 	}
 	limit := int64(maxSourceFile)
 	if kind == doctext.HTML {
 		limit = maxSourceHTML
 	}
 	if int64(a.Size) > limit {
-		return nil, bot.Userf("That file is %d bytes; the limit is %d (%s of text). Nothing was added.", a.Size, limit, "1 MiB")
+		return nil, &bot.UserError{Msg: l.T("mod_err_source_too_big", "Size", a.Size, "Limit", limit)}
 	}
 	data, err := m.send.Fetch(ctx, a.URL, limit)
 	if err != nil {
-		return nil, bot.Userf("I couldn't download that file. Nothing was added; try attaching it again.")
+		return nil, &bot.UserError{Msg: l.T("mod_err_source_download")}
 	}
 	text, err := doctext.Text(kind, data)
 	if err != nil {
 		if errors.Is(err, doctext.ErrFormat) {
-			return nil, bot.Userf("Nothing was added: %s.", err)
+			return nil, &bot.UserError{Msg: l.T("mod_err_source_format", "Problem", err.Error())}
 		}
-		return nil, bot.Userf("Nothing was added: I couldn't read that HTML file.")
+		return nil, &bot.UserError{Msg: l.T("mod_err_source_html")}
 	}
 	src := kb.Source{Title: strings.TrimSpace(req.String("title")), Outlet: strings.TrimSpace(req.String("outlet")),
 		URL: strings.TrimSpace(req.String("url")), Published: strings.TrimSpace(req.String("published")), Text: text}
 	v, err := m.lib.AddSource(ctx, sc, src, req.UserID)
 	if err != nil {
-		return nil, sourceError(err, "added")
+		return nil, sourceError(l, err, l.T("mod_done_added"))
 	}
 	m.audit(ctx, sc, fmt.Sprintf("📰 <@%s> added the source `%s`: %s (%s, %s).", req.UserID, v.SourceID, bot.Escape(bot.Truncate(src.Title, 200)), bot.Escape(bot.Truncate(src.Outlet, 100)), HumanDate(src.Published)))
-	return &bot.Reply{Ephemeral: true, Content: fmt.Sprintf("Added the source `%s`: **%s** (%s, %s), %d characters of text. "+
-		"Quote it with `/kb add` and the source `%s`: every quote is checked word for word against this text.",
-		v.SourceID, bot.Escape(bot.Truncate(src.Title, 200)), bot.Escape(bot.Truncate(src.Outlet, 100)), HumanDate(src.Published), utf8.RuneCountInString(text), v.SourceID)}, nil
+	return &bot.Reply{Ephemeral: true, Content: l.T("mod_source_added", "ID", "`"+v.SourceID+"`",
+		"Source", fmt.Sprintf("**%s** (%s, %s)", bot.Escape(bot.Truncate(src.Title, 200)), bot.Escape(bot.Truncate(src.Outlet, 100)), dateIn(l, src.Published)),
+		"Count", utf8.RuneCountInString(text))}, nil
 }
 
 func (m *Moderation) handleSourceRemove(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	l := m.lang(req)
 	id := req.String("source")
 	if !kb.ValidID(id) {
-		return nil, noSource(id, sc)
+		return nil, noSource(l, id, sc)
 	}
 	v, err := m.lib.RemoveSource(ctx, sc, id, req.UserID)
 	if errors.Is(err, kb.ErrSourceNotFound) {
-		return nil, noSource(id, sc)
+		return nil, noSource(l, id, sc)
 	}
 	if err != nil {
-		return nil, sourceError(err, "removed")
+		return nil, sourceError(l, err, l.T("mod_done_removed"))
 	}
 	m.audit(ctx, sc, fmt.Sprintf("🗑️ <@%s> removed the source `%s` (version %d).", req.UserID, id, v.Version))
-	return &bot.Reply{Ephemeral: true, Content: fmt.Sprintf("Removed the source `%s` (version %d). `/kb source revert source:%s version:%d` brings it back.", id, v.Version, id, v.Version-1)}, nil
+	return &bot.Reply{Ephemeral: true, Content: l.T("mod_source_removed", "ID", "`"+id+"`", "Version", v.Version,
+		"Revert", fmt.Sprintf("`/kb source revert source:%s version:%d`", id, v.Version-1))}, nil
 }
 
 func (m *Moderation) handleSourceHistory(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	l := m.lang(req)
 	id := req.String("source")
 	var vs []kb.SourceVersion
 	var err error
@@ -146,83 +151,79 @@ func (m *Moderation) handleSourceHistory(ctx context.Context, req *bot.Request, 
 		return nil, err
 	}
 	if len(vs) == 0 {
-		return nil, noSource(id, sc)
+		return nil, noSource(l, id, sc)
 	}
 	var lines []string
 	for _, v := range vs {
-		what := "removed"
+		what := l.T("mod_done_removed")
 		if v.Source != nil {
-			what = fmt.Sprintf("“%s” (%s, %s), %d characters", bot.Escape(bot.Truncate(v.Source.Title, 80)), bot.Escape(bot.Truncate(v.Source.Outlet, 60)), HumanDate(v.Source.Published), utf8.RuneCountInString(v.Source.Text))
+			what = fmt.Sprintf("“%s” (%s, %s), %s", bot.Escape(bot.Truncate(v.Source.Title, 80)), bot.Escape(bot.Truncate(v.Source.Outlet, 60)), dateIn(l, v.Source.Published), l.T("mod_characters", "Count", utf8.RuneCountInString(v.Source.Text)))
 		}
-		lines = append(lines, fmt.Sprintf("**v%d** · %s · %s · <t:%d:f>\n%s", v.Version, v.Action, who(v.Author), v.At.Unix(), what))
+		lines = append(lines, fmt.Sprintf("**v%d** · %s · %s · <t:%d:f>\n%s", v.Version, v.Action, who(l, v.Author), v.At.Unix(), what))
 	}
 	if len(lines) > 15 {
-		lines = append([]string{fmt.Sprintf("(%d older versions not shown)", len(lines)-15)}, lines[len(lines)-15:]...)
+		lines = append([]string{"(" + l.T("mod_older_versions", "Count", len(lines)-15) + ")"}, lines[len(lines)-15:]...)
 	}
-	return &bot.Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{Title: "History of the source " + id, Description: strings.Join(lines, "\n"), Color: colorAnswer}}}, nil
+	return &bot.Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{Title: l.T("mod_source_history_title", "ID", id), Description: strings.Join(lines, "\n"), Color: colorAnswer}}}, nil
 }
 
 func (m *Moderation) handleSourceRevert(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {
+	l := m.lang(req)
 	id, version := req.String("source"), req.Int("version")
 	if !kb.ValidID(id) {
-		return nil, noSource(id, sc)
+		return nil, noSource(l, id, sc)
 	}
 	v, err := m.lib.RevertSource(ctx, sc, id, version, req.UserID)
 	if errors.Is(err, kb.ErrSourceNotFound) {
-		return nil, bot.Userf("The source `%s` has no version %d here. See `/kb source history`.", id, version)
+		return nil, &bot.UserError{Msg: l.T("mod_err_source_no_version", "ID", "`"+id+"`", "Version", version)}
 	}
 	if err != nil {
-		return nil, sourceError(err, "restored")
+		return nil, sourceError(l, err, l.T("mod_done_restored"))
 	}
 	m.audit(ctx, sc, fmt.Sprintf("↩️ <@%s> restored version %d of the source `%s` as version %d.", req.UserID, version, id, v.Version))
-	return &bot.Reply{Ephemeral: true, Content: fmt.Sprintf("Restored version %d of the source `%s` as version %d.", version, id, v.Version)}, nil
+	return &bot.Reply{Ephemeral: true, Content: l.T("mod_source_restored", "Version", version, "ID", "`"+id+"`", "New", v.Version)}, nil
 }
 
-func noSource(id, sc string) error {
-	where := "this server has added"
+func noSource(l i18n.Lang, id, sc string) error {
+	shown := "`" + bot.Escape(bot.Truncate(id, 64)) + "`"
 	if sc == kb.GlobalScope {
-		where = "was added globally"
+		return &bot.UserError{Msg: l.T("mod_err_no_source_global", "ID", shown)}
 	}
-	return bot.Userf("There is no source `%s` that %s. The shipped article (and, in a server, sources added for everyone) can only be changed by the bot's operators; `/source` lists what you see.",
-		bot.Escape(bot.Truncate(id, 64)), where)
+	return &bot.UserError{Msg: l.T("mod_err_no_source", "ID", shown)}
 }
 
 // sourceError turns an error from a change to the sources into words for
-// the moderator; done says what did not happen ("added").
-func sourceError(err error, done string) error {
+// the moderator, in l; done says what did not happen ("added").
+func sourceError(l i18n.Lang, err error, done string) error {
 	var verr *kb.ValidationError
 	var inUse *kb.SourceInUseError
 	var full *kb.SourcesFullError
 	switch {
 	case errors.As(err, &inUse):
 		shown := inUse.Entries
-		more := ""
+		list := "`" + strings.Join(shown, "`, `") + "`"
 		if len(shown) > 10 {
-			shown, more = shown[:10], fmt.Sprintf(" and %d more", len(inUse.Entries)-10)
+			list = "`" + strings.Join(shown[:10], "`, `") + "`" + l.T("mod_and_n_more", "Count", len(inUse.Entries)-10)
 		}
-		cite := fmt.Sprintf("%d entries cite it", len(inUse.Entries))
-		if len(inUse.Entries) == 1 {
-			cite = "1 entry cites it"
-		}
-		return bot.Userf("The source `%s` was not %s: %s (`%s`%s). Edit or hide them first.", inUse.SourceID, done, cite, strings.Join(shown, "`, `"), more)
+		return &bot.UserError{Msg: l.T("mod_err_source_in_use", "ID", "`"+inUse.SourceID+"`", "Done", done, "Count", len(inUse.Entries), "Entries", list)}
 	case errors.As(err, &full):
-		return bot.Userf("Nothing was %s: this server already has %d sources of its own, the most it may hold. Remove one it no longer needs first.", done, full.Limit)
+		return &bot.UserError{Msg: l.T("mod_err_sources_full", "Done", done, "Count", full.Limit)}
 	case errors.As(err, &verr):
 		var lines []string
 		for _, p := range verr.Problems {
 			lines = append(lines, "• "+bot.Escape(strings.TrimPrefix(p.Field, "sources[0].")+": "+p.Msg))
 		}
-		return bot.Userf("Nothing was %s:\n%s", done, strings.Join(lines, "\n"))
+		return &bot.UserError{Msg: l.T("mod_err_nothing_done", "Done", done) + "\n" + strings.Join(lines, "\n")}
 	case errors.Is(err, kb.ErrConflict):
-		return bot.Userf("That source changed meanwhile, so nothing was %s. Look at `/kb source history` and try again.", done)
+		return &bot.UserError{Msg: l.T("mod_err_source_conflict", "Done", done)}
 	}
-	return saveError(err)
+	return saveError(l, err)
 }
 
 // sourceLine is one source in a /source list of many.
-func sourceLine(s kb.Source, cited, entries int) string {
-	return fmt.Sprintf("**%s** — %s, %s · cited by %d of %d · `%s` · <%s>", bot.Escape(bot.Truncate(s.Title, 120)), bot.Escape(bot.Truncate(s.Outlet, 60)),
-		HumanDate(s.Published), cited, entries, s.ID, s.URL)
+func sourceLine(l i18n.Lang, s kb.Source, cited, entries int) string {
+	return fmt.Sprintf("**%s** — %s, %s · %s · `%s` · <%s>", bot.Escape(bot.Truncate(s.Title, 120)), bot.Escape(bot.Truncate(s.Outlet, 60)),
+		dateIn(l, s.Published), l.T("source_cited_by", "Cited", cited, "Count", entries), s.ID, s.URL)
 }
 
 // maxSourceEmbeds is how many sources /source shows as an embed each; more
@@ -230,17 +231,17 @@ func sourceLine(s kb.Source, cited, entries int) string {
 const maxSourceEmbeds = 5
 
 // sourceList is /source for many sources: one line each, as many as fit.
-func sourceList(k *kb.KB) *bot.Reply {
+func sourceList(l i18n.Lang, k *kb.KB) *bot.Reply {
 	var b strings.Builder
 	for i, s := range k.Sources {
-		line := sourceLine(s, k.CitationCount(s.ID), len(k.Entries))
+		line := sourceLine(l, s, k.CitationCount(s.ID), len(k.Entries))
 		if b.Len()+len(line) > 3800 {
-			fmt.Fprintf(&b, "…and %d more.", len(k.Sources)-i)
+			b.WriteString(l.T("and_more", "Count", len(k.Sources)-i))
 			break
 		}
 		b.WriteString(line + "\n")
 	}
 	return &bot.Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{
-		Title: fmt.Sprintf("The %d sources my answers quote", len(k.Sources)), Description: strings.TrimSpace(b.String()), Color: colorAnswer,
+		Title: l.T("sources_title", "Count", len(k.Sources)), Description: strings.TrimSpace(b.String()), Color: colorAnswer,
 	}}}
 }

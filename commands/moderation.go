@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"crisisbot/bot"
+	"crisisbot/commands/i18n"
 	"crisisbot/kb"
 )
 
@@ -24,6 +25,8 @@ type Sender interface {
 // ModerationConfig is what the /kb command needs. Library, Store and Sender
 // are required; zero values of the rest mean defaults.
 type ModerationConfig struct {
+	// Words are the bot's own words; nil loads the embedded message files.
+	Words   *i18n.Catalog
 	Library *kb.Library // the per-server indexes that edits rebuild
 	Store   kb.Store    // the store behind Library: history, audit, settings, statistics
 	Sender  Sender
@@ -48,6 +51,7 @@ type ModerationConfig struct {
 // current, with history, rollback and an audit trail, and never reach
 // another server's answers. Safe for concurrent use.
 type Moderation struct {
+	words    *i18n.Catalog
 	lib      *kb.Library
 	store    kb.Store
 	send     Sender
@@ -73,11 +77,14 @@ func NewModeration(c ModerationConfig) *Moderation {
 	if c.PerServer == 0 {
 		c.PerServer = 30
 	}
+	if c.Words == nil {
+		c.Words = i18n.MustLoad()
+	}
 	if c.AskChannels == nil {
 		c.AskChannels = NewAskChannels(c.Store, c.Logger)
 	}
 	return &Moderation{
-		lib: c.Library, store: c.Store, send: c.Sender, owners: c.Owners, now: c.Now, log: c.Logger,
+		words: c.Words, lib: c.Library, store: c.Store, send: c.Sender, owners: c.Owners, now: c.Now, log: c.Logger,
 		settings: Settings{store: c.Store},
 		limiter:  newLimiter(c.PerServer, time.Minute, c.Now),
 		observer: c.Observer,
@@ -116,47 +123,55 @@ func (m *Moderation) guard(need level, h scopedHandler) bot.HandlerFunc {
 		if p, ok := req.Params["scope"]; ok {
 			requested = p
 		}
+		l := m.lang(req)
 		sc, err := m.authorize(ctx, req, requested, need)
 		if err != nil {
 			return nil, err
 		}
 		if ok, wait := m.limiter.allow(sc); !ok {
-			return nil, bot.Userf("Moderators here are making changes very quickly. Please wait %d seconds and try again.", int(wait/time.Second))
+			return nil, &bot.UserError{Msg: l.T("mod_err_too_fast", "Count", int(wait/time.Second))}
 		}
 		rep, err := h(ctx, req, sc)
-		if errors.Is(err, kb.ErrUnavailable) {
-			return nil, errModerationUnavailable
+		if errors.Is(err, kb.ErrUnavailable) || errors.Is(err, errModerationUnavailable) {
+			return nil, &bot.UserError{Msg: l.T("mod_err_unavailable")}
 		}
 		return rep, err
 	}
 }
 
-// errModerationUnavailable is what a moderator reads while the database
-// cannot be reached: answers still come (from memory), changes wait.
+// errModerationUnavailable means the database cannot be reached: answers
+// still come (from memory), changes wait. guard tells the moderator so in
+// their language (mod_err_unavailable).
 var errModerationUnavailable = bot.Userf("Moderation is unavailable right now: the database cannot be reached. Members still get answers; nothing was changed. Try again in a minute.")
+
+// lang is the language to answer a moderator in.
+func (m *Moderation) lang(req *bot.Request) i18n.Lang {
+	return m.words.For(req.Locale, req.GuildLocale)
+}
 
 // authorize resolves the scope a request acts on and checks the user may act
 // there. It runs on every moderation interaction, from the member data
 // Discord sent, not only through the command's default permission (which a
 // server can change).
 func (m *Moderation) authorize(ctx context.Context, req *bot.Request, requested string, need level) (string, error) {
+	l := m.lang(req)
 	if requested == "global" || requested == kb.GlobalScope {
 		if !slices.Contains(m.owners, req.UserID) {
-			return "", bot.Userf("Only the bot's operators can change the answers everyone sees. Leave out scope to change this server's answers.")
+			return "", &bot.UserError{Msg: l.T("mod_err_operators_only")}
 		}
 		return kb.GlobalScope, nil
 	}
 	if req.GuildID == "" {
-		return "", bot.Userf("Moderation happens in a server: run this there.")
+		return "", &bot.UserError{Msg: l.T("mod_err_in_server")}
 	}
 	if requested != "" && requested != "server" && requested != req.GuildID {
-		return "", bot.Userf("You can only change this server's answers.")
+		return "", &bot.UserError{Msg: l.T("mod_err_this_server_only")}
 	}
 	if req.Permissions&(permManageServer|permAdmin) != 0 {
 		return req.GuildID, nil
 	}
 	if need == manager {
-		return "", bot.Userf("Only members with Manage Server can change who moderates and where changes are logged.")
+		return "", &bot.UserError{Msg: l.T("mod_err_managers_only")}
 	}
 	roles, err := m.settings.ModRoles(ctx, req.GuildID)
 	if err != nil {
@@ -167,7 +182,7 @@ func (m *Moderation) authorize(ctx context.Context, req *bot.Request, requested 
 			return req.GuildID, nil
 		}
 	}
-	return "", bot.Userf("Only moderators can change answers: members with Manage Server, or a role added with `/kb roles add`.")
+	return "", &bot.UserError{Msg: l.T("mod_err_moderators_only")}
 }
 
 // command is /kb: its definition and its routes, one route per subcommand.
@@ -228,8 +243,8 @@ func (m *Moderation) command(indexes Indexes) command {
 			r.Command("kb/roles/list", m.guard(moderator, m.handleRolesList), bot.Private)
 			m.sourceRoutes(r)
 			m.channelRoutes(r)
-			r.Command("kb", func(context.Context, *bot.Request) (*bot.Reply, error) {
-				return nil, bot.Userf("I don't know that /kb command; it may be from an older version of me.")
+			r.Command("kb", func(_ context.Context, req *bot.Request) (*bot.Reply, error) {
+				return nil, &bot.UserError{Msg: m.lang(req).T("mod_err_unknown_command")}
 			}, bot.Private)
 			r.Autocomplete("kb", func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 				if req.Focused() == "source" {
@@ -243,8 +258,8 @@ func (m *Moderation) command(indexes Indexes) command {
 			})
 			r.ModalSubmit("/kbsave/{scope}/{entry}/{base}", m.guard(moderator, m.handleSave), bot.Private)
 			r.Component("/kbrm/{scope}/{entry}/{base}", m.guard(moderator, m.handleRemoveConfirm), bot.UpdatesMessage)
-			r.Component("/kbcancel", func(context.Context, *bot.Request) (*bot.Reply, error) {
-				return &bot.Reply{Update: true, Content: "Cancelled; nothing changed."}, nil
+			r.Component("/kbcancel", func(_ context.Context, req *bot.Request) (*bot.Reply, error) {
+				return &bot.Reply{Update: true, Content: m.lang(req).T("mod_cancelled")}, nil
 			}, bot.UpdatesMessage)
 			r.Component("/kbnew/{rank}", m.guard(moderator, m.handleCreateFromUnanswered), bot.OpensModal)
 			r.Component("/kbphr/{entry}/{ref}", m.guard(moderator, m.handleAddPhrasing), bot.UpdatesMessage)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"crisisbot/bot"
+	"crisisbot/commands/i18n"
 	"crisisbot/kb"
 )
 
@@ -38,8 +39,9 @@ type EditObserver interface {
 	EditRefused(reason string)
 }
 
-// refuse counts a refused edit and turns err into words for the moderator.
-func (m *Moderation) refuse(err error) error {
+// refuse counts a refused edit and turns err into words for the moderator,
+// in l.
+func (m *Moderation) refuse(l i18n.Lang, err error) error {
 	if m.observer != nil && err != nil {
 		var verr *kb.ValidationError
 		switch {
@@ -51,5 +53,5 @@ func (m *Moderation) refuse(err error) error {
 			m.observer.EditRefused("error")
 		}
 	}
-	return saveError(err)
+	return saveError(l, err)
 }

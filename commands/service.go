@@ -8,6 +8,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"crisisbot/bot"
+	"crisisbot/commands/i18n"
 	"crisisbot/kb"
 )
 
@@ -26,6 +27,9 @@ type Options struct {
 	// Corrections remembers public answers so later changes reach them;
 	// nil remembers nothing. It also reads the mention_author setting.
 	Corrections *Corrections
+	// Words are the bot's own words in every language; nil loads the
+	// embedded message files.
+	Words *i18n.Catalog
 }
 
 // Records is the part of kb.Store that keeps what members do: the questions
@@ -73,6 +77,8 @@ type Service struct {
 	asked     *askedRefs   // recent questions, for the picks their buttons record
 	mod       *Moderation
 	corr      *Corrections // nil without corrections
+	words     *i18n.Catalog
+	en        i18n.Lang // English: command definitions' default words
 }
 
 // NewService returns the commands over indexes.
@@ -92,6 +98,9 @@ func NewService(indexes Indexes, opts Options) *Service {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	if opts.Words == nil {
+		opts.Words = i18n.MustLoad()
+	}
 	s := &Service{
 		indexes: indexes, opts: opts, log: opts.Logger,
 		limiter: newLimiter(opts.RateQuestions, opts.RateWindow, opts.Now),
@@ -100,11 +109,19 @@ func NewService(indexes Indexes, opts Options) *Service {
 		asked:   newAskedRefs(10_000, 24*time.Hour, opts.Now),
 		mod:     opts.Moderation,
 		corr:    opts.Corrections,
+		words:   opts.Words,
+		en:      opts.Words.For(i18n.English),
 	}
 	if s.records != nil {
 		s.questions = newQuestionLog(s.records, opts.Logger, questionLinger)
 	}
 	return s
+}
+
+// lang is the language to answer req in: the member's Discord locale, else
+// the server's, else English.
+func (s *Service) lang(req *bot.Request) i18n.Lang {
+	return s.words.For(req.Locale, req.GuildLocale)
 }
 
 // command is one Discord command: its definition and its routes, together.
@@ -126,7 +143,7 @@ func (s *Service) commands() []command {
 func (s *Service) Definitions() []*discordgo.ApplicationCommand {
 	var out []*discordgo.ApplicationCommand
 	for _, c := range s.commands() {
-		out = append(out, c.def)
+		out = append(out, localized(s.words, c.def))
 	}
 	return out
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"crisisbot/bot"
+	"crisisbot/commands/i18n"
 	"crisisbot/internal/chart"
 	"crisisbot/kb"
 )
@@ -67,26 +68,25 @@ func dailyLines(days []kb.Day) []string {
 // withChart adds the last 30 days to a /kb stats reply: the chart as an
 // attached PNG shown in the embed, and the same figures as text. Without
 // figures (a store error) the reply goes out as it is, and the error is
-// logged.
-func (m *Moderation) withChart(ctx context.Context, sc string, rep *bot.Reply) *bot.Reply {
+// logged. The summary is in l; the chart and the per-day lines, shared with
+// the command line, are in English.
+func (m *Moderation) withChart(ctx context.Context, l i18n.Lang, sc string, rep *bot.Reply) *bot.Reply {
 	days, img, err := dailyStats(ctx, m.store, sc, m.now())
 	if err != nil {
 		m.log.Warn("no statistics chart", "err", err)
 		return rep
 	}
 	t := dailyTotals(days)
-	summary := fmt.Sprintf("%d questions: %d answered, %d partly answered, %d declined; 👍 %d, 👎 %d.",
-		t.Asked, t.Answered, t.Partial, t.Declined, t.Up, t.Down)
-	perDay := dailyLines(days)
-	value := summary
-	for _, l := range perDay {
-		if len(value)+len(l)+1 > bot.MaxFieldValue {
+	value := l.T("mod_stats_summary", "Count", t.Asked, "Answered", t.Answered, "Partial", t.Partial, "Declined", t.Declined) +
+		fmt.Sprintf(" 👍 %d, 👎 %d.", t.Up, t.Down)
+	for _, line := range dailyLines(days) {
+		if len(value)+len(line)+1 > bot.MaxFieldValue {
 			break
 		}
-		value += "\n" + l
+		value += "\n" + line
 	}
 	e := rep.Embeds[0]
-	e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: fmt.Sprintf("Last %d days (the chart's figures)", statsDays), Value: value})
+	e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: l.T("mod_stats_days", "Count", statsDays), Value: value})
 	e.Image = &discordgo.MessageEmbedImage{URL: "attachment://" + statsChartName}
 	rep.Files = append(rep.Files, &discordgo.File{Name: statsChartName, ContentType: "image/png", Reader: bytes.NewReader(img)})
 	return rep

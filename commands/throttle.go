@@ -2,12 +2,12 @@ package commands
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"sync"
 	"time"
 
 	"crisisbot/bot"
+	"crisisbot/commands/i18n"
 )
 
 // limiter is a per-user token bucket: capacity n, refilled at n per window.
@@ -68,21 +68,19 @@ func (l *limiter) take(user string) (ok bool, wait time.Duration, first bool) {
 // first refusal in a row is worth a reply: answering every throttled message
 // in a channel would multiply the very spam the limit is there to stop.
 type throttledError struct {
-	wait  time.Duration
+	msg   string // for the member, in their language
 	first bool
 }
 
-func (e *throttledError) Error() string {
-	return fmt.Sprintf("You're asking quickly. Please try again in %d seconds.", int(e.wait/time.Second))
-}
+func (e *throttledError) Error() string { return e.msg }
 
 // Unwrap makes the refusal a *bot.UserError, shown to the user as it is.
 func (e *throttledError) Unwrap() error { return &bot.UserError{Msg: e.Error()} }
 
 // throttle takes a question from user's allowance.
-func (s *Service) throttle(user string) error {
+func (s *Service) throttle(l i18n.Lang, user string) error {
 	if ok, wait, first := s.limiter.take(user); !ok {
-		return &throttledError{wait: wait, first: first}
+		return &throttledError{msg: l.T("err_throttled", "Count", int(wait/time.Second)), first: first}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"time"
 
+	"crisisbot/commands/i18n"
 	"crisisbot/kb"
 )
 
@@ -75,4 +76,18 @@ func HumanDate(s string) string {
 		return s
 	}
 	return t.Format("2 January 2006")
+}
+
+// monthIDs are the message ids of the months' names, January first.
+var monthIDs = [12]string{"month_january", "month_february", "month_march", "month_april", "month_may", "month_june",
+	"month_july", "month_august", "month_september", "month_october", "month_november", "month_december"}
+
+// dateIn is HumanDate in l: 2022-01-10 is "10 January 2022" in English and
+// "10 січня 2022" in Ukrainian; other text is returned unchanged.
+func dateIn(l i18n.Lang, s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return l.T("date", "Day", t.Day(), "Month", l.T(monthIDs[t.Month()-1]), "Year", t.Year())
 }

@@ -24,6 +24,7 @@ type Spec struct {
 	doc      map[string]any
 	mu       sync.Mutex
 	cache    map[string]*jsonschema.Schema
+	locales  map[string]bool // AvailableLocalesEnum
 }
 
 // Load reads the spec file.
@@ -43,7 +44,7 @@ func Load(path string) (*Spec, error) {
 	}
 	m, _ := doc.(map[string]any)
 	paths, _ := m["paths"].(map[string]any)
-	s := &Spec{compiler: c, doc: m, cache: map[string]*jsonschema.Schema{}}
+	s := &Spec{compiler: c, doc: m, cache: map[string]*jsonschema.Schema{}, locales: locales(m)}
 	for p := range paths {
 		s.paths = append(s.paths, p)
 	}
@@ -121,6 +122,9 @@ func (s *Spec) Validate(method, path string, body []byte) error {
 		return err
 	}
 	if err := checkLimits(tmpl, v); err != nil {
+		return fmt.Errorf("%s %s: %w\nbody: %s", method, tmpl, err, body)
+	}
+	if err := checkCommands(tmpl, v, s.locales); err != nil {
 		return fmt.Errorf("%s %s: %w\nbody: %s", method, tmpl, err, body)
 	}
 	return nil

@@ -36,6 +36,11 @@ func TestSpec_Validate(t *testing.T) {
 		{"Defer", "POST", "/api/v9/interactions/1/tok/callback", ok(&discordgo.InteractionResponse{Type: 5, Data: &discordgo.InteractionResponseData{Flags: 64}}), ""},
 		{"TooManyChoices", "POST", "/api/v9/interactions/1/tok/callback", ok(&discordgo.InteractionResponse{Type: 8, Data: &discordgo.InteractionResponseData{Choices: make26()}}), "choices"},
 		{"UnknownPath", "POST", "/api/v9/nope", []byte(`{}`), "no such path"},
+		{"Commands", "PUT", "/api/v9/applications/1/commands", ok(commands(map[discordgo.Locale]string{"uk": "запитати"}, "Запитайте")), ""},
+		{"CommandNameUpperCase", "PUT", "/api/v9/applications/1/commands", ok(commands(map[discordgo.Locale]string{"uk": "Запитати"}, "x")), "lower-case name"},
+		{"CommandNameSpace", "PUT", "/api/v9/applications/1/commands", ok(commands(map[discordgo.Locale]string{"de": "frage stellen"}, "x")), "lower-case name"},
+		{"CommandUnknownLocale", "PUT", "/api/v9/applications/1/commands", ok(commands(map[discordgo.Locale]string{"ua": "запитати"}, "x")), "unknown locale"},
+		{"CommandDescriptionTooLong", "PUT", "/api/v9/applications/1/commands", ok(commands(nil, strings.Repeat("я", 101))), "maxLength"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			err := s.Validate(c.method, c.path, c.body)
@@ -55,4 +60,16 @@ func make26() []*discordgo.ApplicationCommandOptionChoice {
 		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: "n", Value: "v"})
 	}
 	return out
+}
+
+// commands is a /ask and a message command, with one name localization and
+// one Ukrainian description for /ask's option.
+func commands(names map[discordgo.Locale]string, ukDesc string) []*discordgo.ApplicationCommand {
+	return []*discordgo.ApplicationCommand{
+		{Name: "ask", Description: "Ask", NameLocalizations: &names, Options: []*discordgo.ApplicationCommandOption{
+			{Type: discordgo.ApplicationCommandOptionString, Name: "question", Description: "Your question",
+				DescriptionLocalizations: map[discordgo.Locale]string{"uk": ukDesc}},
+		}},
+		{Name: "Ask CrisisBot", Type: discordgo.MessageApplicationCommand, NameLocalizations: &map[discordgo.Locale]string{"uk": "Запитати CrisisBot"}},
+	}
 }

@@ -31,6 +31,12 @@ func (c Channel) json(guild string) map[string]any {
 // does for every server after READY when the Guilds intent is on (discordgo's
 // state then tracks the server's channels and threads).
 func (s *Server) GuildCreate(guild string, channels ...Channel) error {
+	return s.GuildCreateIn(guild, "en-US", channels...)
+}
+
+// GuildCreateIn is GuildCreate for a server whose preferred locale (the
+// language its community uses, e.g. "uk") is locale.
+func (s *Server) GuildCreateIn(guild, locale string, channels ...Channel) error {
 	var chs []any
 	s.mu.Lock()
 	for _, c := range channels {
@@ -45,7 +51,7 @@ func (s *Server) GuildCreate(guild string, channels ...Channel) error {
 	s.mu.Unlock()
 	return s.Dispatch("GUILD_CREATE", map[string]any{
 		"id": guild, "name": "Server " + guild, "owner_id": "1", "unavailable": false,
-		"channels": chs, "threads": []any{}, "members": []any{}, "roles": []any{},
+		"channels": chs, "threads": []any{}, "members": []any{}, "roles": []any{}, "preferred_locale": locale,
 	})
 }
 
