@@ -24,6 +24,9 @@ var measureWords = map[string][]string{
 	"long": {"long", "since", "decade", "decades", "hour", "hours", "minute", "minutes", "lasted", "duration"},
 }
 
+// hourWords are the words an answer to "what time" gives an hour in.
+var hourWords = []string{"clock", "am", "pm", "noon", "midnight", "hour", "gmt", "utc", "cet"}
+
 // talkVerbs followed by "about" ask what was said: the entry must say that
 // a discussion took place and what it was about.
 var talkVerbs = setOf(`talk talked talking talks speak spoke spoken chat chatted`)
@@ -54,6 +57,16 @@ func (ix *Index) detailAsks(words []string) (asks map[string]bool, counted []str
 			}
 			needs = append(needs, n)
 			used = append(used, next)
+		case (w == "what" || w == "whats" || w == "which" || w == "at") && next == "time" && at(words, i+2) != "of":
+			// "What time do the talks start" asks an hour: a day does
+			// not answer it ("at what time of year" asks no hour).
+			n := need{surface: w + " time"}
+			for _, h := range hourWords {
+				if id, ok := ix.known(ix.voc.canonical(h)); ok {
+					n.ids = append(n.ids, id)
+				}
+			}
+			needs = append(needs, n)
 		case talkVerbs[w] && next == "about":
 			mark(w)
 		}

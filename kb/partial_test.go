@@ -25,6 +25,7 @@ func TestIndex_Partial(t *testing.T) {
 		{"How long has Wendy Sherman been deputy secretary of state?", "who-is-sherman", "how long"},
 		{"What came out of the OSCE summit?", "osce-summit", "came out"},
 		{"What specific demands did Moscow publish?", "draft-treaties", "specific"},
+		{"At what time on Sunday do the talks begin?", "talks-start", "what time"}, // a day is not an hour
 		// A title the entry gives only with a rank word: a deputy secretary
 		// is not the secretary.
 		{"Who is the Secretary of State of the US?", "who-is-sherman", "secretary"},
@@ -49,6 +50,17 @@ func TestIndex_Partial(t *testing.T) {
 		}
 		if res.Answered {
 			t.Fatalf("answered %q with %s: a date to come is not a date in the past", res.Question, res.Entry.ID)
+		}
+	})
+	t.Run("EmphasisKeepsTheKind", func(t *testing.T) {
+		// "what precisely is in X" asks what X holds, as "what is in X"
+		// does: the entry that only counts the treaties does not answer.
+		res, err := ix.Ask("What precisely is in Moscow's draft treaties?")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Answered {
+			t.Fatalf("answered with %s", res.Entry.ID)
 		}
 	})
 	t.Run("OffTopic", func(t *testing.T) {
@@ -125,6 +137,8 @@ func TestIndex_ChatSpellings(t *testing.T) {
 		{"who took teh photo", "photo-credit"},
 		{"whats the osce sumit date", "osce-summit"},
 		{"hte hill guard act", "guard-act-hill"},
+		{"whos wendy sherman", "who-is-sherman"},
+		{"what exactly is the guard act", "guard-act"}, // emphasis asks nothing more
 	} {
 		res, err := ix.Ask(c.question)
 		if err != nil {

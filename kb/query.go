@@ -30,8 +30,12 @@ type query struct {
 // short for the typo corrector: "wen do the talks start".
 var chatSpellings = map[string]string{
 	"wen": "when", "whn": "when", "wat": "what", "wut": "what", "wht": "what", "wher": "where", "whr": "where",
-	"hw": "how", "y": "why", "abt": "about", "bc": "because",
+	"hw": "how", "y": "why", "abt": "about", "bc": "because", "whos": "who", "ppl": "people",
 }
+
+// emphasisWords stress a question without changing what it asks: "what
+// exactly is in the draft treaties" asks what is in them.
+var emphasisWords = setOf(`exactly precisely`)
 
 // swappable are the three-letter function words whose swapped-letter typos
 // ("teh", "hte", "nad") are respelled; only these, so that "won" is not
@@ -66,7 +70,7 @@ func (ix *Index) analyzeQuery(q string) query {
 	if respelled := respell(words); respelled {
 		q = strings.Join(words, " ")
 	}
-	kind, used := questionKind(words)
+	kind, used := questionKind(slices.DeleteFunc(slices.Clone(words), func(w string) bool { return emphasisWords[w] }))
 	asks, counted, needs, markers := ix.detailAsks(words)
 	for _, w := range markers {
 		if used == nil {
