@@ -136,7 +136,7 @@ func (ix *Index) attributedTo(e int32, speakers []int32) bool {
 // building the list.
 func (ix *Index) missesAsk(e int32, qu query) bool {
 	for _, n := range qu.needs {
-		if !ix.says(e, n.ids) {
+		if !ix.gives(e, n) {
 			return true
 		}
 	}
@@ -171,7 +171,7 @@ func (ix *Index) missesAsk(e int32, qu query) bool {
 func (ix *Index) missingAsks(e int32, qu query) []string {
 	var miss []string
 	for _, n := range qu.needs {
-		if !ix.says(e, n.ids) {
+		if !ix.gives(e, n) {
 			miss = append(miss, n.surface) // "how old"
 		}
 	}

@@ -1,6 +1,10 @@
 package kb
 
-import "slices"
+import (
+	"slices"
+	"strings"
+	"unicode"
+)
 
 // A question often asks for one detail about a subject the source covers:
 // "how old is Wendy Sherman", "how many missiles…", "what did Sherman and
@@ -14,6 +18,10 @@ import "slices"
 type need struct {
 	surface string // as written: "how old"
 	ids     []int32
+	// class is set for "which <noun>" (the noun's term): an entry that
+	// speaks of the class must also name members of it (see namesMembers).
+	class string
+	words []string // the question's words, which name no member
 }
 
 // measureWords are, after "how", the measures an answer must give in one of
@@ -67,6 +75,10 @@ func (ix *Index) detailAsks(words []string) (asks map[string]bool, counted []str
 				}
 			}
 			needs = append(needs, n)
+		case w == "which":
+			if n, ok := ix.whichClass(words, i+1); ok {
+				needs = append(needs, n)
+			}
 		case talkVerbs[w] && next == "about":
 			mark(w)
 		}
@@ -99,6 +111,90 @@ func (ix *Index) countedWords(words []string) []string {
 		phrase = append(phrase, w)
 	}
 	return phrase
+}
+
+// whichClass reads the noun phrase after "which" at words[i:]: "which
+// missiles does…", "which military exercises would…". A phrase with a kind
+// noun ("which city", "which news agency") asks for that kind instead
+// (questionKind), and an actor ("which Russian…") is no class.
+func (ix *Index) whichClass(words []string, i int) (need, bool) {
+	for _, w := range words[i:min(i+3, len(words))] {
+		if _, ok := wantNouns[w]; ok {
+			return need{}, false
+		}
+	}
+	j := i
+	for j < len(words) && j-i < 3 && !stopWords[words[j]] {
+		j++
+	}
+	if j == i {
+		return need{}, false
+	}
+	class := ix.queryCanon(words[j-1])
+	if id, ok := ix.known(class); ok && ix.isActor[id] {
+		return need{}, false
+	}
+	return need{surface: "which " + strings.Join(words[i:j], " "), class: class, words: words}, true
+}
+
+// gives reports whether entry e gives the detail n.
+func (ix *Index) gives(e int32, n need) bool {
+	if n.class != "" {
+		return ix.namesMembers(e, n)
+	}
+	return ix.says(e, n.ids)
+}
+
+// namesMembers reports whether entry e, where its answer speaks of the class
+// a "which" question asks about, names a member of it: before the noun, a
+// capitalised word, a number or an ordinal that is neither in the question
+// nor an actor ("the Minsk Agreements", "the 2016 US presidential
+// elections", "the group's third meeting", "a Russia-NATO council meeting").
+// An ordinal anywhere in the answer picks one ("the group's third").
+// "European military exercises", "NATO partners" (for "which NATO
+// partners") and "the deployment of missiles" name none. An answer that
+// never uses the class noun names its members some other way ("which
+// topics…": the exercises and the missiles) and passes.
+func (ix *Index) namesMembers(e int32, n need) bool {
+	fields := strings.Fields(ix.slots[e].Answer)
+	mentioned := false
+	for i, f := range fields {
+		low := strings.ToLower(trimWord(f))
+		if ordinals[low] && !slices.Contains(n.words, low) {
+			return true // "the group's third": an ordinal picks the member
+		}
+		if ix.queryCanon(low) != n.class {
+			continue
+		}
+		mentioned = true
+		for k := i - 1; k >= 0 && k >= i-3; k-- {
+			w := trimWord(fields[k])
+			low := strings.ToLower(w)
+			if w == "" || stopWords[low] || strings.ContainsAny(fields[k], ".,;:") {
+				break
+			}
+			sentenceStart := k == 0 || strings.HasSuffix(fields[k-1], ".")
+			named := unicode.IsUpper([]rune(w)[0]) && !sentenceStart || allDigits(low) || ordinals[low]
+			if !named || slices.Contains(n.words, low) {
+				continue
+			}
+			if id, ok := ix.known(ix.queryCanon(low)); ok && ix.isActor[id] {
+				continue
+			}
+			return true
+		}
+	}
+	return !mentioned
+}
+
+// ordinals pick one member of a class: "the third meeting".
+var ordinals = setOf(`first second third fourth fifth sixth seventh eighth ninth tenth last latest final`)
+
+// trimWord strips the punctuation and possessive around a word of text.
+func trimWord(f string) string {
+	f = strings.Trim(f, "\"'“”‘’(),.;:!?")
+	f = strings.TrimSuffix(strings.TrimSuffix(f, "'s"), "’s")
+	return f
 }
 
 // says reports whether entry e says one of ids in its question or answer.

@@ -26,6 +26,9 @@ func TestIndex_Partial(t *testing.T) {
 		{"What came out of the OSCE summit?", "osce-summit", "came out"},
 		{"What specific demands did Moscow publish?", "draft-treaties", "specific"},
 		{"At what time on Sunday do the talks begin?", "talks-start", "what time"}, // a day is not an hour
+		// "which <noun>" asks for members the entry names only as a class.
+		{"Which missiles will Washington negotiate about?", "us-offer-exercises-missiles", "which missiles"},
+		{"Which NATO partners will Sherman brief?", "sherman-brussels", "which nato partners"},
 		// A title the entry gives only with a rank word: a deputy secretary
 		// is not the secretary.
 		{"Who is the Secretary of State of the US?", "who-is-sherman", "secretary"},
@@ -117,6 +120,9 @@ func TestIndex_IssueExamples(t *testing.T) {
 		{"name of the kremlin's spokesman", "who-is-peskov"},
 		{"What condition did Sherman put on the talks?", "sherman-deescalation-condition"},
 		{"which newspaper reported the GUARD act", "guard-act-hill"},
+		// Members named: "the Minsk Agreements"; or by another noun ("topics").
+		{"which agreements is moscow committed to", "minsk-normandy"},
+		{"which topics is the biden administration open to address", "us-offer-exercises-missiles"},
 	} {
 		res, err := ix.Ask(c.question)
 		if err != nil {
