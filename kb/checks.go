@@ -145,6 +145,11 @@ func (ix *Index) missesAsk(e int32, qu query) bool {
 			return true
 		}
 	}
+	for _, id := range qu.subject {
+		if _, ok := ix.entryWeight(e, id); !ok {
+			return true
+		}
+	}
 	for _, q := range qu.terms {
 		switch {
 		case q.id >= 0 && ix.isName[q.id]:
@@ -186,9 +191,9 @@ func (ix *Index) missingAsks(e int32, qu query) []string {
 		}
 	}
 	for _, q := range qu.terms {
-		if q.id >= 0 && ix.isName[q.id] {
+		if q.id >= 0 && (ix.isName[q.id] || slices.Contains(qu.subject, q.id)) {
 			if _, ok := ix.entryWeight(e, q.id); !ok {
-				miss = append(miss, q.surface) // "what did Tass say about the GUARD Act"
+				miss = append(miss, q.surface) // "what did Tass say about the GUARD Act", "where is the OSCE summit held"
 			}
 			continue
 		}

@@ -197,6 +197,44 @@ func trimWord(f string) string {
 	return f
 }
 
+// eventVerbs say that something takes place, starts or ends; in "when did
+// the build-up start" they are not the subject the question dates.
+var eventVerbs = setOf(`start starts started starting begin begins began begun beginning take takes took taken taking
+place held hold holds holding happen happens happened happening occur occurs occurred meet meets met meeting
+end ends ended finish finishes finished open opens opened close closes closed kick kicks kicked scheduled
+planned set located based going`)
+
+// auxiliaries follow "when" or "where" before the subject they ask about.
+var auxiliaries = setOf(`is are was were do does did will has have had would could should can`)
+
+// subject returns the terms of what a "when" or "where" question asks the
+// time or place of: the words after its auxiliary up to a function word,
+// less the verbs of taking place ("the OSCE summit" in "where is the OSCE
+// summit being held", "the russian build-up" in "when did the russian
+// build-up start"). An entry gives the time or place of something else
+// when it never names them: the talks start Sunday night, not the build-up.
+func (ix *Index) subject(words []string, terms []queryTerm) []int32 {
+	if len(words) < 3 || (words[0] != "when" && words[0] != "where") || !auxiliaries[words[1]] {
+		return nil
+	}
+	var out []int32
+	i := 2
+	for i < len(words) && (words[i] == "the" || words[i] == "a" || words[i] == "an") {
+		i++
+	}
+	for ; i < len(words) && !stopWords[words[i]]; i++ {
+		if eventVerbs[words[i]] || ordinals[words[i]] {
+			continue // "when was the SSD first agreed on": the SSD
+		}
+		for _, t := range terms {
+			if t.id >= 0 && !t.ask && slices.Contains(strings.Fields(t.surface), words[i]) && !slices.Contains(out, t.id) {
+				out = append(out, t.id)
+			}
+		}
+	}
+	return out
+}
+
 // says reports whether entry e says one of ids in its question or answer.
 func (ix *Index) says(e int32, ids []int32) bool {
 	for _, id := range ids {

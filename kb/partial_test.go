@@ -26,6 +26,9 @@ func TestIndex_Partial(t *testing.T) {
 		{"What came out of the OSCE summit?", "osce-summit", "came out"},
 		{"What specific demands did Moscow publish?", "draft-treaties", "specific"},
 		{"At what time on Sunday do the talks begin?", "talks-start", "what time"}, // a day is not an hour
+		// A when/where question dates or places its own subject: the
+		// talks' place is not the OSCE summit's.
+		{"Where will the OSCE summit take place?", "talks-location", "osce"},
 		// "which <noun>" asks for members the entry names only as a class.
 		{"Which missiles will Washington negotiate about?", "us-offer-exercises-missiles", "which missiles"},
 		{"Which NATO partners will Sherman brief?", "sherman-brussels", "which nato partners"},

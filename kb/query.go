@@ -23,6 +23,7 @@ type query struct {
 	pairs    []uint64 // actor-noun pairs (see actorPairs)
 	unranked []int32  // terms written without a rank word ("secretary", not "deputy secretary")
 	needs    []need   // details the entry must say ("how old": an age; see detailAsks)
+	subject  []int32  // what a when/where question asks the time or place of (see subject)
 	pairText map[uint64]string
 }
 
@@ -154,6 +155,7 @@ func (ix *Index) analyzeQuery(q string) query {
 		}
 	}
 	qu.unranked = ix.unranked(words, qu.terms)
+	qu.subject = ix.subject(words, qu.terms)
 	if len(counted) > 0 {
 		// "How many missiles…": the entry must say one of the counted words.
 		n := need{surface: "how many " + strings.Join(counted, " ")}
