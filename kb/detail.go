@@ -227,12 +227,24 @@ func (ix *Index) subject(words []string, terms []queryTerm) []int32 {
 			continue // "when was the SSD first agreed on": the SSD
 		}
 		for _, t := range terms {
-			if t.id >= 0 && !t.ask && slices.Contains(strings.Fields(t.surface), words[i]) && !slices.Contains(out, t.id) {
+			if t.id >= 0 && !t.ask && hasWord(t.surface, words[i]) && !slices.Contains(out, t.id) {
 				out = append(out, t.id)
 			}
 		}
 	}
 	return out
+}
+
+// hasWord reports whether w is one of the space-separated words of s.
+func hasWord(s, w string) bool {
+	for s != "" {
+		var f string
+		f, s, _ = strings.Cut(s, " ")
+		if f == w {
+			return true
+		}
+	}
+	return false
 }
 
 // says reports whether entry e says one of ids in its question or answer.

@@ -71,7 +71,11 @@ func (ix *Index) analyzeQuery(q string) query {
 	if respelled := respell(words); respelled {
 		q = strings.Join(words, " ")
 	}
-	kind, used := questionKind(slices.DeleteFunc(slices.Clone(words), func(w string) bool { return emphasisWords[w] }))
+	kindWords := words
+	if slices.ContainsFunc(words, func(w string) bool { return emphasisWords[w] }) {
+		kindWords = slices.DeleteFunc(slices.Clone(words), func(w string) bool { return emphasisWords[w] })
+	}
+	kind, used := questionKind(kindWords)
 	asks, counted, needs, markers := ix.detailAsks(words)
 	for _, w := range markers {
 		if used == nil {
