@@ -152,7 +152,7 @@ func (ix *Index) missesAsk(e int32, qu query) bool {
 	}
 	for _, q := range qu.terms {
 		switch {
-		case q.id >= 0 && ix.isName[q.id]:
+		case q.id >= 0 && ix.isName[q.id] && !q.common:
 			if _, ok := ix.entryWeight(e, q.id); !ok {
 				return true
 			}
@@ -191,7 +191,7 @@ func (ix *Index) missingAsks(e int32, qu query) []string {
 		}
 	}
 	for _, q := range qu.terms {
-		if q.id >= 0 && (ix.isName[q.id] || slices.Contains(qu.subject, q.id)) {
+		if q.id >= 0 && (ix.isName[q.id] && !q.common || slices.Contains(qu.subject, q.id)) {
 			if _, ok := ix.entryWeight(e, q.id); !ok {
 				miss = append(miss, q.surface) // "what did Tass say about the GUARD Act", "where is the OSCE summit held"
 			}

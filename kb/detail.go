@@ -223,8 +223,8 @@ func (ix *Index) subject(words []string, terms []queryTerm) []int32 {
 		i++
 	}
 	for ; i < len(words) && !stopWords[words[i]]; i++ {
-		if eventVerbs[words[i]] || ordinals[words[i]] {
-			continue // "when was the SSD first agreed on": the SSD
+		if eventVerbs[words[i]] || ordinals[words[i]] || ordinals[words[i-1]] {
+			continue // "when was the SSD first agreed on": the SSD; "when was the last time…": no subject yet
 		}
 		for _, t := range terms {
 			if t.id >= 0 && !t.ask && hasWord(t.surface, words[i]) && !slices.Contains(out, t.id) {

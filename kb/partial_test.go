@@ -126,6 +126,11 @@ func TestIndex_IssueExamples(t *testing.T) {
 		// Members named: "the Minsk Agreements"; or by another noun ("topics").
 		{"which agreements is moscow committed to", "minsk-normandy"},
 		{"which topics is the biden administration open to address", "us-offer-exercises-missiles"},
+		// A name takes no ordinal: "the first time" is not Time magazine.
+		{"when was the first time russia invaded ukraine", "putin-georgia-ukraine-history"},
+		// "what sort of X" asks what X; "photo credit" asks who took it.
+		{"what sort of operation did the kremlin run in 2016", "election-2016"},
+		{"what is the photo credit for the sherman picture", "photo-credit"},
 	} {
 		res, err := ix.Ask(c.question)
 		if err != nil {

@@ -10,6 +10,7 @@ type queryTerm struct {
 	weight  float32
 	conf    float32
 	ask     bool   // a word that asks for something specific (askWords)
+	common  bool   // written as a common noun ("the first time"), even if it is a name ("Time")
 	surface string // as written
 }
 
@@ -87,8 +88,21 @@ func (ix *Index) analyzeQuery(q string) query {
 	qu.future = len(words) > 0 && words[0] == "will" ||
 		slices.Contains(words, "when") && (slices.Contains(words, "will") || slices.Contains(words, "going"))
 	hasYear := false // "what happened in 2008" asks what the entry for 2008 says
+	var common map[string]bool
 	for i, w := range words {
 		hasYear = hasYear || allDigits(w)
+		if i > 0 && ordinals[words[i-1]] {
+			if common == nil {
+				common = map[string]bool{}
+			}
+			common[w] = true // a name takes no ordinal: "the first time" is not Time
+		}
+		if (w == "kind" || w == "type" || w == "sort") && i > 0 && (words[i-1] == "what" || words[i-1] == "which") && at(words, i+1) == "of" {
+			if used == nil {
+				used = map[string]bool{}
+			}
+			used[w] = true // "what kind of operation" asks what operation
+		}
 		if w == "after" && i+1 < len(words) && allDigits(words[i+1]) {
 			if used == nil {
 				used = map[string]bool{}
@@ -138,7 +152,7 @@ func (ix *Index) analyzeQuery(q string) query {
 			continue
 		}
 		seen[id] = true
-		qu.terms = append(qu.terms, queryTerm{id: id, weight: ix.idf[id], conf: conf, ask: ask, surface: t.surface})
+		qu.terms = append(qu.terms, queryTerm{id: id, weight: ix.idf[id], conf: conf, ask: ask, common: common[t.surface], surface: t.surface})
 	}
 	if len(words) > 2 && words[0] == "who" && (words[1] == "is" || words[1] == "was") && qu.kind&kindPerson != 0 {
 		// "Who is Peskov?" asks who the person is, not which outlet
