@@ -33,6 +33,9 @@ type query struct {
 var chatSpellings = map[string]string{
 	"wen": "when", "whn": "when", "wat": "what", "wut": "what", "wht": "what", "wher": "where", "whr": "where",
 	"hw": "how", "y": "why", "abt": "about", "bc": "because", "whos": "who", "ppl": "people",
+	// Ordinals in figures are read as the words an article writes them in.
+	"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth",
+	"6th": "sixth", "7th": "seventh", "8th": "eighth", "9th": "ninth", "10th": "tenth",
 }
 
 // emphasisWords stress a question without changing what it asks: "what
@@ -122,8 +125,8 @@ func (ix *Index) analyzeQuery(q string) query {
 		// A folded phrase asks when its term does: "came out" is "outcome".
 		ask := (askWords[t.surface] || asks[t.surface] || t.phrase && askWords[t.text]) &&
 			!(happenWords[t.surface] && (kind != 0 || hasYear))
-		if allDigits(t.surface) {
-			ask = true // "in 2014": a number or year the entry must say
+		if allDigits(t.surface) || ordinals[t.surface] && t.surface != "first" && t.surface != "last" {
+			ask = true // "in 2014", "the fourth meeting": a number, year or rank the entry must say
 		}
 		id, ok := ix.known(t.text)
 		conf := float32(1)
