@@ -136,7 +136,7 @@ func (ix *Index) attributedTo(e int32, speakers []int32) bool {
 // building the list.
 func (ix *Index) missesAsk(e int32, qu query) bool {
 	for _, n := range qu.needs {
-		if !ix.says(e, n.ids) {
+		if !ix.gives(e, n) {
 			return true
 		}
 	}
@@ -145,9 +145,14 @@ func (ix *Index) missesAsk(e int32, qu query) bool {
 			return true
 		}
 	}
+	for _, id := range qu.subject {
+		if _, ok := ix.entryWeight(e, id); !ok {
+			return true
+		}
+	}
 	for _, q := range qu.terms {
 		switch {
-		case q.id >= 0 && ix.isName[q.id]:
+		case q.id >= 0 && ix.isName[q.id] && !q.common:
 			if _, ok := ix.entryWeight(e, q.id); !ok {
 				return true
 			}
@@ -171,7 +176,7 @@ func (ix *Index) missesAsk(e int32, qu query) bool {
 func (ix *Index) missingAsks(e int32, qu query) []string {
 	var miss []string
 	for _, n := range qu.needs {
-		if !ix.says(e, n.ids) {
+		if !ix.gives(e, n) {
 			miss = append(miss, n.surface) // "how old"
 		}
 	}
@@ -186,9 +191,9 @@ func (ix *Index) missingAsks(e int32, qu query) []string {
 		}
 	}
 	for _, q := range qu.terms {
-		if q.id >= 0 && ix.isName[q.id] {
+		if q.id >= 0 && (ix.isName[q.id] && !q.common || slices.Contains(qu.subject, q.id)) {
 			if _, ok := ix.entryWeight(e, q.id); !ok {
-				miss = append(miss, q.surface) // "what did Tass say about the GUARD Act"
+				miss = append(miss, q.surface) // "what did Tass say about the GUARD Act", "where is the OSCE summit held"
 			}
 			continue
 		}

@@ -1,6 +1,10 @@
 package kb
 
-import "slices"
+import (
+	"slices"
+	"strings"
+	"unicode"
+)
 
 // A question often asks for one detail about a subject the source covers:
 // "how old is Wendy Sherman", "how many missiles…", "what did Sherman and
@@ -14,6 +18,10 @@ import "slices"
 type need struct {
 	surface string // as written: "how old"
 	ids     []int32
+	// class is set for "which <noun>" (the noun's term): an entry that
+	// speaks of the class must also name members of it (see namesMembers).
+	class string
+	words []string // the question's words, which name no member
 }
 
 // measureWords are, after "how", the measures an answer must give in one of
@@ -23,6 +31,9 @@ var measureWords = map[string][]string{
 	"old":  {"old", "age", "aged", "born"},
 	"long": {"long", "since", "decade", "decades", "hour", "hours", "minute", "minutes", "lasted", "duration"},
 }
+
+// hourWords are the words an answer to "what time" gives an hour in.
+var hourWords = []string{"clock", "am", "pm", "noon", "midnight", "hour", "gmt", "utc", "cet"}
 
 // talkVerbs followed by "about" ask what was said: the entry must say that
 // a discussion took place and what it was about.
@@ -54,6 +65,20 @@ func (ix *Index) detailAsks(words []string) (asks map[string]bool, counted []str
 			}
 			needs = append(needs, n)
 			used = append(used, next)
+		case (w == "what" || w == "whats" || w == "which" || w == "at") && next == "time" && at(words, i+2) != "of":
+			// "What time do the talks start" asks an hour: a day does
+			// not answer it ("at what time of year" asks no hour).
+			n := need{surface: w + " time"}
+			for _, h := range hourWords {
+				if id, ok := ix.known(ix.voc.canonical(h)); ok {
+					n.ids = append(n.ids, id)
+				}
+			}
+			needs = append(needs, n)
+		case w == "which":
+			if n, ok := ix.whichClass(words, i+1); ok {
+				needs = append(needs, n)
+			}
 		case talkVerbs[w] && next == "about":
 			mark(w)
 		}
@@ -86,6 +111,140 @@ func (ix *Index) countedWords(words []string) []string {
 		phrase = append(phrase, w)
 	}
 	return phrase
+}
+
+// whichClass reads the noun phrase after "which" at words[i:]: "which
+// missiles does…", "which military exercises would…". A phrase with a kind
+// noun ("which city", "which news agency") asks for that kind instead
+// (questionKind), and an actor ("which Russian…") is no class.
+func (ix *Index) whichClass(words []string, i int) (need, bool) {
+	for _, w := range words[i:min(i+3, len(words))] {
+		if _, ok := wantNouns[w]; ok {
+			return need{}, false
+		}
+	}
+	j := i
+	for j < len(words) && j-i < 3 && !stopWords[words[j]] {
+		j++
+	}
+	if j == i {
+		return need{}, false
+	}
+	class := ix.queryCanon(words[j-1])
+	if id, ok := ix.known(class); ok && ix.isActor[id] {
+		return need{}, false
+	}
+	return need{surface: "which " + strings.Join(words[i:j], " "), class: class, words: words}, true
+}
+
+// gives reports whether entry e gives the detail n.
+func (ix *Index) gives(e int32, n need) bool {
+	if n.class != "" {
+		return ix.namesMembers(e, n)
+	}
+	return ix.says(e, n.ids)
+}
+
+// namesMembers reports whether entry e, where its answer speaks of the class
+// a "which" question asks about, names a member of it: before the noun, a
+// capitalised word, a number or an ordinal that is neither in the question
+// nor an actor ("the Minsk Agreements", "the 2016 US presidential
+// elections", "the group's third meeting", "a Russia-NATO council meeting").
+// An ordinal anywhere in the answer picks one ("the group's third").
+// "European military exercises", "NATO partners" (for "which NATO
+// partners") and "the deployment of missiles" name none. An answer that
+// never uses the class noun names its members some other way ("which
+// topics…": the exercises and the missiles) and passes.
+func (ix *Index) namesMembers(e int32, n need) bool {
+	fields := strings.Fields(ix.slots[e].Answer)
+	mentioned := false
+	for i, f := range fields {
+		low := strings.ToLower(trimWord(f))
+		if ordinals[low] && !slices.Contains(n.words, low) {
+			return true // "the group's third": an ordinal picks the member
+		}
+		if ix.queryCanon(low) != n.class {
+			continue
+		}
+		mentioned = true
+		for k := i - 1; k >= 0 && k >= i-3; k-- {
+			w := trimWord(fields[k])
+			low := strings.ToLower(w)
+			if w == "" || stopWords[low] || strings.ContainsAny(fields[k], ".,;:") {
+				break
+			}
+			sentenceStart := k == 0 || strings.HasSuffix(fields[k-1], ".")
+			named := unicode.IsUpper([]rune(w)[0]) && !sentenceStart || allDigits(low) || ordinals[low]
+			if !named || slices.Contains(n.words, low) {
+				continue
+			}
+			if id, ok := ix.known(ix.queryCanon(low)); ok && ix.isActor[id] {
+				continue
+			}
+			return true
+		}
+	}
+	return !mentioned
+}
+
+// ordinals pick one member of a class: "the third meeting".
+var ordinals = setOf(`first second third fourth fifth sixth seventh eighth ninth tenth last latest final`)
+
+// trimWord strips the punctuation and possessive around a word of text.
+func trimWord(f string) string {
+	f = strings.Trim(f, "\"'“”‘’(),.;:!?")
+	f = strings.TrimSuffix(strings.TrimSuffix(f, "'s"), "’s")
+	return f
+}
+
+// eventVerbs say that something takes place, starts or ends; in "when did
+// the build-up start" they are not the subject the question dates.
+var eventVerbs = setOf(`start starts started starting begin begins began begun beginning take takes took taken taking
+place held hold holds holding happen happens happened happening occur occurs occurred meet meets met meeting
+end ends ended finish finishes finished open opens opened close closes closed kick kicks kicked scheduled
+planned set located based going`)
+
+// auxiliaries follow "when" or "where" before the subject they ask about.
+var auxiliaries = setOf(`is are was were do does did will has have had would could should can`)
+
+// subject returns the terms of what a "when" or "where" question asks the
+// time or place of: the words after its auxiliary up to a function word,
+// less the verbs of taking place ("the OSCE summit" in "where is the OSCE
+// summit being held", "the russian build-up" in "when did the russian
+// build-up start"). An entry gives the time or place of something else
+// when it never names them: the talks start Sunday night, not the build-up.
+func (ix *Index) subject(words []string, terms []queryTerm) []int32 {
+	if len(words) < 3 || (words[0] != "when" && words[0] != "where") || !auxiliaries[words[1]] {
+		return nil
+	}
+	var out []int32
+	i := 2
+	for i < len(words) && (words[i] == "the" || words[i] == "a" || words[i] == "an") {
+		i++
+	}
+	for ; i < len(words) && !stopWords[words[i]]; i++ {
+		if eventVerbs[words[i]] || ordinals[words[i]] || ordinals[words[i-1]] {
+			continue // "when was the SSD first agreed on": the SSD; "when was the last time…": no subject yet
+		}
+		for _, t := range terms {
+			if t.id >= 0 && !t.ask && hasWord(t.surface, words[i]) && !slices.Contains(out, t.id) {
+				out = append(out, t.id)
+			}
+		}
+	}
+	return out
+}
+
+// hasWord reports whether w is one of the space-separated words of s.
+func hasWord(s, w string) bool {
+	for s != "" {
+		var f string
+		f, s, _ = strings.Cut(s, " ")
+		if f == w {
+			return true
+		}
+	}
+	return false
 }
 
 // says reports whether entry e says one of ids in its question or answer.

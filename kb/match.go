@@ -108,7 +108,7 @@ func (ix *Index) specific(qu query) bool {
 	for _, t := range qu.terms {
 		switch {
 		case t.id < 0:
-		case ix.isName[t.id]:
+		case ix.isName[t.id] && !t.common:
 			return true // a name alone says what it is about: "sherman"
 		default:
 			mass += float64(t.weight * t.conf)

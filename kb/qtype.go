@@ -173,6 +173,10 @@ func questionKind(words []string) (kindSet, map[string]bool) {
 				use(w)
 				break
 			}
+			if creditNouns[w] {
+				k = kindPerson | kindSource // "photo credit" asks who took it; "credit" stays a topic word
+				break
+			}
 		}
 	}
 	if k&kindSource != 0 && k&kindPerson != 0 && slices.ContainsFunc(words, func(w string) bool { return personNouns[w] }) {
@@ -232,6 +236,9 @@ func isDefinition(words []string) bool {
 	}
 	return content >= 1 && content <= 3
 }
+
+// creditNouns at either end of a noun phrase ask who made or reported a thing.
+var creditNouns = setOf(`credit credits byline`)
 
 // personNouns name a person, so a "who" question with one asks for that
 // person rather than an outlet.

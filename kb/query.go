@@ -10,6 +10,7 @@ type queryTerm struct {
 	weight  float32
 	conf    float32
 	ask     bool   // a word that asks for something specific (askWords)
+	common  bool   // written as a common noun ("the first time"), even if it is a name ("Time")
 	surface string // as written
 }
 
@@ -23,6 +24,7 @@ type query struct {
 	pairs    []uint64 // actor-noun pairs (see actorPairs)
 	unranked []int32  // terms written without a rank word ("secretary", not "deputy secretary")
 	needs    []need   // details the entry must say ("how old": an age; see detailAsks)
+	subject  []int32  // what a when/where question asks the time or place of (see subject)
 	pairText map[uint64]string
 }
 
@@ -30,8 +32,15 @@ type query struct {
 // short for the typo corrector: "wen do the talks start".
 var chatSpellings = map[string]string{
 	"wen": "when", "whn": "when", "wat": "what", "wut": "what", "wht": "what", "wher": "where", "whr": "where",
-	"hw": "how", "y": "why", "abt": "about", "bc": "because",
+	"hw": "how", "y": "why", "abt": "about", "bc": "because", "whos": "who", "ppl": "people",
+	// Ordinals in figures are read as the words an article writes them in.
+	"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth",
+	"6th": "sixth", "7th": "seventh", "8th": "eighth", "9th": "ninth", "10th": "tenth",
 }
+
+// emphasisWords stress a question without changing what it asks: "what
+// exactly is in the draft treaties" asks what is in them.
+var emphasisWords = setOf(`exactly precisely`)
 
 // swappable are the three-letter function words whose swapped-letter typos
 // ("teh", "hte", "nad") are respelled; only these, so that "won" is not
@@ -66,7 +75,11 @@ func (ix *Index) analyzeQuery(q string) query {
 	if respelled := respell(words); respelled {
 		q = strings.Join(words, " ")
 	}
-	kind, used := questionKind(words)
+	kindWords := words
+	if slices.ContainsFunc(words, func(w string) bool { return emphasisWords[w] }) {
+		kindWords = slices.DeleteFunc(slices.Clone(words), func(w string) bool { return emphasisWords[w] })
+	}
+	kind, used := questionKind(kindWords)
 	asks, counted, needs, markers := ix.detailAsks(words)
 	for _, w := range markers {
 		if used == nil {
@@ -78,8 +91,21 @@ func (ix *Index) analyzeQuery(q string) query {
 	qu.future = len(words) > 0 && words[0] == "will" ||
 		slices.Contains(words, "when") && (slices.Contains(words, "will") || slices.Contains(words, "going"))
 	hasYear := false // "what happened in 2008" asks what the entry for 2008 says
+	var common map[string]bool
 	for i, w := range words {
 		hasYear = hasYear || allDigits(w)
+		if i > 0 && ordinals[words[i-1]] {
+			if common == nil {
+				common = map[string]bool{}
+			}
+			common[w] = true // a name takes no ordinal: "the first time" is not Time
+		}
+		if (w == "kind" || w == "type" || w == "sort") && i > 0 && (words[i-1] == "what" || words[i-1] == "which") && at(words, i+1) == "of" {
+			if used == nil {
+				used = map[string]bool{}
+			}
+			used[w] = true // "what kind of operation" asks what operation
+		}
 		if w == "after" && i+1 < len(words) && allDigits(words[i+1]) {
 			if used == nil {
 				used = map[string]bool{}
@@ -99,8 +125,8 @@ func (ix *Index) analyzeQuery(q string) query {
 		// A folded phrase asks when its term does: "came out" is "outcome".
 		ask := (askWords[t.surface] || asks[t.surface] || t.phrase && askWords[t.text]) &&
 			!(happenWords[t.surface] && (kind != 0 || hasYear))
-		if allDigits(t.surface) {
-			ask = true // "in 2014": a number or year the entry must say
+		if allDigits(t.surface) || ordinals[t.surface] && t.surface != "first" && t.surface != "last" {
+			ask = true // "in 2014", "the fourth meeting": a number, year or rank the entry must say
 		}
 		id, ok := ix.known(t.text)
 		conf := float32(1)
@@ -129,7 +155,7 @@ func (ix *Index) analyzeQuery(q string) query {
 			continue
 		}
 		seen[id] = true
-		qu.terms = append(qu.terms, queryTerm{id: id, weight: ix.idf[id], conf: conf, ask: ask, surface: t.surface})
+		qu.terms = append(qu.terms, queryTerm{id: id, weight: ix.idf[id], conf: conf, ask: ask, common: common[t.surface], surface: t.surface})
 	}
 	if len(words) > 2 && words[0] == "who" && (words[1] == "is" || words[1] == "was") && qu.kind&kindPerson != 0 {
 		// "Who is Peskov?" asks who the person is, not which outlet
@@ -150,6 +176,7 @@ func (ix *Index) analyzeQuery(q string) query {
 		}
 	}
 	qu.unranked = ix.unranked(words, qu.terms)
+	qu.subject = ix.subject(words, qu.terms)
 	if len(counted) > 0 {
 		// "How many missiles…": the entry must say one of the counted words.
 		n := need{surface: "how many " + strings.Join(counted, " ")}
