@@ -83,7 +83,8 @@ func rendered(t *testing.T, words *i18n.Catalog, lang string) map[string]string 
 var (
 	slashRefs = regexp.MustCompile("`/([^`\n]+)`")
 	codeWords = regexp.MustCompile("`(\\w+)`")
-	boldRefs  = regexp.MustCompile(`\*\*([^*\n]+)\*\*`)
+	// bareRefs' command name ends before a hyphenated compound ("/kb-Befehl").
+	bareRefs = regexp.MustCompile(`(?:^|[\s(])/(\p{Ll}[\p{Ll}\d_-]*?)(?:-\p{Lu}|[^\p{Ll}\d_-]|$)`)
 )
 
 // TestMessages_NameCommandsAsMembersSeeThem checks, for every language,
@@ -118,9 +119,15 @@ func TestMessages_NameCommandsAsMembersSeeThem(t *testing.T) {
 						t.Errorf("%s: /ask's option `%s` by its English name", id, m[1])
 					}
 				}
-				for _, m := range boldRefs.FindAllStringSubmatch(text, -1) {
-					if enMenus[m[1]] && !menus[m[1]] {
-						t.Errorf("%s: **%s** by its English name", id, m[1])
+				for _, m := range bareRefs.FindAllStringSubmatch(text, -1) {
+					refs++
+					if !paths[m[1]] {
+						t.Errorf("%s: /%s is no command in %s", id, m[1], lang)
+					}
+				}
+				for menu := range enMenus {
+					if !menus[menu] && strings.Contains(text, menu) {
+						t.Errorf("%s: %s by its English name", id, menu)
 					}
 				}
 			}
@@ -140,6 +147,9 @@ func TestLang_Commands(t *testing.T) {
 		{"de", "`/kb source revert source:hngn version:2`", "`/kb quelle wiederherstellen quelle:hngn version:2`"},
 		{"uk", "Try `/topics` or **Ask CrisisBot**, with `for`.", "Try `/теми` or **Запитати CrisisBot**, with `для`."},
 		{"uk", "`/nonsense here` and `/kb nonsense`", "`/nonsense here` and `/kb nonsense`"},
+		{"uk", "A file from /kb export (see /source). Try /help.", "A file from /kb експорт (see /джерела). Try /довідка."},
+		{"uk", "that /kb command, https://example.com/topics", "that /kb command, https://example.com/topics"},
+		{"de", "Ask CrisisBot mentions", "CrisisBot fragen mentions"},
 		{"en", "`/kb history id:troops`", "`/kb history id:troops`"},
 	} {
 		if got := words.For(tt.lang).Commands(tt.in); got != tt.want {

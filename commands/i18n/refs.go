@@ -9,7 +9,8 @@ import (
 
 // Messages are written first in English and name commands as English
 // Discord shows them: `/kb source history`, /ask's options `for` and
-// `private`, the context-menu command **Ask CrisisBot**. A member whose
+// `private`, the context-menu command **Ask CrisisBot**, and the same
+// unquoted in prose and descriptions ("A file from /kb export"). A member whose
 // Discord speaks another language sees the commands by their localized
 // names (cmd_<path>_name), so when a non-English file is loaded those
 // references are rewritten into the names that same file registers:
@@ -19,7 +20,11 @@ import (
 var (
 	slashRef = regexp.MustCompile("`/([^`\n]+)`")
 	optRef   = regexp.MustCompile("`(\\w+)`")
-	menuRef  = regexp.MustCompile(`\*\*([^*\n]+)\*\*`)
+	// bareRef is an unquoted reference in prose or a description ("A file
+	// from /kb export"): a slash after a space, a parenthesis or nothing,
+	// and up to three lower-case words, of which the longest command path
+	// is rewritten.
+	bareRef = regexp.MustCompile(`(^|[\s(])/(\p{Ll}[\p{L}\d_-]*(?: \p{Ll}[\p{L}\d_-]*){0,2})`)
 )
 
 // askCommand is the command whose options a bare backticked name refers to.
@@ -101,12 +106,24 @@ func (r refs) apply(s string) string {
 		}
 		return m
 	})
-	return menuRef.ReplaceAllStringFunc(s, func(m string) string {
-		if p, ok := localPath(r.en, r.local, []string{m[2 : len(m)-2]}); ok {
-			return "**" + p[0] + "**"
+	s = bareRef.ReplaceAllStringFunc(s, func(m string) string {
+		lead, ref, _ := strings.Cut(m, "/")
+		words := strings.Split(ref, " ")
+		for n := len(words); n > 0; n-- {
+			if path, ok := localPath(r.en, r.local, words[:n]); ok {
+				return lead + "/" + strings.Join(append(path, words[n:]...), " ")
+			}
 		}
 		return m
 	})
+	// Context-menu commands, named in prose or in bold: the only names
+	// with a space in them.
+	for id, en := range r.en {
+		if local, ok := r.local[id]; ok && strings.Contains(en, " ") && nameID([]string{en}) == id {
+			s = strings.ReplaceAll(s, en, local)
+		}
+	}
+	return s
 }
 
 // option returns the localized name of an option of the command at path:
