@@ -82,7 +82,7 @@ func load(fsys fs.FS) (*Catalog, error) {
 		lang := code(f.Path)
 		var r refs
 		if lang != English {
-			r = refs{en: en, local: namesOf(f.Messages)}
+			r = newRefs(en, namesOf(f.Messages))
 			for _, m := range f.Messages {
 				r.rewrite(m)
 			}

@@ -78,6 +78,18 @@ func (r refs) apply(s string) string {
 	if r.local == nil {
 		return s
 	}
+	if strings.ContainsAny(s, "`/") { // most messages name no command: skip the patterns
+		s = r.slashRefs(s)
+	}
+	// Context-menu commands, named in prose or in bold.
+	for _, m := range r.menus {
+		s = strings.ReplaceAll(s, m[0], m[1])
+	}
+	return s
+}
+
+// slashRefs rewrites the references made with a slash or in backticks.
+func (r refs) slashRefs(s string) string {
 	s = slashRef.ReplaceAllStringFunc(s, func(m string) string {
 		words := strings.Fields(m[2 : len(m)-1])
 		n := 0
@@ -116,13 +128,6 @@ func (r refs) apply(s string) string {
 		}
 		return m
 	})
-	// Context-menu commands, named in prose or in bold: the only names
-	// with a space in them.
-	for id, en := range r.en {
-		if local, ok := r.local[id]; ok && strings.Contains(en, " ") && nameID([]string{en}) == id {
-			s = strings.ReplaceAll(s, en, local)
-		}
-	}
 	return s
 }
 
@@ -139,9 +144,22 @@ func (r refs) option(path []string, opt string) (string, bool) {
 }
 
 // refs holds what apply needs: English's command names and one
-// language's (nil for English, which is left as written).
+// language's (nil for English, which is left as written), and the
+// context-menu commands' English and local names.
 type refs struct {
 	en, local commandNames
+	menus     [][2]string
+}
+
+// newRefs returns the refs of a language with command names local.
+func newRefs(en, local commandNames) refs {
+	r := refs{en: en, local: local}
+	for id, name := range en {
+		if l, ok := local[id]; ok && strings.Contains(name, " ") && nameID([]string{name}) == id {
+			r.menus = append(r.menus, [2]string{name, l}) // the only names with a space in them
+		}
+	}
+	return r
 }
 
 // rewrite applies Commands to every form of m.
