@@ -75,7 +75,11 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	corr := commands.NewCorrections(commands.CorrectionsConfig{Words: words, Library: lib, Store: kbStore, Poster: rest, Sender: rest, Delay: cfg.CorrectionsDelay, Logger: log})
+	// Corrections are written in a server's preferred locale, which the
+	// gateway's shards (built below) know from GUILD_CREATE.
+	var shards atomic.Pointer[bot.Shards]
+	corr := commands.NewCorrections(commands.CorrectionsConfig{Words: words, Library: lib, Store: kbStore, Poster: rest, Sender: rest, Delay: cfg.CorrectionsDelay, Logger: log,
+		GuildLocale: func(guild string) string { return shards.Load().GuildLocale(guild) }})
 	corrections.Store(corr)
 	defer corr.Close(context.Background()) // on early returns; idempotent
 	// Ask channels need the Message Content intent: asked for when some are
@@ -116,6 +120,7 @@ func runDiscord(ctx context.Context, cfg Config, registerOnly bool, stderr io.Wr
 		if err != nil {
 			return err
 		}
+		shards.Store(gw)
 	}
 	if err := op.start(lib, store, gw); err != nil {
 		return err

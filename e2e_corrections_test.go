@@ -186,3 +186,35 @@ func TestE2E_AnswersForSomeone(t *testing.T) {
 		t.Fatalf("with the setting: %q %s", content(on), am)
 	}
 }
+
+// TestE2E_CorrectionsInServerLocale: an edited answer has no reader's
+// locale, so its correction speaks the server's preferred locale from
+// GUILD_CREATE (Ukrainian here), even when the moderator's Discord is in
+// English.
+func TestE2E_CorrectionsInServerLocale(t *testing.T) {
+	t.Parallel()
+	const guild, ch = "300000000000000078", "310000000000000078"
+	fake := newFake(t)
+	h := startBot(t, fake, map[string]string{"CORRECTIONS_DELAY": "20ms"})
+	if err := fake.GuildCreateIn(guild, "uk"); err != nil {
+		t.Fatal(err)
+	}
+	from := len(fake.Requests())
+	h.message(t, "message_mention", func(m map[string]any) {
+		m["guild_id"], m["channel_id"], m["content"] = guild, ch, "<@900000000000000001> who is peskov"
+	})
+	reply, _ := fake.Wait(t, from, wait, fakediscord.Path("POST", "/channels/"+ch+"/messages"))
+	replyID := sentID(t, reply)
+
+	mod := both(asMember(guild, modA, "32"), inLocale("en-US", "en-US"))
+	formID, fields := modalFields(t, data(t, h.interact(t, "slash_ask", both(mod, kbCommand("edit", strOpt("id", "who-is-peskov"))))))
+	fields["answer"] = "Dmitry Peskov is the Kremlin spokesman (corrected wording)."
+	from = len(fake.Requests())
+	if saved := data(t, h.interact(t, "slash_ask", both(mod, modalSubmit(formID, fields)))); !strings.Contains(content(saved), "Saved") {
+		t.Fatalf("save: %v", saved)
+	}
+	edited, _ := fake.Wait(t, from, wait, fakediscord.Path("PATCH", "/channels/"+ch+"/messages/"+replyID))
+	if s := string(edited.Body); !strings.Contains(s, "Виправлено") || !strings.Contains(s, "corrected wording") || strings.Contains(s, "Corrected on") {
+		t.Fatalf("the reply in a Ukrainian server was edited to %s", s)
+	}
+}

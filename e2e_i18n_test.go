@@ -77,7 +77,7 @@ func TestE2E_Languages(t *testing.T) {
 		// A Ukrainian question the matcher is not sure of: declined in
 		// Ukrainian, with the entry its names point to offered.
 		{"UkrainianQuestionDeclinedWithSuggestions", "хто такий Пєсков", "У мене немає відповіді з джерелом на це",
-			[]string{"Ви запитали: хто такий Пєсков", "Найближчі теми", "/pick/who-is-peskov/"}},
+			[]string{"Ви запитали: хто такий Пєсков", "Найближчі теми", "/pick/who-is-peskov/", "`/теми`"}},
 		{"PartialInUkrainian", "Did the GUARD Act become law?", "Цього немає в джерелі",
 			[]string{"Стаття не відповідає саме на це запитання.", "Що стаття все ж каже", "Не відповідь на ваше запитання"}},
 	} {
@@ -88,6 +88,9 @@ func TestE2E_Languages(t *testing.T) {
 			}
 			if m := missing(t, d, c.want...); len(m) > 0 {
 				t.Errorf("the reply lacks %q: %v", m, d)
+			}
+			if m := missing(t, d, "`/topics`"); len(m) == 0 {
+				t.Errorf("a Ukrainian reply names /topics by its English name: %v", d)
 			}
 		})
 	}

@@ -70,3 +70,21 @@ func guildLocale(s *discordgo.Session, guild string) string {
 	}
 	return ""
 }
+
+// GuildLocale returns a server's preferred locale as this shard last saw it
+// (GUILD_CREATE or GUILD_UPDATE), "" when unknown. Safe for concurrent use.
+func (b *Bot) GuildLocale(guild string) string { return guildLocale(b.s, guild) }
+
+// GuildLocale returns a server's preferred locale from whichever opened
+// shard has it, "" when unknown or when s is nil. Safe for concurrent use.
+func (s *Shards) GuildLocale(guild string) string {
+	if s == nil {
+		return ""
+	}
+	for _, b := range s.Bots() {
+		if l := b.GuildLocale(guild); l != "" {
+			return l
+		}
+	}
+	return ""
+}

@@ -28,12 +28,16 @@ type Poster interface {
 // required; zero values of the rest mean defaults.
 type CorrectionsConfig struct {
 	// Words are the bot's own words; nil loads the embedded message files.
-	// Corrections are written in English: an edited message has no reader's
-	// locale.
-	Words   *i18n.Catalog
-	Library *kb.Library
-	Store   kb.Store
-	Poster  Poster
+	// An edited message has no reader's locale, so corrections are written
+	// in the server's preferred locale when known (GuildLocale, or the
+	// guild_locale of the interactions answered there), else in English.
+	Words *i18n.Catalog
+	// GuildLocale returns a server's preferred locale from the gateway's
+	// state ("" when unknown); nil knows only what interactions told.
+	GuildLocale func(guildID string) string
+	Library     *kb.Library
+	Store       kb.Store
+	Poster      Poster
 	// Sender posts a summary to a server's audit channel; nil posts none
 	// (the audit log in the store has every correction either way).
 	Sender Sender
@@ -58,16 +62,18 @@ type CorrectionsConfig struct {
 // turn them off (/kb settings corrections:off). Safe for concurrent use;
 // Close stops it.
 type Corrections struct {
-	en        i18n.Lang
-	lib       *kb.Library
-	store     kb.Store
-	post      Poster
-	send      Sender
-	settings  Settings
-	delay     time.Duration
-	perChange int
-	now       func() time.Time
-	log       *slog.Logger
+	words       *i18n.Catalog
+	guildLocale func(guildID string) string
+	locales     sync.Map // guild id → the guild_locale its latest remembered answer's interaction carried
+	lib         *kb.Library
+	store       kb.Store
+	post        Poster
+	send        Sender
+	settings    Settings
+	delay       time.Duration
+	perChange   int
+	now         func() time.Time
+	log         *slog.Logger
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -100,7 +106,7 @@ func NewCorrections(c CorrectionsConfig) *Corrections {
 		c.Words = i18n.MustLoad()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Corrections{en: c.Words.For(i18n.English), lib: c.Library, store: c.Store, post: c.Poster, send: c.Sender, settings: Settings{store: c.Store},
+	return &Corrections{words: c.Words, guildLocale: c.GuildLocale, lib: c.Library, store: c.Store, post: c.Poster, send: c.Sender, settings: Settings{store: c.Store},
 		delay: c.Delay, perChange: c.PerChange, now: c.Now, log: c.Logger, ctx: ctx, cancel: cancel, timers: map[change]*time.Timer{},
 		slots: make(chan struct{}, maxRunning)}
 }
@@ -175,6 +181,9 @@ func (c *Corrections) Remember(req *bot.Request, rep *bot.Reply, entryID string,
 		return
 	}
 	sc := scope(req)
+	if req.GuildID != "" && req.GuildLocale != "" {
+		c.locales.Store(req.GuildID, req.GuildLocale)
+	}
 	_, rev := c.lib.Revision(sc, entryID)
 	channel := req.ChannelID
 	prev := rep.OnSent
@@ -297,6 +306,23 @@ func (c *Corrections) previous(ctx context.Context, a kb.Answer) *kb.Version {
 	return &vs[v-1]
 }
 
+// lang is the language of the corrections of answers in scope: its
+// server's preferred locale when known, else English.
+func (c *Corrections) lang(scope string) i18n.Lang {
+	if scope == kb.GlobalScope {
+		return c.words.For(i18n.English)
+	}
+	if c.guildLocale != nil {
+		if l := c.guildLocale(scope); l != "" {
+			return c.words.For(l)
+		}
+	}
+	if l, ok := c.locales.Load(scope); ok {
+		return c.words.For(l.(string))
+	}
+	return c.words.For(i18n.English)
+}
+
 // editAnswer edits the bot's own answer message to show the new answer.
 func (c *Corrections) editAnswer(ctx context.Context, a kb.Answer) bool {
 	old := c.previous(ctx, a)
@@ -304,7 +330,7 @@ func (c *Corrections) editAnswer(ctx context.Context, a kb.Answer) bool {
 	if !ok {
 		return false
 	}
-	rep := correctedMessage(c.en, c.lib.Index(a.Scope).KB(), old, e, c.now())
+	rep := correctedMessage(c.lang(a.Scope), c.lib.Index(a.Scope).KB(), old, e, c.now())
 	if err := c.post.EditMessage(ctx, a.ChannelID, a.MessageID, rep); err != nil {
 		c.log.Warn("could not edit an answer to correct it", "err", err, "entry", a.EntryID, "channel", a.ChannelID)
 		return false
@@ -332,7 +358,7 @@ func (c *Corrections) replyOnce(ctx context.Context, as []kb.Answer) int {
 	if n == 0 {
 		return 0
 	}
-	if _, err := c.post.SendReply(ctx, newest.ChannelID, newest.MessageID, correctionReply(c.en, old, e, c.now())); err != nil {
+	if _, err := c.post.SendReply(ctx, newest.ChannelID, newest.MessageID, correctionReply(c.lang(newest.Scope), old, e, c.now())); err != nil {
 		c.log.Warn("could not post a correction", "err", err, "entry", newest.EntryID, "channel", newest.ChannelID)
 	}
 	return n

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -70,6 +71,13 @@ type corrFixture struct {
 
 func newCorrFixture(t *testing.T) *corrFixture {
 	t.Helper()
+	return newCorrFixtureWith(t, nil)
+}
+
+// newCorrFixtureWith is newCorrFixture with the gateway's view of servers'
+// preferred locales.
+func newCorrFixtureWith(t *testing.T, guildLocale func(string) string) *corrFixture {
+	t.Helper()
 	ctx := context.Background()
 	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "kb.db"))
 	if err != nil {
@@ -86,7 +94,7 @@ func newCorrFixture(t *testing.T) *corrFixture {
 		t.Fatal(err)
 	}
 	f.lib = lib
-	f.corr = NewCorrections(CorrectionsConfig{Library: lib, Store: store, Poster: f.post, Delay: time.Hour,
+	f.corr = NewCorrections(CorrectionsConfig{Library: lib, Store: store, Poster: f.post, Delay: time.Hour, GuildLocale: guildLocale,
 		Now: func() time.Time { return time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC) }})
 	t.Cleanup(func() { f.corr.Close(ctx) })
 	return f
@@ -94,8 +102,14 @@ func newCorrFixture(t *testing.T) *corrFixture {
 
 // answered remembers an answer as if Discord had just sent message msg.
 func (f *corrFixture) answered(guild, channel, msg, entry string, kind kb.AnswerKind) {
+	f.answeredIn("", guild, channel, msg, entry, kind)
+}
+
+// answeredIn is answered for an interaction that carried the server's
+// locale (guild_locale).
+func (f *corrFixture) answeredIn(guildLocale, guild, channel, msg, entry string, kind kb.AnswerKind) {
 	rep := &bot.Reply{}
-	f.corr.Remember(&bot.Request{GuildID: guild, ChannelID: channel}, rep, entry, kind)
+	f.corr.Remember(&bot.Request{GuildID: guild, ChannelID: channel, GuildLocale: guildLocale}, rep, entry, kind)
 	rep.OnSent(&discordgo.Message{ID: msg, ChannelID: channel})
 }
 
@@ -105,6 +119,46 @@ func (f *corrFixture) edit(t *testing.T, scope, answer string) {
 	e.Answer = answer
 	if _, err := f.lib.Apply(context.Background(), []kb.Change{{Scope: scope, EntryID: e.ID, Entry: &e, Action: kb.ActionEdit, Author: "m", Base: base}}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCorrections_InServersLocale: an edited message has no reader's
+// locale, so a correction speaks the server's preferred locale: the
+// gateway's (GUILD_CREATE) first, else the one the server's interactions
+// carried, else English.
+func TestCorrections_InServersLocale(t *testing.T) {
+	const ukServer, deServer, unknown = "300000000000000011", "300000000000000012", "300000000000000013"
+	f := newCorrFixtureWith(t, func(guild string) string {
+		if guild == ukServer {
+			return "uk"
+		}
+		return ""
+	})
+	f.answeredIn("fr", ukServer, "310000000000000011", "2001", "who-is-peskov", kb.AnswerReply) // the gateway's locale wins
+	f.answeredIn("de", deServer, "310000000000000012", "2002", "who-is-peskov", kb.AnswerReply)
+	f.answeredIn("de", deServer, "310000000000000015", "2005", "who-is-peskov", kb.AnswerInteraction)
+	f.answered(unknown, "310000000000000013", "2003", "who-is-peskov", kb.AnswerReply)
+	for _, g := range []string{ukServer, deServer, unknown} {
+		f.edit(t, g, "Dmitry Peskov is the Kremlin spokesman, edited.")
+	}
+	f.corr.flush()
+	edits, replies := f.post.take()
+	slices.Sort(edits)
+	want := []string{
+		"310000000000000011/2001: ✏️ **Виправлено 30 листопада 2026:** ",
+		"310000000000000012/2002: ✏️ **Korrigiert am 30. November 2026:** ",
+		"310000000000000013/2003: ✏️ **Corrected on 30 November 2026:** ",
+	}
+	if len(edits) != len(want) {
+		t.Fatalf("edits %q", edits)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(edits[i], w) {
+			t.Errorf("edit %q, want it to start %q", edits[i], w)
+		}
+	}
+	if len(replies) != 1 || !strings.HasPrefix(replies[0], "310000000000000015>2005: ") || strings.Contains(replies[0], "Corrected") {
+		t.Errorf("the German server's /ask correction: %q", replies)
 	}
 }
 

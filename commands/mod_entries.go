@@ -67,7 +67,7 @@ func (m *Moderation) current(ctx context.Context, l i18n.Lang, sc, id string) (k
 	if len(vs) > 0 {
 		last := vs[len(vs)-1]
 		if last.Entry == nil {
-			return kb.Entry{}, 0, &bot.UserError{Msg: l.T("mod_err_hidden", "ID", "`"+id+"`", "History", "`/kb history id:"+id+"`")}
+			return kb.Entry{}, 0, &bot.UserError{Msg: l.T("mod_err_hidden", "ID", "`"+id+"`", "History", l.Commands("`/kb history id:"+id+"`"))}
 		}
 		return *last.Entry, last.Version, nil
 	}
@@ -201,7 +201,7 @@ func (m *Moderation) handleSave(ctx context.Context, req *bot.Request, sc string
 	} else {
 		e.ID = slug(e.Question)
 		if _, taken := ix.Entry(e.ID); taken {
-			return nil, &bot.UserError{Msg: l.T("mod_err_exists", "ID", "`"+e.ID+"`", "Edit", "`/kb edit id:"+e.ID+"`")}
+			return nil, &bot.UserError{Msg: l.T("mod_err_exists", "ID", "`"+e.ID+"`", "Edit", l.Commands("`/kb edit id:"+e.ID+"`"))}
 		}
 		// The id may belong to an entry hidden here: the new entry is added
 		// on top of its history, which stays readable and revertible.
@@ -271,7 +271,7 @@ func (m *Moderation) handleRemoveConfirm(ctx context.Context, req *bot.Request, 
 		return nil, m.refuse(l, err)
 	}
 	m.audit(ctx, sc, fmt.Sprintf("🗑️ <@%s> hid `%s` (version %d).", req.UserID, id, vs[0].Version))
-	return &bot.Reply{Update: true, Content: l.T("mod_hidden", "ID", "`"+id+"`", "Version", vs[0].Version, "Revert", fmt.Sprintf("`/kb revert id:%s version:%d`", id, max(vs[0].Version-1, 1)))}, nil
+	return &bot.Reply{Update: true, Content: l.T("mod_hidden", "ID", "`"+id+"`", "Version", vs[0].Version, "Revert", l.Commands(fmt.Sprintf("`/kb revert id:%s version:%d`", id, max(vs[0].Version-1, 1))))}, nil
 }
 
 // handleCreateFromUnanswered opens the add form with a declined question.

@@ -68,9 +68,9 @@ func (m *Moderation) handleAddPhrasing(ctx context.Context, req *bot.Request, sc
 	}
 	switch {
 	case utf8.RuneCountInString(p.Question) > kb.MaxQuestionLen:
-		return nil, &bot.UserError{Msg: l.T("mod_err_phrasing_long", "Count", kb.MaxQuestionLen, "Edit", "`/kb edit id:"+id+"`")}
+		return nil, &bot.UserError{Msg: l.T("mod_err_phrasing_long", "Count", kb.MaxQuestionLen, "Edit", l.Commands("`/kb edit id:"+id+"`"))}
 	case len(e.Aliases) >= kb.MaxAliases:
-		return nil, &bot.UserError{Msg: l.T("mod_err_phrasings_full", "ID", "`"+id+"`", "Count", kb.MaxAliases, "Edit", "`/kb edit id:"+id+"`")}
+		return nil, &bot.UserError{Msg: l.T("mod_err_phrasings_full", "ID", "`"+id+"`", "Count", kb.MaxAliases, "Edit", l.Commands("`/kb edit id:"+id+"`"))}
 	case slices.ContainsFunc(append([]string{e.Question}, e.Aliases...), func(a string) bool { return strings.EqualFold(strings.TrimRight(a, "?!. "), p.Question) }):
 		_ = m.store.DropPick(ctx, sc, p.Question, id)
 		return &bot.Reply{Update: true, Content: l.T("mod_phrasing_exists", "ID", "`"+id+"`")}, nil

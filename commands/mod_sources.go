@@ -136,7 +136,7 @@ func (m *Moderation) handleSourceRemove(ctx context.Context, req *bot.Request, s
 	}
 	m.audit(ctx, sc, fmt.Sprintf("🗑️ <@%s> removed the source `%s` (version %d).", req.UserID, id, v.Version))
 	return &bot.Reply{Ephemeral: true, Content: l.T("mod_source_removed", "ID", "`"+id+"`", "Version", v.Version,
-		"Revert", fmt.Sprintf("`/kb source revert source:%s version:%d`", id, v.Version-1))}, nil
+		"Revert", l.Commands(fmt.Sprintf("`/kb source revert source:%s version:%d`", id, v.Version-1)))}, nil
 }
 
 func (m *Moderation) handleSourceHistory(ctx context.Context, req *bot.Request, sc string) (*bot.Reply, error) {

@@ -62,12 +62,34 @@ func load(fsys fs.FS) (*Catalog, error) {
 		return nil, fmt.Errorf("list message files: %w", err)
 	}
 	c := &Catalog{bundle: b, langs: map[string]Lang{}}
+	parsed := make([]*goi18n.MessageFile, 0, len(names))
+	var en commandNames
 	for _, name := range names {
-		f, err := b.LoadMessageFileFS(fsys, name)
+		buf, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, fmt.Errorf("message file %s: %w", path.Base(name), err)
 		}
-		code := strings.TrimSuffix(strings.TrimPrefix(path.Base(name), "active."), ".json")
+		f, err := goi18n.ParseMessageFileBytes(buf, name, map[string]goi18n.UnmarshalFunc{"json": json.Unmarshal})
+		if err != nil {
+			return nil, fmt.Errorf("message file %s: %w", path.Base(name), err)
+		}
+		if code(name) == English {
+			en = namesOf(f.Messages)
+		}
+		parsed = append(parsed, f)
+	}
+	for _, f := range parsed {
+		lang := code(f.Path)
+		var r refs
+		if lang != English {
+			r = newRefs(en, namesOf(f.Messages))
+			for _, m := range f.Messages {
+				r.rewrite(m)
+			}
+		}
+		if err := b.AddMessages(f.Tag, f.Messages...); err != nil {
+			return nil, fmt.Errorf("message file %s: %w", path.Base(f.Path), err)
+		}
 		simple := map[string][]piece{}
 		for _, m := range f.Messages {
 			if m.Zero == "" && m.One == "" && m.Two == "" && m.Few == "" && m.Many == "" {
@@ -76,12 +98,17 @@ func load(fsys fs.FS) (*Catalog, error) {
 				}
 			}
 		}
-		c.langs[code] = Lang{code: code, loc: goi18n.NewLocalizer(b, code, English), simple: simple}
+		c.langs[lang] = Lang{code: lang, loc: goi18n.NewLocalizer(b, lang, English), simple: simple, refs: r}
 	}
 	if _, ok := c.langs[English]; !ok {
 		return nil, fmt.Errorf("no English message file")
 	}
 	return c, nil
+}
+
+// code is the language code of a message file: "uk" for locales/active.uk.json.
+func code(file string) string {
+	return strings.TrimSuffix(strings.TrimPrefix(path.Base(file), "active."), ".json")
 }
 
 // For returns the language to answer in: the member's Discord locale if the
@@ -113,6 +140,7 @@ type Lang struct {
 	code   string
 	loc    *goi18n.Localizer
 	simple map[string][]piece // its messages without plural forms whose only template actions are {{.Name}}
+	refs   refs               // its command names, for Commands
 }
 
 // piece is a run of a simple message: literal text, or a placeholder's name.

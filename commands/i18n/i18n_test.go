@@ -187,3 +187,14 @@ func TestLang_T(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkLoad is the once-per-process cost of reading every message file,
+// including rewriting the command references of the non-English ones.
+func BenchmarkLoad(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Load(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
