@@ -55,6 +55,6 @@ func (m *Moderation) handleSettings(ctx context.Context, req *bot.Request, sc st
 	if len(changed) == 0 {
 		return &bot.Reply{Ephemeral: true, Content: now}, nil
 	}
-	m.audit(ctx, sc, fmt.Sprintf("⚙️ <@%s> set %s.", req.UserID, strings.Join(changed, ", ")))
+	m.audit(ctx, sc, m.serverLang(req).T("audit_settings_set", "User", req.UserID, "Changes", strings.Join(changed, ", ")))
 	return &bot.Reply{Ephemeral: true, Content: l.T("mod_settings_saved", "Settings", now)}, nil
 }

@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -59,7 +58,7 @@ func (m *Moderation) handleChannelsAdd(ctx context.Context, req *bot.Request, sc
 	if ch.Type == discordgo.ChannelTypeGuildForum {
 		msg = l.T("mod_channel_added_forum", "Channel", "<#"+ch.ID+">")
 	}
-	m.audit(ctx, sc, fmt.Sprintf("💬 <@%s> made <#%s> an ask channel.", req.UserID, ch.ID))
+	m.audit(ctx, sc, m.serverLang(req).T("audit_channel_added", "User", req.UserID, "Channel", ch.ID))
 	return &bot.Reply{Ephemeral: true, Content: msg}, nil
 }
 
@@ -79,7 +78,7 @@ func (m *Moderation) handleChannelsRemove(ctx context.Context, req *bot.Request,
 	if err := m.askChannels.Set(ctx, sc, slices.DeleteFunc(slices.Clone(list), func(c string) bool { return c == ch }), req.UserID); err != nil {
 		return nil, err
 	}
-	m.audit(ctx, sc, fmt.Sprintf("💬 <@%s>: <#%s> is no longer an ask channel.", req.UserID, ch))
+	m.audit(ctx, sc, m.serverLang(req).T("audit_channel_removed", "User", req.UserID, "Channel", ch))
 	return &bot.Reply{Ephemeral: true, Content: l.T("mod_channel_removed", "Channel", "<#"+ch+">")}, nil
 }
 

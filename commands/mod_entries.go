@@ -218,7 +218,7 @@ func (m *Moderation) handleSave(ctx context.Context, req *bot.Request, sc string
 	if err != nil {
 		return nil, m.refuse(l, err)
 	}
-	m.audit(ctx, sc, fmt.Sprintf("✏️ <@%s> %s `%s` (version %d).", req.UserID, map[kb.Action]string{kb.ActionAdd: "added", kb.ActionEdit: "edited"}[action], e.ID, vs[0].Version))
+	m.audit(ctx, sc, m.serverLang(req).T(map[kb.Action]string{kb.ActionAdd: "audit_entry_added", kb.ActionEdit: "audit_entry_edited"}[action], "User", req.UserID, "Entry", e.ID, "Version", vs[0].Version))
 	rep := answerReply(l, m.lib.Index(sc).KB(), &e, "")
 	rep.Ephemeral, rep.Components = true, nil
 	rep.Content = l.T("mod_saved", "ID", "`"+e.ID+"`", "Version", vs[0].Version) + note
@@ -270,7 +270,7 @@ func (m *Moderation) handleRemoveConfirm(ctx context.Context, req *bot.Request, 
 	if err != nil {
 		return nil, m.refuse(l, err)
 	}
-	m.audit(ctx, sc, fmt.Sprintf("🗑️ <@%s> hid `%s` (version %d).", req.UserID, id, vs[0].Version))
+	m.audit(ctx, sc, m.serverLang(req).T("audit_entry_hidden", "User", req.UserID, "Entry", id, "Version", vs[0].Version))
 	return &bot.Reply{Update: true, Content: l.T("mod_hidden", "ID", "`"+id+"`", "Version", vs[0].Version, "Revert", l.Commands(fmt.Sprintf("`/kb revert id:%s version:%d`", id, max(vs[0].Version-1, 1))))}, nil
 }
 

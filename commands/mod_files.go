@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -79,7 +78,7 @@ func (m *Moderation) handleImport(ctx context.Context, req *bot.Request, sc stri
 	if _, err := m.lib.Apply(ctx, changes); err != nil {
 		return nil, importProblems(l, err)
 	}
-	m.audit(ctx, sc, fmt.Sprintf("📥 <@%s> imported %d entries.", req.UserID, len(changes)))
+	m.audit(ctx, sc, m.serverLang(req).T("audit_imported", "User", req.UserID, "Count", len(changes)))
 	return &bot.Reply{Ephemeral: true, Content: l.T("mod_imported", "Count", len(changes))}, nil
 }
 

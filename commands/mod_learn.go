@@ -83,6 +83,6 @@ func (m *Moderation) handleAddPhrasing(ctx context.Context, req *bot.Request, sc
 	if err := m.store.DropPick(ctx, sc, p.Question, id); err != nil {
 		m.log.Warn("could not drop an added pick", "err", err)
 	}
-	m.audit(ctx, sc, fmt.Sprintf("🧠 <@%s> added “%s” as a phrasing of `%s` (version %d).", req.UserID, bot.Escape(bot.Truncate(p.Question, 100)), id, vs[0].Version))
+	m.audit(ctx, sc, m.serverLang(req).T("audit_phrasing_added", "User", req.UserID, "Question", bot.Escape(bot.Truncate(p.Question, 100)), "Entry", id, "Version", vs[0].Version))
 	return &bot.Reply{Update: true, Content: l.T("mod_phrasing_added", "Question", "“"+bot.Escape(p.Question)+"”", "ID", "`"+id+"`", "Version", vs[0].Version)}, nil
 }

@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -49,11 +48,11 @@ func (m *Moderation) changeRoles(ctx context.Context, req *bot.Request, sc strin
 	if err := m.settings.SetModRoles(ctx, sc, roles, req.UserID); err != nil {
 		return nil, err
 	}
-	what, msg := "may now moderate", l.T("mod_role_added", "Role", "<@&"+role+">", "Count", len(roles))
+	what, msg := "audit_role_added", l.T("mod_role_added", "Role", "<@&"+role+">", "Count", len(roles))
 	if !added {
-		what, msg = "no longer moderates", l.T("mod_role_removed", "Role", "<@&"+role+">", "Count", len(roles))
+		what, msg = "audit_role_removed", l.T("mod_role_removed", "Role", "<@&"+role+">", "Count", len(roles))
 	}
-	m.audit(ctx, sc, fmt.Sprintf("🛡️ <@%s>: members of <@&%s> %s.", req.UserID, role, what))
+	m.audit(ctx, sc, m.serverLang(req).T(what, "User", req.UserID, "Role", role))
 	return &bot.Reply{Ephemeral: true, Content: msg}, nil
 }
 
@@ -100,15 +99,15 @@ func (m *Moderation) handleAuditChannel(ctx context.Context, req *bot.Request, s
 	}
 	if old != "" && old != ch {
 		if ch == "" {
-			m.post(ctx, old, fmt.Sprintf("🛈 <@%s> stopped posting CrisisBot's moderation log here (it is still kept: `/kb audit`).", req.UserID))
+			m.post(ctx, old, m.serverLang(req).T("audit_log_stopped", "User", req.UserID))
 		} else {
-			m.post(ctx, old, fmt.Sprintf("🛈 <@%s> moved CrisisBot's moderation log to <#%s>.", req.UserID, ch))
+			m.post(ctx, old, m.serverLang(req).T("audit_log_moved", "User", req.UserID, "Channel", ch))
 		}
 	}
 	if ch == "" {
 		return &bot.Reply{Ephemeral: true, Content: l.T("mod_audit_stopped")}, nil
 	}
-	m.post(ctx, ch, fmt.Sprintf("🛈 <@%s> chose this channel for CrisisBot's moderation log.", req.UserID))
+	m.post(ctx, ch, m.serverLang(req).T("audit_log_chosen", "User", req.UserID))
 	return &bot.Reply{Ephemeral: true, Content: l.T("mod_audit_set", "Channel", "<#"+ch+">")}, nil
 }
 

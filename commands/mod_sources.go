@@ -115,7 +115,7 @@ func (m *Moderation) handleSourceAdd(ctx context.Context, req *bot.Request, sc s
 	if err != nil {
 		return nil, sourceError(l, err, l.T("mod_done_added"))
 	}
-	m.audit(ctx, sc, fmt.Sprintf("📰 <@%s> added the source `%s`: %s (%s, %s).", req.UserID, v.SourceID, bot.Escape(bot.Truncate(src.Title, 200)), bot.Escape(bot.Truncate(src.Outlet, 100)), HumanDate(src.Published)))
+	m.audit(ctx, sc, m.serverLang(req).T("audit_source_added", "User", req.UserID, "Source", v.SourceID, "Title", bot.Escape(bot.Truncate(src.Title, 200)), "Outlet", bot.Escape(bot.Truncate(src.Outlet, 100)), "Date", HumanDate(src.Published)))
 	return &bot.Reply{Ephemeral: true, Content: l.T("mod_source_added", "ID", "`"+v.SourceID+"`",
 		"Source", fmt.Sprintf("**%s** (%s, %s)", bot.Escape(bot.Truncate(src.Title, 200)), bot.Escape(bot.Truncate(src.Outlet, 100)), dateIn(l, src.Published)),
 		"Count", utf8.RuneCountInString(text))}, nil
@@ -134,7 +134,7 @@ func (m *Moderation) handleSourceRemove(ctx context.Context, req *bot.Request, s
 	if err != nil {
 		return nil, sourceError(l, err, l.T("mod_done_removed"))
 	}
-	m.audit(ctx, sc, fmt.Sprintf("🗑️ <@%s> removed the source `%s` (version %d).", req.UserID, id, v.Version))
+	m.audit(ctx, sc, m.serverLang(req).T("audit_source_removed", "User", req.UserID, "Source", id, "Version", v.Version))
 	return &bot.Reply{Ephemeral: true, Content: l.T("mod_source_removed", "ID", "`"+id+"`", "Version", v.Version,
 		"Revert", l.Commands(fmt.Sprintf("`/kb source revert source:%s version:%d`", id, v.Version-1)))}, nil
 }
@@ -180,7 +180,7 @@ func (m *Moderation) handleSourceRevert(ctx context.Context, req *bot.Request, s
 	if err != nil {
 		return nil, sourceError(l, err, l.T("mod_done_restored"))
 	}
-	m.audit(ctx, sc, fmt.Sprintf("↩️ <@%s> restored version %d of the source `%s` as version %d.", req.UserID, version, id, v.Version))
+	m.audit(ctx, sc, m.serverLang(req).T("audit_source_restored", "User", req.UserID, "Old", version, "Source", id, "Version", v.Version))
 	return &bot.Reply{Ephemeral: true, Content: l.T("mod_source_restored", "Version", version, "ID", "`"+id+"`", "New", v.Version)}, nil
 }
 

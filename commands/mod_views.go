@@ -108,7 +108,7 @@ func (m *Moderation) handleRevert(ctx context.Context, req *bot.Request, sc stri
 	if err != nil {
 		return nil, m.refuse(l, err)
 	}
-	m.audit(ctx, sc, fmt.Sprintf("↩️ <@%s> restored version %d of `%s` as version %d.", req.UserID, version, id, got[0].Version))
+	m.audit(ctx, sc, m.serverLang(req).T("audit_entry_restored", "User", req.UserID, "Old", version, "Entry", id, "Version", got[0].Version))
 	return &bot.Reply{Ephemeral: true, Content: l.T("mod_restored", "Version", version, "ID", "`"+id+"`", "New", got[0].Version)}, nil
 }
 

@@ -149,6 +149,13 @@ func (m *Moderation) lang(req *bot.Request) i18n.Lang {
 	return m.words.For(req.Locale, req.GuildLocale)
 }
 
+// serverLang is the language of posts that the server's moderators read
+// (the audit channel): the server's locale, else English, never the acting
+// moderator's own.
+func (m *Moderation) serverLang(req *bot.Request) i18n.Lang {
+	return m.words.For(req.GuildLocale)
+}
+
 // authorize resolves the scope a request acts on and checks the user may act
 // there. It runs on every moderation interaction, from the member data
 // Discord sent, not only through the command's default permission (which a
