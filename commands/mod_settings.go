@@ -48,11 +48,12 @@ func (m *Moderation) changeRoles(ctx context.Context, req *bot.Request, sc strin
 	if err := m.settings.SetModRoles(ctx, sc, roles, req.UserID); err != nil {
 		return nil, err
 	}
-	what, msg := "audit_role_added", l.T("mod_role_added", "Role", "<@&"+role+">", "Count", len(roles))
+	sl := m.serverLang(req)
+	post, msg := sl.T("audit_role_added", "User", req.UserID, "Role", role), l.T("mod_role_added", "Role", "<@&"+role+">", "Count", len(roles))
 	if !added {
-		what, msg = "audit_role_removed", l.T("mod_role_removed", "Role", "<@&"+role+">", "Count", len(roles))
+		post, msg = sl.T("audit_role_removed", "User", req.UserID, "Role", role), l.T("mod_role_removed", "Role", "<@&"+role+">", "Count", len(roles))
 	}
-	m.audit(ctx, sc, m.serverLang(req).T(what, "User", req.UserID, "Role", role))
+	m.audit(ctx, sc, post)
 	return &bot.Reply{Ephemeral: true, Content: msg}, nil
 }
 
