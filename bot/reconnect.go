@@ -29,6 +29,7 @@ type reconnector struct {
 	opened  bool // Open succeeded: a Disconnect means the session is to be re-established
 	closing bool // Close has begun: nothing more is started
 	running bool // a loop is running
+	again   bool // a Disconnect came while the loop ran: it checks once more before ending
 }
 
 // onDisconnect starts the reconnect loop, unless the bot was never opened,
@@ -37,7 +38,13 @@ type reconnector struct {
 func (b *Bot) onDisconnect(*discordgo.Session, *discordgo.Disconnect) {
 	b.rmu.Lock()
 	defer b.rmu.Unlock()
-	if !b.rc.opened || b.rc.closing || b.rc.running {
+	if !b.rc.opened || b.rc.closing {
+		return
+	}
+	if b.rc.running {
+		// The loop may already have connected and be about to end: the
+		// session this Disconnect reports must not be left down.
+		b.rc.again = true
 		return
 	}
 	b.rc.running = true
@@ -47,19 +54,22 @@ func (b *Bot) onDisconnect(*discordgo.Session, *discordgo.Disconnect) {
 
 func (b *Bot) reconnectLoop() {
 	defer b.loops.Done()
-	defer func() {
-		b.rmu.Lock()
-		b.rc.running = false
-		b.rmu.Unlock()
-	}()
 	wait := reconnectFirstWait
 	for {
+		b.rmu.Lock()
+		b.rc.again = false
+		b.rmu.Unlock()
 		err := b.Open(b.ctx)
 		if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
 			b.log.Info("gateway reconnected")
-			return
+			if b.doneReconnecting() {
+				return
+			}
+			wait = reconnectFirstWait
+			continue
 		}
 		if b.ctx.Err() != nil {
+			b.doneReconnecting()
 			return
 		}
 		if errors.Is(err, ErrFatalGateway) {
@@ -69,6 +79,7 @@ func (b *Bot) reconnectLoop() {
 			if b.opts.Fatal != nil {
 				b.opts.Fatal(err)
 			}
+			b.doneReconnecting()
 			return
 		}
 		b.log.Warn("reconnecting to the gateway failed; trying again", "err", err, "in", wait)
@@ -77,10 +88,26 @@ func (b *Bot) reconnectLoop() {
 		case <-timer.C:
 		case <-b.ctx.Done():
 			timer.Stop()
+			b.doneReconnecting()
 			return
 		}
 		wait = min(wait*2, reconnectMaxWait)
 	}
+}
+
+// doneReconnecting ends the loop's run unless a Disconnect came while it
+// ran and the bot is not closing: then it reports false, and the loop opens
+// the session again (an Open on a live session returns ErrWSAlreadyOpen).
+func (b *Bot) doneReconnecting() bool {
+	b.rmu.Lock()
+	defer b.rmu.Unlock()
+	if b.rc.again && !b.rc.closing && b.ctx.Err() == nil {
+		b.rc.again = false
+		return false
+	}
+	b.rc.running = false
+	b.rc.again = false
+	return true
 }
 
 // stopReconnecting makes sure no reconnect loop runs or starts again: it

@@ -102,3 +102,52 @@ func TestBot_ReconnectFatal(t *testing.T) {
 		}
 	}
 }
+
+// TestBot_DisconnectWhileReconnecting: a session lost while the reconnect
+// loop runs (it may have connected already and be about to end) is
+// re-established, not left down because a loop was running.
+func TestBot_DisconnectWhileReconnecting(t *testing.T) {
+	t.Parallel()
+	fake := fakediscord.New(t, "tok")
+	b, err := New(Options{Logger: quiet()}, fakeREST(t, fake), NewRouter(quiet(), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = b.Close(ctx)
+	}()
+	// A loop is running (as between its Open succeeding and its end).
+	b.rmu.Lock()
+	b.rc.running = true
+	b.rmu.Unlock()
+	if err := fake.CloseShard(0, 4000); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		b.rmu.Lock()
+		again := b.rc.again
+		b.rmu.Unlock()
+		if again {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the Disconnect during the loop was not remembered")
+		}
+	}
+	if b.doneReconnecting() {
+		t.Fatal("the loop would end with the session down")
+	}
+	// The loop goes on and re-establishes the session.
+	b.loops.Add(1)
+	go b.reconnectLoop()
+	for deadline := time.Now().Add(10 * time.Second); fake.Resumes()+fake.Identifies() < 2 || b.reconnecting(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("not reconnected within 10 s (resumes %d, identifies %d, reconnecting %v)", fake.Resumes(), fake.Identifies(), b.reconnecting())
+		}
+	}
+}
