@@ -154,14 +154,18 @@ func (ix *Index) missesAsk(e int32, qu query) bool {
 		switch {
 		case q.id >= 0 && ix.isName[q.id] && !q.common:
 			if _, ok := ix.entryWeight(e, q.id); !ok {
-				return true
+				if _, alt := ix.entryWeight(e, q.alt-1); q.alt == 0 || !alt {
+					return true
+				}
 			}
 		case !q.ask:
 		case q.id < 0:
 			return true
 		default:
 			if _, ok := slices.BinarySearch(ix.facts[e].says, q.id); !ok {
-				return true
+				if _, alt := slices.BinarySearch(ix.facts[e].says, q.alt-1); q.alt == 0 || !alt {
+					return true
+				}
 			}
 		}
 	}
@@ -192,7 +196,8 @@ func (ix *Index) missingAsks(e int32, qu query) []string {
 	}
 	for _, q := range qu.terms {
 		if q.id >= 0 && (ix.isName[q.id] && !q.common || slices.Contains(qu.subject, q.id)) {
-			if _, ok := ix.entryWeight(e, q.id); !ok {
+			_, ok := ix.entryWeight(e, q.id)
+			if _, alt := ix.entryWeight(e, q.alt-1); !ok && (q.alt == 0 || !alt) {
 				miss = append(miss, q.surface) // "what did Tass say about the GUARD Act", "where is the OSCE summit held"
 			}
 			continue
@@ -202,6 +207,9 @@ func (ix *Index) missingAsks(e int32, qu query) []string {
 		}
 		if q.id >= 0 {
 			if _, ok := slices.BinarySearch(ix.facts[e].says, q.id); ok {
+				continue
+			}
+			if _, alt := slices.BinarySearch(ix.facts[e].says, q.alt-1); q.alt != 0 && alt {
 				continue
 			}
 		}

@@ -32,6 +32,21 @@ var measureWords = map[string][]string{
 	"long": {"long", "since", "decade", "decades", "hour", "hours", "minute", "minutes", "lasted", "duration"},
 }
 
+// originWords are the words an answer to "where is <a person> from" says
+// where they come from in.
+var originWords = []string{"born", "native", "hometown", "grew", "origin", "raised"}
+
+// wordsNeed is a detail an entry gives by saying one of words.
+func (ix *Index) wordsNeed(surface string, words []string) need {
+	n := need{surface: surface}
+	for _, w := range words {
+		if id, ok := ix.known(ix.voc.canonical(w)); ok && !slices.Contains(n.ids, id) {
+			n.ids = append(n.ids, id)
+		}
+	}
+	return n
+}
+
 // hourWords are the words an answer to "what time" gives an hour in.
 var hourWords = []string{"clock", "am", "pm", "noon", "midnight", "hour", "gmt", "utc", "cet"}
 
@@ -57,24 +72,12 @@ func (ix *Index) detailAsks(words []string) (asks map[string]bool, counted []str
 		case w == "how" && next == "many":
 			counted = ix.countedWords(words[i+2:])
 		case w == "how" && measureWords[next] != nil:
-			n := need{surface: w + " " + next}
-			for _, m := range measureWords[next] {
-				if id, ok := ix.known(ix.voc.canonical(m)); ok && !slices.Contains(n.ids, id) {
-					n.ids = append(n.ids, id)
-				}
-			}
-			needs = append(needs, n)
+			needs = append(needs, ix.wordsNeed(w+" "+next, measureWords[next]))
 			used = append(used, next)
 		case (w == "what" || w == "whats" || w == "which" || w == "at") && next == "time" && at(words, i+2) != "of":
 			// "What time do the talks start" asks an hour: a day does
 			// not answer it ("at what time of year" asks no hour).
-			n := need{surface: w + " time"}
-			for _, h := range hourWords {
-				if id, ok := ix.known(ix.voc.canonical(h)); ok {
-					n.ids = append(n.ids, id)
-				}
-			}
-			needs = append(needs, n)
+			needs = append(needs, ix.wordsNeed(w+" time", hourWords))
 		case w == "which":
 			if n, ok := ix.whichClass(words, i+1); ok {
 				needs = append(needs, n)
@@ -263,6 +266,9 @@ var rankWords = setOf(`deputy vice assistant former acting`)
 // unranked returns the query's terms written without a rank word before
 // them: "secretary" in "who is the secretary of state".
 func (ix *Index) unranked(words []string, terms []queryTerm) []int32 {
+	if slices.Contains(words, "or") && slices.ContainsFunc(words, func(w string) bool { return rankWords[w] }) {
+		return nil // "is she the secretary or the deputy" offers the rank itself
+	}
 	var out []int32
 	for i, w := range words {
 		if i > 0 && rankWords[words[i-1]] {

@@ -40,6 +40,10 @@ type scratch struct {
 	qconf, qweight []float32
 }
 
+// extraKinds is the factor on an entry that declares more kinds of answer
+// than the question asks for.
+const extraKinds = 0.93
+
 // minSuggestion is the lowest score an entry needs to be offered when the
 // question is declined: below it the entry shares only a stray word.
 const minSuggestion = 0.08
@@ -76,7 +80,11 @@ func (ix *Index) Ask(question string) (Result, error) {
 		return res, nil
 	}
 	res.Confidence = ranked[0].score
-	if best, ok := ix.pick(ranked, qu); ok && ix.specific(qu) {
+	best, ok := ix.pick(ranked, qu)
+	if !ok {
+		best, ok = ix.tieBreak(q, ranked)
+	}
+	if ok && ix.specific(qu) {
 		res.Answered = true
 		e := ix.slots[best].clone() // a copy: the index stays immutable
 		res.Entry = &e
@@ -262,6 +270,7 @@ func (ix *Index) rank(qu query, k int) []scored {
 		switch ek := ix.facts[s.entry].kinds; {
 		case qu.kind != 0 && ek != 0 && ek&qu.kind == 0:
 			s.score *= ix.tune.kind
+
 		case qu.future && ix.facts[s.entry].past:
 			s.score *= ix.tune.kind // "when will Russia invade", "will Russia attack" are not answered by 2014
 		case qu.yesno && ek&^kindOther != 0 && ek&kindReason == 0:
@@ -279,6 +288,18 @@ func (ix *Index) rank(qu query, k int) []scored {
 		}
 	}
 	slices.SortStableFunc(top, func(a, b scored) int { return cmp.Compare(b.score, a.score) })
+	if qu.kind != 0 && len(top) > 1 && top[0].score-top[1].score < 2*ix.opts.Margin {
+		// Close entries that give the kind asked, some with other kinds
+		// besides: one that gives only that kind is the closer answer ("what
+		// city are the talks in": the place, not who takes part, though the
+		// participants are countries too).
+		for i := range top {
+			if ek := ix.facts[top[i].entry].kinds; ek&^(qu.kind|kindOther|kindDefine) != 0 {
+				top[i].score *= extraKinds
+			}
+		}
+		slices.SortStableFunc(top, func(a, b scored) int { return cmp.Compare(b.score, a.score) })
+	}
 	if len(top) > k {
 		top = top[:k]
 	}

@@ -12,6 +12,7 @@ type queryTerm struct {
 	ask     bool   // a word that asks for something specific (askWords)
 	common  bool   // written as a common noun ("the first time"), even if it is a name ("Time")
 	surface string // as written
+	alt     int32  // 1 + the term id of the other of "A or B" (see alternatives); 0 for none
 }
 
 // query is an analysed question.
@@ -26,6 +27,49 @@ type query struct {
 	needs    []need   // details the entry must say ("how old": an age; see detailAsks)
 	subject  []int32  // what a when/where question asks the time or place of (see subject)
 	pairText map[uint64]string
+}
+
+// noAlternative are the words after "or" that offer no alternative: "or not",
+// "or something".
+var noAlternative = setOf(`not nah no nope nay what something anything whatever else smth`)
+
+// alternatives reads "A or B" in a question ("was the photo from 2021 or
+// 2022", "getty or reuters"): the question asks which one, so an entry needs
+// to say only one of them. An alternative the knowledge base does not know
+// is dropped when the other is known (it is not a topic the source lacks,
+// just the wrong guess); two known ones share one term's weight, and each
+// counts as said when the other is (alt). "Or not" and "or something" offer
+// no alternative.
+func alternatives(words []string, terms []queryTerm) []queryTerm {
+	find := func(w string) int {
+		return slices.IndexFunc(terms, func(t queryTerm) bool { return t.surface == w })
+	}
+	for i := 1; i+1 < len(words); i++ {
+		if words[i] != "or" {
+			continue
+		}
+		j := i + 1
+		for j+1 < len(words) && (words[j] == "the" || words[j] == "a" || words[j] == "an" || words[j] == "was" || words[j] == "is" || words[j] == "in") {
+			j++
+		}
+		if noAlternative[words[j]] {
+			continue
+		}
+		a, b := find(words[i-1]), find(words[j])
+		if a < 0 || b < 0 || a == b {
+			continue
+		}
+		switch ta, tb := terms[a], terms[b]; {
+		case ta.id < 0 && tb.id >= 0:
+			terms = slices.Delete(terms, a, a+1)
+		case tb.id < 0 && ta.id >= 0:
+			terms = slices.Delete(terms, b, b+1)
+		case ta.id >= 0 && tb.id >= 0:
+			terms[a].weight, terms[b].weight = ta.weight/2, tb.weight/2
+			terms[a].alt, terms[b].alt = tb.id+1, ta.id+1
+		}
+	}
+	return terms
 }
 
 // chatSpellings are the chat spellings of question words, which are too
@@ -158,6 +202,7 @@ func (ix *Index) analyzeQuery(q string) query {
 		seen[id] = true
 		qu.terms = append(qu.terms, queryTerm{id: id, weight: ix.idf[id], conf: conf, ask: ask, common: common[t.surface], surface: t.surface})
 	}
+	qu.terms = alternatives(words, qu.terms)
 	if len(words) > 2 && words[0] == "who" && (words[1] == "is" || words[1] == "was") && qu.kind&kindPerson != 0 {
 		// "Who is Peskov?" asks who the person is, not which outlet
 		// reported them ("who reported what Peskov said").
@@ -170,9 +215,12 @@ func (ix *Index) analyzeQuery(q string) query {
 	if n := len(words); n > 3 && words[0] == "where" && (words[1] == "is" || words[1] == "was") && words[n-1] == "from" && qu.kind&kindPlace != 0 {
 		// "Where is Peskov from?" asks where a person comes from, not
 		// which outlet reported them; "where is this info from" still may.
+		// It asks where they come from: a place the entry names for
+		// something else (where a photo of them was taken) is no answer.
 		for _, t := range qu.terms {
-			if t.id >= 0 && ix.isName[t.id] {
+			if t.id >= 0 && ix.isName[t.id] && qu.kind != kindPlace {
 				qu.kind = kindPlace
+				qu.needs = append(qu.needs, ix.wordsNeed("where … from", originWords))
 			}
 		}
 	}

@@ -1,0 +1,53 @@
+package kb_test
+
+import "testing"
+
+// TestIndex_ChatQuestions checks questions as people type them in a chat:
+// an alternative ("A or B") needs only one of A and B to be said, filler and
+// abbreviations are read as what they mean, and "according to" names a
+// speaker, not an agreement. The phrasings are this test's own, not any
+// evaluation set's.
+func TestIndex_ChatQuestions(t *testing.T) {
+	ix := defaultIndex(t)
+	for _, c := range []struct{ question, want string }{
+		// Alternatives: the entry says one of them.
+		{"is the photo from november or december", "photo-date"},
+		{"was it ap or getty that took the photo", "photo-credit"},
+		{"is peskov the spokesman or the president", "who-is-peskov"},
+		{"did the talks begin sunday or monday", "talks-start"},
+		// Filler and chat abbreviations.
+		{"sorry guys, who is the woman in the sherman photo", "photo-caption"},
+		// A tie broken by the question as written: "in the photo", not "took".
+		{"who is shown in the photo", "photo-caption"},
+		// A tie broken by the kind asked: a place, not who takes part.
+		{"in what city are the talks", "talks-location"},
+		{"where r the us russia talks held", "talks-location"},
+		// "According to" names who said it.
+		{"what did the kremlin say according to peskov", "peskov-no-threat"},
+	} {
+		res, err := ix.Ask(c.question)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Answered || res.Entry.ID != c.want {
+			id := "(declined)"
+			if res.Entry != nil {
+				id = res.Entry.ID
+			}
+			t.Errorf("%q: got %s, want %s", c.question, id, c.want)
+		}
+	}
+	for _, q := range []string{
+		// "Or not" offers no alternative; an unknown word still counts.
+		"did the guard act pass or not",
+		"is the secretary of defense sherman or blinken",
+	} {
+		res, err := ix.Ask(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Answered {
+			t.Errorf("%q: answered with %s, want declined", q, res.Entry.ID)
+		}
+	}
+}
