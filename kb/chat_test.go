@@ -51,3 +51,42 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		}
 	}
 }
+
+// TestIndex_Predictions checks questions about what will happen: only an
+// entry whose source sentence says what will or is to happen answers them;
+// otherwise the closest fact comes as a partial answer, never as an answer.
+func TestIndex_Predictions(t *testing.T) {
+	ix := defaultIndex(t)
+	for _, c := range []struct{ question, want string }{
+		{"will sherman brief nato allies after geneva", "sherman-brussels"},
+		{"will the us talk about its 70,000 troops in europe", "us-troops-in-europe"},
+		{"are the us and russia gonna keep talking", "talks-outcome"},
+	} {
+		res, err := ix.Ask(c.question)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Answered || res.Entry.ID != c.want {
+			t.Errorf("%q: answered %v (%v), want %s", c.question, res.Answered, res.Entry, c.want)
+		}
+	}
+	for _, q := range []string{
+		"is a war between russia and ukraine coming",
+		"will moscow attack ukraine",
+		"is russia about to invade",
+	} {
+		res, err := ix.Ask(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Answered {
+			t.Errorf("%q: answered with %s, want a partial answer", q, res.Entry.ID)
+			continue
+		}
+		if res.Related == nil || res.Reason == "" {
+			t.Errorf("%q: declined without a related fact", q)
+		} else if res.Related.ID != "invasion-fears" && res.Related.ID != "invasion-allegations" {
+			t.Errorf("%q: related %s, want the invasion fears", q, res.Related.ID)
+		}
+	}
+}

@@ -72,6 +72,18 @@ func (ix *Index) partial(res *Result, qu query, ranked []scored) {
 // missingReason says in one sentence that the source does not answer the
 // question's words miss.
 func missingReason(miss []string) string {
+	if slices.Contains(miss, futureAsk) {
+		rest := slices.DeleteFunc(slices.Clone(miss), func(w string) bool { return w == futureAsk })
+		if len(rest) == 0 {
+			return "The article doesn't say what will happen."
+		}
+		return "The article doesn't say what will happen, and nothing in it answers " + quoteList(rest) + " here."
+	}
+	return "The article doesn't say that: nothing in it answers " + quoteList(miss) + " here."
+}
+
+// quoteList joins words as “a”, “b” or “c”.
+func quoteList(miss []string) string {
 	quoted := make([]string, len(miss))
 	for i, w := range miss {
 		quoted[i] = "“" + w + "”"
@@ -80,7 +92,7 @@ func missingReason(miss []string) string {
 	if n := len(quoted); n > 1 {
 		list = strings.Join(quoted[:n-1], ", ") + " or " + quoted[n-1]
 	}
-	return "The article doesn't say that: nothing in it answers " + list + " here."
+	return list
 }
 
 // otherActor returns the question's actor, or actor phrase ("ukrainian

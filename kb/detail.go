@@ -22,6 +22,32 @@ type need struct {
 	// speaks of the class must also name members of it (see namesMembers).
 	class string
 	words []string // the question's words, which name no member
+	// future is set for a question about what will happen ("will
+	// Russia invade?"): only an entry whose source says what will or is
+	// to happen answers it (entryFacts.foretells); the others are about
+	// fears, claims and plans, not an outcome.
+	future bool
+}
+
+// futureAsk is how a question about what will happen is named among the
+// details an entry does not give.
+const futureAsk = "what will happen"
+
+// futureWords mark a quote that says what will or is to happen.
+var futureWords = setOf(`will wont would shall going gonna plan plans planned planning next expected expects
+scheduled upcoming later tomorrow intends intend set keep continue continues agree agreed`)
+
+// asksPrediction reports whether a yes-or-no question asks what will
+// happen: "is war coming", "are the Russians about to invade", "is Russia
+// going to attack" ("will…?" is qu.future).
+func asksPrediction(words []string) bool {
+	for i, w := range words {
+		next := at(words, i+1)
+		if w == "gonna" || w == "coming" || (w == "going" || w == "about") && next == "to" {
+			return true
+		}
+	}
+	return false
 }
 
 // measureWords are, after "how", the measures an answer must give in one of
@@ -144,6 +170,9 @@ func (ix *Index) whichClass(words []string, i int) (need, bool) {
 func (ix *Index) gives(e int32, n need) bool {
 	if n.class != "" {
 		return ix.namesMembers(e, n)
+	}
+	if n.future {
+		return ix.facts[e].foretells
 	}
 	return ix.says(e, n.ids)
 }

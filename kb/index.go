@@ -150,7 +150,7 @@ func newIndex(k *KB, opts Options, tune tuning) *Index {
 		lex = defaultLexicon()
 	}
 	ix.voc = lex.compiled()
-	var a analyzer
+	a := analyzer{sources: k.Sources}
 	df := []int32{}
 	for i := range k.Entries {
 		ix.byID[k.Entries[i].ID] = int32(i)
@@ -272,6 +272,42 @@ type analyzer struct {
 	ranked  []int32 // terms of the entry written right after a rank word (see rankWords)
 	bare    []int32 // terms of the entry written without one
 	words   wordBufs
+	sources []Source            // the sources the entries quote
+	lines   map[string][]string // per source id, its lines normalised (NormalizeQuote); built on first use
+}
+
+// sentence returns the sentence of its source that the citation quotes from
+// (the quote itself when the source text is not at hand): "but not the more
+// than 70,000 American troops" is part of what the US will discuss "when
+// US and Russian diplomats meet next week".
+func (a *analyzer) sentence(ix *Index, c Citation) string {
+	q := NormalizeQuote(c.Quote)
+	if a.lines == nil {
+		a.lines = map[string][]string{}
+		for _, s := range a.sources {
+			for line := range strings.Lines(s.Text) {
+				a.lines[s.ID] = append(a.lines[s.ID], NormalizeQuote(line))
+			}
+		}
+	}
+	for _, line := range a.lines[c.SourceID] {
+		i := strings.Index(line, q)
+		if i < 0 {
+			continue
+		}
+		start := strings.LastIndexAny(line[:i], ".!?") + 1
+		end := i + len(q)
+		if strings.HasSuffix(q, ".") || strings.HasSuffix(q, "?") || strings.HasSuffix(q, "!") {
+			return line[start:end] // the quote ends its sentence
+		}
+		if j := strings.IndexAny(line[end:], ".!?"); j >= 0 {
+			end += j
+		} else {
+			end = len(line)
+		}
+		return line[start:end]
+	}
+	return q
 }
 
 // entry analyses one entry: its terms with weights (sorted by term), its
@@ -356,6 +392,9 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts
 			}
 		}
 	}
+	for _, c := range e.Citations {
+		f.foretells = f.foretells || slices.ContainsFunc(splitWords(a.sentence(ix, c)), func(w string) bool { return futureWords[w] })
+	}
 	slices.Sort(a.touched)
 	own := make([]posting, len(a.touched))
 	for j, id := range a.touched {
@@ -389,6 +428,9 @@ type entryFacts struct {
 	by    []int32  // terms of its attribution (who made the claim), sorted
 	kinds kindSet  // the kinds of answer it gives (see entryKinds)
 	past  bool     // it dates what it says by a year before its as_of: history, not what is to come
+	// foretells: one of its quotes says what will or is to happen ("will
+	// meet", "is expected to", "next week"), so it can answer "will…?".
+	foretells bool
 	// ranked are the terms its texts say only after a rank
 	// word ("secretary" in "Deputy Secretary of State"), sorted: the entry
 	// is not about "the Secretary of State".

@@ -84,7 +84,7 @@ func (ix *Index) Ask(question string) (Result, error) {
 	if !ok {
 		best, ok = ix.tieBreak(q, ranked)
 	}
-	if ok && ix.specific(qu) {
+	if ok && ix.specific(qu) && !ix.outranked(best, ranked) {
 		res.Answered = true
 		e := ix.slots[best].clone() // a copy: the index stays immutable
 		res.Entry = &e
@@ -105,6 +105,27 @@ func (ix *Index) Ask(question string) (Result, error) {
 		res.Suggestions = append(res.Suggestions, Suggestion{ID: e.ID, Question: e.Question, Score: r.score})
 	}
 	return res, nil
+}
+
+// outranked reports whether an entry closer to the question than best, before
+// the checks, was set back by them (another actor, a detail it does not
+// give): best then wins only because the closer one cannot answer, and is
+// no answer either ("are the Russians about to invade" is not answered by
+// a warning of provocations because the invasion entry cannot say what will
+// happen).
+func (ix *Index) outranked(best int32, ranked []scored) bool {
+	var own float64
+	for _, r := range ranked {
+		if r.entry == best {
+			own = r.base
+		}
+	}
+	for _, r := range ranked {
+		if (r.clash || r.miss) && r.base-own >= ix.opts.Margin {
+			return true
+		}
+	}
+	return false
 }
 
 // specific reports whether the question says enough to pick one entry.

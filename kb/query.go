@@ -135,6 +135,9 @@ func (ix *Index) analyzeQuery(q string) query {
 	qu := query{kind: kind, yesno: kind == 0 && len(words) > 0 && yesNoStarts[words[0]], needs: needs}
 	qu.future = len(words) > 0 && words[0] == "will" ||
 		slices.Contains(words, "when") && (slices.Contains(words, "will") || slices.Contains(words, "going"))
+	if qu.future || qu.yesno && asksPrediction(words) {
+		qu.needs = append(qu.needs, need{surface: futureAsk, future: true})
+	}
 	hasYear := false // "what happened in 2008" asks what the entry for 2008 says
 	var common map[string]bool
 	for i, w := range words {

@@ -58,7 +58,7 @@ func (ix *Index) With(upserts []Entry, removals []string) *Index {
 		}
 	}
 	words := len(nx.surfaceTerm)
-	var a analyzer
+	a := analyzer{sources: ix.kb.Sources}
 	for i := range upserts {
 		e := upserts[i]
 		slot, ok := nx.byID[e.ID]
