@@ -22,8 +22,15 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		// A tie broken by the kind asked: a place, not who takes part.
 		{"in what city are the talks", "talks-location"},
 		{"where r the us russia talks held", "talks-location"},
-		// "According to" names who said it.
+		// "According to" names who said it; "who said…" asks whose claim.
 		{"what did the kremlin say according to peskov", "peskov-no-threat"},
+		{"who said the situation around ukraine must be de-escalated", "sherman-deescalation-condition"},
+		// Idioms: "trying to" asks a goal, "what's the deal with", "… again".
+		{"what is the kremlin trying to achieve", "putin-leverage"},
+		{"whats the deal with the guard act", "guard-act"},
+		{"what is sherman's job again", "who-is-sherman"},
+		// "Which area of" asks a place.
+		{"which area of ukraine would military action be disastrous in", "peskov-military-solution"},
 	} {
 		res, err := ix.Ask(c.question)
 		if err != nil {

@@ -86,6 +86,7 @@ var wantNouns = map[string]kindSet{
 	"party": kindPerson, "group": kindPerson, "person": kindPerson, "people": kindPerson, "official": kindPerson,
 	"officials": kindPerson, "politician": kindPerson, "lawmakers": kindPerson, "organisation": kindPerson, "organization": kindPerson,
 	"reason": kindReason, "number": kindNumber, "bill": kindName, "legislation": kindName, "acronym": kindName,
+	"region": kindPlace, "area": kindPlace, "part": kindPlace, "province": kindPlace,
 }
 
 // phraseNouns say a question's kind at either end of a noun phrase.
@@ -120,6 +121,12 @@ func questionKind(words []string) (kindSet, map[string]bool) {
 		}
 		switch w {
 		case "who", "whom", "whose":
+			if i > 1 && words[i-2] == "according" && words[i-1] == "to" || speechWords[next] && !reportVerbs[next] {
+				// "According to whom…", "who said…" ask whose claim it is:
+				// every entry names that (attribution), whatever it answers.
+				use(w)
+				continue
+			}
 			if reportVerbs[next] {
 				k |= kindSource // "who reported that…" asks for the outlet
 			} else {

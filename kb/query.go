@@ -154,6 +154,12 @@ func (ix *Index) analyzeQuery(q string) query {
 			}
 			used[w] = true // "what kind of operation" asks what operation
 		}
+		if w == "again" && (words[0] == "what" || words[0] == "whats" || words[0] == "who" || words[0] == "whos") || w == "deal" && i > 1 && words[i-1] == "the" && (words[i-2] == "what" || words[i-2] == "whats") {
+			if used == nil {
+				used = map[string]bool{}
+			}
+			used[w] = true // "what's her title again", "what's the deal with Kyiv": idioms, not asks
+		}
 		if w == "after" && i+1 < len(words) && allDigits(words[i+1]) {
 			if used == nil {
 				used = map[string]bool{}
