@@ -29,6 +29,8 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"what is the kremlin trying to achieve", "putin-leverage"},
 		{"whats the deal with the guard act", "guard-act"},
 		{"what is sherman's job again", "who-is-sherman"},
+		// A tie broken by what the entries say: the build-up raises concerns.
+		{"why is there concern about the troop build-up", "invasion-fears"},
 		// "Which area of" asks a place.
 		{"which area of ukraine would military action be disastrous in", "peskov-military-solution"},
 	} {

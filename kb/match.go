@@ -82,7 +82,7 @@ func (ix *Index) Ask(question string) (Result, error) {
 	res.Confidence = ranked[0].score
 	best, ok := ix.pick(ranked, qu)
 	if !ok {
-		best, ok = ix.tieBreak(q, ranked)
+		best, ok = ix.tieBreak(q, qu, ranked)
 	}
 	if ok && ix.specific(qu) && !ix.outranked(best, ranked) {
 		res.Answered = true

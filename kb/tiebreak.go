@@ -1,5 +1,7 @@
 package kb
 
+import "slices"
+
 // A question can tie between entries whose phrasings differ only in words
 // the ranking ignores: "who is in the photo" and "who took the photo" share
 // every content word. The ranking declines such a tie; tieBreak then looks at
@@ -13,13 +15,11 @@ const tieLead = 0.15
 // tieBreak returns the entry that wins a tie among the ranked entries within
 // the margin of the best, or false. Every tied entry must be free of the
 // checks' penalties (an actor it lacks, an asking word it does not say).
-func (ix *Index) tieBreak(q string, ranked []scored) (int32, bool) {
+func (ix *Index) tieBreak(q string, qu query, ranked []scored) (int32, bool) {
 	if len(ranked) < 2 || ranked[0].score < ix.opts.Threshold {
 		return 0, false
 	}
-	words := splitWords(q)
-	respell(words)
-	best, second, winner := -1.0, -1.0, int32(-1)
+	tied := 0
 	for _, r := range ranked {
 		if ranked[0].score-r.score >= ix.opts.Margin {
 			break
@@ -27,7 +27,43 @@ func (ix *Index) tieBreak(q string, ranked []scored) (int32, bool) {
 		if r.clash || r.miss {
 			return 0, false
 		}
-		s := ix.literal(r.entry, words)
+		tied++
+	}
+	// First what the entries say (question and answer, not how people ask
+	// them): "why are people worried about the build-up" is answered by the
+	// entry that says the build-up raises concerns.
+	var total float32
+	for _, t := range qu.terms {
+		total += t.weight
+	}
+	if e, ok := lead(ranked[:tied], tieLead, func(e int32) float64 {
+		var got float32
+		for _, t := range qu.terms {
+			if t.id < 0 || askingTerms[ix.termName[t.id]] {
+				continue // "who" in "who took the photo" asks; it is no content
+			}
+			if _, ok := slices.BinarySearch(ix.facts[e].says, t.id); ok {
+				got += t.weight
+			}
+		}
+		return float64(got / max(total, 1e-9))
+	}); ok {
+		return e, true
+	}
+	words := splitWords(q)
+	respell(words)
+	return lead(ranked[:tied], tieLead, func(e int32) float64 { return ix.literal(e, words) })
+}
+
+// askingTerms are the terms of question words, which the index keeps.
+var askingTerms = setOf(`who when where whi why howmany`)
+
+// lead returns the entry of tied whose measure beats every other's by at
+// least by, or false.
+func lead(tied []scored, by float64, measure func(int32) float64) (int32, bool) {
+	best, second, winner := -1.0, -1.0, int32(-1)
+	for _, r := range tied {
+		s := measure(r.entry)
 		switch {
 		case s > best:
 			best, second, winner = s, best, r.entry
@@ -35,7 +71,7 @@ func (ix *Index) tieBreak(q string, ranked []scored) (int32, bool) {
 			second = s
 		}
 	}
-	return winner, winner >= 0 && best-second >= tieLead
+	return winner, winner >= 0 && best-second >= by
 }
 
 // literal is the largest share of words in common (Jaccard) between the
