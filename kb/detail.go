@@ -27,6 +27,28 @@ type need struct {
 	// to happen answers it (entryFacts.foretells); the others are about
 	// fears, claims and plans, not an outcome.
 	future bool
+	// month is set for a question that asks a date and names its month
+	// ("what date in July"): the entry must give a day of that month.
+	month string
+}
+
+// monthNames are the months, as a question and an answer write them.
+var monthNames = setOf(`january february march april may june july august september october november december`)
+
+// givesDayOf reports whether text gives a day of month: "July 12", "12 July".
+func givesDayOf(text, month string) bool {
+	fields := strings.Fields(strings.ToLower(text))
+	for i, f := range fields {
+		if trimWord(f) != month {
+			continue
+		}
+		for _, n := range []string{at(fields, i-1), at(fields, i+1)} {
+			if d := trimWord(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(n, ","), "th"), "st")); d != "" && allDigits(d) && len(d) <= 2 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // futureAsk is how a question about what will happen is named among the
@@ -163,6 +185,13 @@ func (ix *Index) whichClass(words []string, i int) (need, bool) {
 	if id, ok := ix.known(class); ok && ix.isActor[id] {
 		return need{}, false
 	}
+	if _, ok := ix.known(class); !ok {
+		if fixed := ix.spell.correct(words[j-1], ix.isStale); fixed == "" {
+			// "which congressman": a class the source never names, so no
+			// entry names a member of it.
+			return need{surface: "which " + strings.Join(words[i:j], " ")}, true
+		}
+	}
 	return need{surface: "which " + strings.Join(words[i:j], " "), class: class, words: words}, true
 }
 
@@ -173,6 +202,9 @@ func (ix *Index) gives(e int32, n need) bool {
 	}
 	if n.future {
 		return ix.facts[e].foretells
+	}
+	if n.month != "" {
+		return givesDayOf(ix.slots[e].Answer, n.month)
 	}
 	return ix.says(e, n.ids)
 }

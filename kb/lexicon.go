@@ -134,6 +134,7 @@ var askWords = setOf(`happened discussed pass passed passes law laws vote voted 
 sign signed approve approved agree agreed agreement agreements outcome outcomes result results
 after afterwards next later again future end ended ending decide decided decision conclude concluded become became
 discuss discussing exact specific specifics precise detail details detailed
+sponsor sponsors sponsored sponsoring
 monday tuesday wednesday thursday friday saturday sunday
 january february april june july august september october november december`)
 

@@ -261,7 +261,7 @@ var reportVerbs = setOf(`reported reports report published publishes wrote write
 var yesNoStarts = setOf(`is are was were will would could can does do did has have had should`)
 
 func at(words []string, i int) string {
-	if i < len(words) {
+	if i >= 0 && i < len(words) {
 		return words[i]
 	}
 	return ""

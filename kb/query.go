@@ -138,6 +138,11 @@ func (ix *Index) analyzeQuery(q string) query {
 	if qu.future || qu.yesno && asksPrediction(words) {
 		qu.needs = append(qu.needs, need{surface: futureAsk, future: true})
 	}
+	if kind == kindDate {
+		if i := slices.IndexFunc(words, func(w string) bool { return monthNames[w] && w != "may" && w != "march" }); i >= 0 {
+			qu.needs = append(qu.needs, need{surface: "which day of " + words[i], month: words[i]})
+		}
+	}
 	hasYear := false // "what happened in 2008" asks what the entry for 2008 says
 	var common map[string]bool
 	for i, w := range words {
