@@ -31,6 +31,11 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"what is sherman's job again", "who-is-sherman"},
 		// A tie broken by what the entries say: the build-up raises concerns.
 		{"why is there concern about the troop build-up", "invasion-fears"},
+		// The other side's slang; a general synonym (solve/resolve).
+		{"how many russkies are near ukraine", "russian-troop-numbers"},
+		{"which conflict is moscow helping kyiv to solve", "donbass-minsk"},
+		// "After" is said by a source sentence relating events in time.
+		{"which outlet reported talks got stifled after the election interference", "time-report"},
 		// "Which area of" asks a place.
 		{"which area of ukraine would military action be disastrous in", "peskov-military-solution"},
 	} {

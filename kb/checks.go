@@ -174,14 +174,26 @@ func (ix *Index) missesAsk(e int32, qu query) bool {
 		case q.id < 0:
 			return true
 		default:
-			if _, ok := slices.BinarySearch(ix.facts[e].says, q.id); !ok {
-				if _, alt := slices.BinarySearch(ix.facts[e].says, q.alt-1); q.alt == 0 || !alt {
-					return true
-				}
+			if !ix.saysAsk(e, q) {
+				return true
 			}
 		}
 	}
 	return false
+}
+
+// saysAsk reports whether entry e says the asking word q (a known term): in
+// its question or answer, or the other of "A or B"; "after" is also said by
+// an entry that relates events in time ("when…").
+func (ix *Index) saysAsk(e int32, q queryTerm) bool {
+	f := &ix.facts[e]
+	if _, ok := slices.BinarySearch(f.says, q.id); ok {
+		return true
+	}
+	if _, ok := slices.BinarySearch(f.says, q.alt-1); ok && q.alt != 0 {
+		return true
+	}
+	return f.sequenced && ix.termName[q.id] == "after"
 }
 
 // missingAsks returns the details (see detailAsks) and the asking words of
@@ -217,13 +229,8 @@ func (ix *Index) missingAsks(e int32, qu query) []string {
 		if !q.ask {
 			continue
 		}
-		if q.id >= 0 {
-			if _, ok := slices.BinarySearch(ix.facts[e].says, q.id); ok {
-				continue
-			}
-			if _, alt := slices.BinarySearch(ix.facts[e].says, q.alt-1); q.alt != 0 && alt {
-				continue
-			}
+		if q.id >= 0 && ix.saysAsk(e, q) {
+			continue
 		}
 		miss = append(miss, q.surface)
 	}

@@ -51,6 +51,9 @@ func givesDayOf(text, month string) bool {
 	return false
 }
 
+// sequenceWords relate two events in time.
+var sequenceWords = setOf(`when after following followed`)
+
 // futureAsk is how a question about what will happen is named among the
 // details an entry does not give.
 const futureAsk = "what will happen"

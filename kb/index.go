@@ -393,7 +393,9 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts
 		}
 	}
 	for _, c := range e.Citations {
-		f.foretells = f.foretells || slices.ContainsFunc(splitWords(a.sentence(ix, c)), func(w string) bool { return futureWords[w] })
+		words := splitWords(a.sentence(ix, c))
+		f.foretells = f.foretells || slices.ContainsFunc(words, func(w string) bool { return futureWords[w] })
+		f.sequenced = f.sequenced || slices.ContainsFunc(words, func(w string) bool { return sequenceWords[w] })
 	}
 	slices.Sort(a.touched)
 	own := make([]posting, len(a.touched))
@@ -431,6 +433,10 @@ type entryFacts struct {
 	// foretells: one of its quotes says what will or is to happen ("will
 	// meet", "is expected to", "next week"), so it can answer "will…?".
 	foretells bool
+	// sequenced: a source sentence it quotes relates two events in time
+	// ("When … discovered…, talks were further stifled"), so it can answer
+	// "what happened after…" about them.
+	sequenced bool
 	// ranked are the terms its texts say only after a rank
 	// word ("secretary" in "Deputy Secretary of State"), sorted: the entry
 	// is not about "the Secretary of State".
