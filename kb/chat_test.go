@@ -108,3 +108,26 @@ func TestIndex_Predictions(t *testing.T) {
 		}
 	}
 }
+
+// TestIndex_GeneralAdjectives checks the WordNet table: an adjective or
+// adverb the source lacks does not sink a question about what it covers,
+// unless it is what a yes-or-no question asks.
+func TestIndex_GeneralAdjectives(t *testing.T) {
+	ix := defaultIndex(t)
+	res, err := ix.Ask("how significant is the russian buildup according to analysts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Answered || res.Entry.ID != "largest-buildup-since-cold-war" {
+		t.Errorf("how significant…: answered %v (%v), want largest-buildup-since-cold-war", res.Answered, res.Entry)
+	}
+	for _, q := range []string{"is the guard act bipartisan", "how many ukrainian refugees are there"} {
+		res, err := ix.Ask(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Answered {
+			t.Errorf("%q: answered with %s, want declined", q, res.Entry.ID)
+		}
+	}
+}

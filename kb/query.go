@@ -206,7 +206,13 @@ func (ix *Index) analyzeQuery(q string) query {
 		if !ok {
 			if !unknown[t.text] {
 				unknown[t.text] = true
-				qu.terms = append(qu.terms, queryTerm{id: -1, weight: ix.unknown, ask: ask, surface: t.surface})
+				w := ix.unknown
+				if !qu.yesno && isNonNoun(t.surface) {
+					// "how significant is the build-up": no topic of its own.
+					// In "is the GUARD Act bipartisan?" it is what is asked.
+					w *= nonNounWeight
+				}
+				qu.terms = append(qu.terms, queryTerm{id: -1, weight: w, ask: ask, surface: t.surface})
 			}
 			continue
 		}
