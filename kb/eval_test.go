@@ -222,11 +222,14 @@ func checkSets(t *testing.T, load func(testing.TB, string) []labelled, beatBM25 
 func TestIndex_Eval(t *testing.T) {
 	checkSets(t, loadLabelled, true, []evalCase{
 		// Regression floors: each at the figure the set reaches now
-		// (README, "Evaluation"; November 2026: eval 96.0/100/0.5,
-		// heldout 94.9/100/1.2, fresh 90.0/100/0, fourth 94.3/100/1.8).
-		{"eval.tsv", 110, 40, 0.96, 1.00, 0.006},
+		// (README, "Evaluation"; 30 November 2026, after blind4's round:
+		// eval 97.9/100/0.5, heldout 94.8/100/1.2, fresh 90.0/100/0,
+		// fourth 97.1/100/0). Six prediction questions ("will Russia
+		// invade?") were relabelled out of scope in that round: the article
+		// cannot say what will happen, and they get a partial answer.
+		{"eval.tsv", 110, 40, 0.97, 1.00, 0.006},
 		{"heldout.tsv", 50, 20, 0.94, 1.00, 0.012},
 		{"fresh.tsv", 35, 19, 0.90, 1.00, 0},
-		{"fourth.tsv", 34, 20, 0.94, 1.00, 0.019},
+		{"fourth.tsv", 34, 20, 0.97, 1.00, 0},
 	})
 }
