@@ -27,6 +27,10 @@ type need struct {
 	// to happen answers it (entryFacts.foretells); the others are about
 	// fears, claims and plans, not an outcome.
 	future bool
+	// named is set for "what is X": an entry answers only if its own
+	// question names X (one of ids), not one that merely mentions X ("what
+	// is NATO" is not the week's schedule with its Russia-NATO council).
+	named bool
 	// month is set for a question that asks a date and names its month
 	// ("what date in July"): the entry must give a day of that month.
 	month string
@@ -208,6 +212,13 @@ func (ix *Index) gives(e int32, n need) bool {
 	}
 	if n.month != "" {
 		return givesDayOf(ix.slots[e].Answer, n.month)
+	}
+	if n.named {
+		if len(ix.phrasings[e]) == 0 {
+			return false
+		}
+		q := ix.phrasings[e][0].terms // its question
+		return slices.ContainsFunc(n.ids, func(id int32) bool { return slices.Contains(q, id) })
 	}
 	return ix.says(e, n.ids)
 }

@@ -244,6 +244,22 @@ func (ix *Index) analyzeQuery(q string) query {
 			}
 		}
 	}
+	if qu.kind == kindDefine && len(words) > 1 && (words[0] == "whats" || words[0] == "what" && (words[1] == "is" || words[1] == "are")) {
+		// "What is NATO": the entry must be about NATO.
+		rest, verb := words[1:], "is"
+		if words[0] == "what" {
+			rest, verb = words[2:], words[1]
+		}
+		n := need{surface: "what " + strings.Join(rest, " ") + " " + verb, named: true}
+		for _, t := range qu.terms {
+			if t.id >= 0 && !t.ask {
+				n.ids = append(n.ids, t.id)
+			}
+		}
+		if len(n.ids) > 0 {
+			qu.needs = append(qu.needs, n)
+		}
+	}
 	qu.unranked = ix.unranked(words, qu.terms)
 	qu.subject = ix.subject(words, qu.terms)
 	if len(counted) > 0 {
