@@ -36,6 +36,9 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"which conflict is moscow helping kyiv to solve", "donbass-minsk"},
 		// "After" is said by a source sentence relating events in time.
 		{"which outlet reported talks got stifled after the election interference", "time-report"},
+		// "acc to" is "according to"; "which X, A or B" is answered by naming A.
+		{"acc to sherman what must be de-escalated", "sherman-deescalation-condition"},
+		{"which administration wants to talk about missiles, biden or trump", "us-offer-exercises-missiles"},
 		// "Which area of" asks a place.
 		{"which area of ukraine would military action be disastrous in", "peskov-military-solution"},
 	} {
@@ -94,6 +97,7 @@ func TestIndex_Predictions(t *testing.T) {
 		"which congressman presented the guard act",
 		"who sponsored the guard act",
 		"when in september did the ssd meet",
+		"since when is peskov the kremlin spokesman",
 		// "What is X" needs an entry about X, not one that mentions it.
 		"what is nato",
 	} {

@@ -87,6 +87,23 @@ var measureWords = map[string][]string{
 	"long": {"long", "since", "decade", "decades", "hour", "hours", "minute", "minutes", "lasted", "duration"},
 }
 
+// withoutAlternatives returns words without the two of each "A or B": in
+// "which administration, Biden or Trump" the entry names a member by
+// naming Biden.
+func withoutAlternatives(words []string) []string {
+	if !slices.Contains(words, "or") {
+		return words
+	}
+	out := make([]string, 0, len(words))
+	for i, w := range words {
+		if w == "or" || at(words, i+1) == "or" || i > 0 && words[i-1] == "or" {
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
 // originWords are the words an answer to "where is <a person> from" says
 // where they come from in.
 var originWords = []string{"born", "native", "hometown", "grew", "origin", "raised"}
@@ -139,6 +156,8 @@ func (ix *Index) detailAsks(words []string) (asks map[string]bool, counted []str
 			}
 		case talkVerbs[w] && next == "about":
 			mark(w)
+		case w == "since" && next == "when":
+			mark(w) // "since when has Peskov been…": the entry must say since when
 		}
 	}
 	return asks, counted, needs, used
@@ -199,7 +218,7 @@ func (ix *Index) whichClass(words []string, i int) (need, bool) {
 			return need{surface: "which " + strings.Join(words[i:j], " ")}, true
 		}
 	}
-	return need{surface: "which " + strings.Join(words[i:j], " "), class: class, words: words}, true
+	return need{surface: "which " + strings.Join(words[i:j], " "), class: class, words: withoutAlternatives(words)}, true
 }
 
 // gives reports whether entry e gives the detail n.

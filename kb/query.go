@@ -101,6 +101,10 @@ func respell(words []string) bool {
 			words[i], changed = c, true
 			continue
 		}
+		if (w == "acc" || w == "acording" || w == "accdg") && at(words, i+1) == "to" {
+			words[i], changed = "according", true // "acc to Peskov"
+			continue
+		}
 		if len(w) == 3 && !stopWords[w] && !swappable[w] {
 			for _, sw := range []string{w[1:2] + w[0:1] + w[2:], w[0:1] + w[2:3] + w[1:2]} {
 				if swappable[sw] {
