@@ -39,6 +39,9 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		// "acc to" is "according to"; "which X, A or B" is answered by naming A.
 		{"acc to sherman what must be de-escalated", "sherman-deescalation-condition"},
 		{"which administration wants to talk about missiles, biden or trump", "us-offer-exercises-missiles"},
+		// "End the war" is resolving it; "according to which official" asks who said it.
+		{"is moscow helping to end the donbass war", "donbass-minsk"},
+		{"according to which official must the situation be de-escalated", "sherman-deescalation-condition"},
 		// "Which area of" asks a place.
 		{"which area of ukraine would military action be disastrous in", "peskov-military-solution"},
 	} {

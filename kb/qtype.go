@@ -153,6 +153,14 @@ func questionKind(words []string) (kindSet, map[string]bool) {
 		case "acronym", "abbreviation":
 			k |= kindName
 		case "which", "what", "whats":
+			if i > 1 && words[i-2] == "according" && words[i-1] == "to" {
+				// "according to which official" asks whose claim it is,
+				// like "according to whom".
+				if _, ok := wantNouns[next]; ok {
+					use(next)
+				}
+				continue
+			}
 			// "which political party": look past one word, unless it is a
 			// function word ("what did Time report" asks no time).
 			look := []string{next}
