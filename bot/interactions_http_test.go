@@ -155,6 +155,24 @@ func TestInteractionServer_Verifies(t *testing.T) {
 			t.Fatalf("status %d", code)
 		}
 	})
+	// Without a Content-Length (chunked), the body is read up to the bound.
+	chunked := func(body []byte) *http.Request {
+		q := f.signer.request(f.srv.URL, body, now)
+		q.Body, q.ContentLength = io.NopCloser(io.MultiReader(bytes.NewReader(body))), 0
+		return q
+	}
+	t.Run("TooLargeChunked", func(t *testing.T) {
+		big := append(slashBody("3", "ask"), bytes.Repeat([]byte(" "), 300<<10)...)
+		if code, _ := f.post(t, chunked(big)); code != http.StatusRequestEntityTooLarge {
+			t.Fatalf("status %d", code)
+		}
+	})
+	t.Run("Chunked", func(t *testing.T) {
+		code, got := f.post(t, chunked(slashBody("4", "ask")))
+		if code != 200 || !strings.Contains(string(got), `"answer"`) {
+			t.Fatalf("%d %s", code, got)
+		}
+	})
 }
 
 func TestInteractionServer_SlowHandlerDefersThenEdits(t *testing.T) {
