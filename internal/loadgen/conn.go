@@ -61,16 +61,8 @@ func isReset(err error) bool {
 // "type" when the body is a JSON object starting with it (-1 otherwise).
 func (w *worker) exchange(ctx context.Context, req []byte) (int, int, error) {
 	if w.conn == nil {
-		var d net.Dialer
-		c, err := d.DialContext(ctx, "tcp", w.addr)
-		if err != nil {
+		if err := w.dial(ctx); err != nil {
 			return 0, 0, err
-		}
-		w.conn, w.reused, w.dials = c, false, w.dials+1
-		if w.br == nil {
-			w.br = bufio.NewReaderSize(c, 4096)
-		} else {
-			w.br.Reset(c)
 		}
 	}
 	w.conn.SetDeadline(time.Now().Add(10 * time.Second))
@@ -85,6 +77,22 @@ func (w *worker) exchange(ctx context.Context, req []byte) (int, int, error) {
 		w.reused = true
 	}
 	return status, kind, err
+}
+
+// dial opens the worker's connection.
+func (w *worker) dial(ctx context.Context) error {
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "tcp", w.addr)
+	if err != nil {
+		return err
+	}
+	w.conn, w.reused, w.dials = c, false, w.dials+1
+	if w.br == nil {
+		w.br = bufio.NewReaderSize(c, 4096)
+	} else {
+		w.br.Reset(c)
+	}
+	return nil
 }
 
 func (w *worker) close() {

@@ -63,7 +63,7 @@ type Result struct {
 	Pong     int           `json:"pong"`     // answers of type 1 (to a PING)
 	Inline   int           `json:"inline"`   // answers of type 4 (answered in the response)
 	Deferred int           `json:"deferred"` // answers of type 5
-	Conns    int           `json:"conns"`    // TCP connections opened
+	Conns    int           `json:"conns"`    // TCP connections opened (Workers before the start)
 	// CPU is what the generator itself spent (user and system) from the
 	// first request to the last answer: its share of the machine while
 	// measuring, without building and signing the requests beforehand.
@@ -93,14 +93,23 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	reqs := build(o, u, n)
 
 	ws := make([]*worker, o.Workers)
+	for k := range ws {
+		ws[k] = &worker{addr: u.Host, next: make(chan int, 1)}
+	}
+	// Every connection is opened before the clock starts, as a client
+	// that has been sending for a while has them: dialling in the middle
+	// of a burst would add the server's work of accepting them to it.
+	for _, w := range ws {
+		if err := w.dial(ctx); err != nil {
+			return Result{}, fmt.Errorf("loadgen: connect: %w", err)
+		}
+	}
 	cpu0 := cpuTime()
 	start := time.Now()
 	due := func(i int) time.Time { return start.Add(time.Duration(i) * time.Second / time.Duration(o.Rate)) }
 	d := newDispatch(o.Workers)
 	var wg sync.WaitGroup
-	for k := range ws {
-		w := &worker{addr: u.Host, next: make(chan int, 1)}
-		ws[k] = w
+	for _, w := range ws {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
