@@ -35,6 +35,14 @@ type Options struct {
 	// re-establishing a lost session failed with an ErrFatalGateway error:
 	// the bot stops trying, and the program should stop.
 	Fatal func(error)
+	// Identify, if set, wraps every opening of the gateway session, the
+	// first (Open) and each one of the reconnect loop: it waits until the
+	// session may IDENTIFY, calls open, and frees its turn once open has
+	// returned. A reconnect sends RESUME, and discordgo sends IDENTIFY on
+	// the same connection when Discord refuses the resume, so any opening
+	// can identify. Shards sets it to its identify gate. Nil: open at once.
+	// It must be safe for concurrent use.
+	Identify func(ctx context.Context, open func() error) error
 }
 
 // Bot is one connection to Discord. Open connects, Close shuts down in order:
@@ -144,10 +152,18 @@ func (b *Bot) Limiter() *Limiter { return b.limit }
 // AppID returns the application id, known after CheckToken or READY.
 func (b *Bot) AppID() string { return b.appID.Load().(string) }
 
-// Open connects to the gateway, giving up after the open timeout (discordgo's
-// Open has none of its own). A close code after which reconnecting cannot
-// succeed is an ErrFatalGateway error (close 4004 also ErrTokenRejected).
+// Open connects to the gateway, after Options.Identify's wait if set, giving
+// up after the open timeout (discordgo's Open has none of its own; the wait
+// does not count). A close code after which reconnecting cannot succeed is an
+// ErrFatalGateway error (close 4004 also ErrTokenRejected).
 func (b *Bot) Open(ctx context.Context) error {
+	if b.opts.Identify == nil {
+		return b.open(ctx)
+	}
+	return b.opts.Identify(ctx, func() error { return b.open(ctx) })
+}
+
+func (b *Bot) open(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, b.opts.OpenTimeout)
 	defer cancel()
 	done := make(chan error, 1)

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -82,6 +83,24 @@ func (g *LocalGate) Wait(ctx context.Context, key int) (func(), error) {
 				close(done)
 			})
 		}, nil
+	}
+}
+
+// identifyHook is the Options.Identify of shard, whose rate-limit key is
+// key: every opening of its session, the first and each reconnect, waits
+// for the key (waitIdentify) and releases it when the opening returns.
+// Counted from then, there is at least Interval from one IDENTIFY of a key
+// to the next, whatever the network did. A reconnect that resumes holds the
+// key too: whether Discord accepts the resume is known only once discordgo
+// has answered a refusal with IDENTIFY, inside the opening.
+func (s *Shards) identifyHook(shard, key int) func(context.Context, func() error) error {
+	return func(ctx context.Context, open func() error) error {
+		release, err := s.waitIdentify(ctx, shard, key)
+		if err != nil {
+			return fmt.Errorf("open the gateway: %w", err)
+		}
+		defer release()
+		return open()
 	}
 }
 

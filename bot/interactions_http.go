@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
@@ -56,6 +57,8 @@ type InteractionServer struct {
 	slots  chan struct{}
 	seen   *seenIDs
 	shed   atomic.Int64
+	pool   *workers  // the handlers' goroutines
+	bufs   sync.Pool // *bytes.Buffer, for encoding responses
 	wg     sync.WaitGroup
 	ctx    context.Context // for handlers, which outlive their HTTP request
 	stop   context.CancelFunc
@@ -82,8 +85,13 @@ func NewInteractionServer(router *Router, o HTTPOptions) *InteractionServer {
 		o.Now = time.Now
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	return &InteractionServer{router: router, o: o, slots: make(chan struct{}, o.MaxInFlight), seen: newSeenIDs(50_000, 15*time.Minute), ctx: ctx, stop: stop}
+	return &InteractionServer{router: router, o: o, slots: make(chan struct{}, o.MaxInFlight), seen: newSeenIDs(50_000, 15*time.Minute),
+		pool: newWorkers(ctx, o.MaxInFlight, workerIdle), ctx: ctx, stop: stop}
 }
+
+// workerIdle is how long a handler goroutine waits for the next request
+// before it ends.
+const workerIdle = 10 * time.Second
 
 // Shed counts the requests refused with 503 at capacity since the start.
 func (s *InteractionServer) Shed() int64 { return s.shed.Load() }
@@ -113,7 +121,7 @@ func (s *InteractionServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			release()
 		}
 	}()
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.o.MaxBody))
+	body, err := s.readBody(w, r)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -133,7 +141,7 @@ func (s *InteractionServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if i.Type == discordgo.InteractionPing {
-		writeJSON(w, &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
+		s.writeJSON(w, &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
 		return
 	}
 	if i.ID == "" || !s.seen.add(i.ID, s.o.Now()) {
@@ -143,12 +151,12 @@ func (s *InteractionServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	inl := &inlineResponder{rest: s.o.REST, i: &i, first: make(chan *discordgo.InteractionResponse, 1)}
 	held = false // the handler goroutine holds the slot until it is done
 	s.wg.Add(1)
-	go func() {
+	s.pool.run(func() {
 		defer s.wg.Done()
 		defer release()
 		s.router.HandleInteraction(s.ctx, inl, &i)
 		inl.done()
-	}()
+	})
 	timer := time.NewTimer(s.o.Inline)
 	defer timer.Stop()
 	select {
@@ -180,7 +188,7 @@ func (s *InteractionServer) writeResponse(w http.ResponseWriter, inl *inlineResp
 		if resp.Type == discordgo.InteractionResponseUpdateMessage {
 			deferred = &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}
 		}
-		writeJSON(w, deferred)
+		s.writeJSON(w, deferred)
 		d := resp.Data
 		content, embeds, comps := d.Content, d.Embeds, d.Components
 		edit := &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, Components: &comps, Files: d.Files, AllowedMentions: d.AllowedMentions}
@@ -195,15 +203,45 @@ func (s *InteractionServer) writeResponse(w http.ResponseWriter, inl *inlineResp
 		}()
 		return
 	}
-	writeJSON(w, resp)
+	s.writeJSON(w, resp)
 }
 
-func writeJSON(w http.ResponseWriter, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
+// readBody reads a request's body, at most MaxBody bytes (more is an
+// *http.MaxBytesError). With a Content-Length, as Discord sends, into one
+// buffer of that size; a larger one is refused before reading.
+func (s *InteractionServer) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.ContentLength > s.o.MaxBody {
+		return nil, &http.MaxBytesError{Limit: s.o.MaxBody}
+	}
+	body := http.MaxBytesReader(w, r.Body, s.o.MaxBody)
+	if r.ContentLength < 0 {
+		return io.ReadAll(body)
+	}
+	buf := make([]byte, r.ContentLength)
+	if _, err := io.ReadFull(body, buf); err != nil {
+		return nil, err
+	}
+	return buf, nil
+}
+
+// writeJSON writes v as the JSON response, encoded into a reused buffer.
+func (s *InteractionServer) writeJSON(w http.ResponseWriter, v any) {
+	buf, _ := s.bufs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	defer func() {
+		if buf.Cap() <= 64<<10 { // a large one (a long answer) is left to the GC
+			buf.Reset()
+			s.bufs.Put(buf)
+		}
+	}()
+	enc := json.NewEncoder(buf)
+	if err := enc.Encode(v); err != nil {
 		http.Error(w, "encode", http.StatusInternalServerError)
 		return
 	}
+	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n")) // Encode ends with a newline; Marshal did not
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.Write(b)

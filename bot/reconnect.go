@@ -15,7 +15,8 @@ import (
 // already past the read would go on dialing after Close. Every place where
 // discordgo would reconnect (a read error, missed heartbeat ACKs, op 7) first
 // closes the session, which emits Disconnect; the bot reconnects on that
-// event, with discordgo's backoff, until Close.
+// event, with discordgo's backoff, until Close. Each attempt is an Open, so
+// it waits for Options.Identify (a shard's identify gate) like the first.
 
 // Reconnect backoff after a failed attempt: 1 s, doubling up to 10 minutes
 // (discordgo's own schedule). The first attempt is immediate.
@@ -79,7 +80,7 @@ func (b *Bot) reconnectLoop() {
 			if b.opts.Fatal != nil {
 				b.opts.Fatal(err)
 			}
-			b.doneReconnecting()
+			b.endReconnecting()
 			return
 		}
 		b.log.Warn("reconnecting to the gateway failed; trying again", "err", err, "in", wait)
@@ -108,6 +109,16 @@ func (b *Bot) doneReconnecting() bool {
 	b.rc.running = false
 	b.rc.again = false
 	return true
+}
+
+// endReconnecting ends the loop's run whatever Disconnects came while it
+// ran: after a fatal close code there is nothing more to try.
+// (doneReconnecting would keep the loop marked running when one came.)
+func (b *Bot) endReconnecting() {
+	b.rmu.Lock()
+	defer b.rmu.Unlock()
+	b.rc.running = false
+	b.rc.again = false
 }
 
 // stopReconnecting makes sure no reconnect loop runs or starts again: it

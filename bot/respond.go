@@ -6,6 +6,7 @@ package bot
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -35,22 +36,37 @@ func (r *Router) respond(ctx context.Context, resp Responder, i *discordgo.Inter
 		r.send(resp, i, run().rep) // a modal cannot follow a defer
 		return
 	}
-	done := make(chan result, 1)
-	go func() { done <- run() }()
-	timer := time.NewTimer(r.SlowAfter)
-	defer timer.Stop()
-	select {
-	case res := <-done:
+	// The handler runs on this goroutine (no goroutine to start, and no
+	// stack to grow again for each interaction); past SlowAfter a timer's
+	// goroutine sends the deferral meanwhile. Whichever of the two comes
+	// first, the reply or the deferral, decides how the reply is sent.
+	const (
+		running = iota
+		answered
+		deferring
+	)
+	var state atomic.Int32
+	deferred := make(chan bool, 1) // whether the deferral was sent
+	d := r.deferral(i, rt)
+	timer := time.AfterFunc(r.SlowAfter, func() {
+		if !state.CompareAndSwap(running, deferring) {
+			return
+		}
+		err := resp.InteractionRespond(i, d.response())
+		if err != nil {
+			r.log.Warn("defer failed", "err", err)
+		}
+		deferred <- err == nil
+	})
+	res := run()
+	timer.Stop()
+	if state.CompareAndSwap(running, answered) {
 		r.send(resp, i, res.rep)
 		return
-	case <-timer.C:
 	}
-	d := r.deferral(i, rt)
-	if err := resp.InteractionRespond(i, d.response()); err != nil {
-		r.log.Warn("defer failed", "err", err)
-		return
+	if <-deferred {
+		r.late(resp, i, d, res.rep)
 	}
-	r.late(resp, i, d, (<-done).rep)
 }
 
 // deferral is how an interaction was deferred.

@@ -184,16 +184,15 @@ func waitUntil(ctx context.Context, t time.Time) error {
 }
 
 // openGroup opens one identify bucket's shards at once (each has its own
-// rate-limit key, and waits for it) and reports the first error, a fatal
-// one first. A key is released when its shard's Open returns: counted from
-// READY, there is at least Interval from one IDENTIFY of a key to the next
-// whatever the network did.
+// rate-limit key, and waits for it: see identifyHook) and reports the first
+// error, a fatal one first.
 func (s *Shards) openGroup(ctx context.Context, ids []int, count, conc int) error {
 	bots := make([]*Bot, len(ids))
 	errs := make([]error, len(ids))
 	for k, id := range ids {
 		o := s.o.Bot
 		o.ShardID, o.ShardCount = id, count
+		o.Identify = s.identifyHook(id, id%conc)
 		if count > 1 {
 			o.Logger = s.log.With("shard", id)
 		}
@@ -208,13 +207,7 @@ func (s *Shards) openGroup(ctx context.Context, ids []int, count, conc int) erro
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			release, err := s.waitIdentify(ctx, ids[k], ids[k]%conc)
-			if err != nil {
-				errs[k] = fmt.Errorf("open the gateway: %w", err)
-				return
-			}
 			errs[k] = b.Open(ctx)
-			release()
 		}()
 	}
 	wg.Wait()

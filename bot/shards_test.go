@@ -235,3 +235,35 @@ func countPaths(reqs []fakediscord.Request, part string) int {
 	}
 	return n
 }
+
+// TestShards_ReconnectThroughGate: shards whose sessions Discord dropped
+// and forgot all reconnect at once; their resumes are refused, so each one
+// IDENTIFYs again, and those IDENTIFYs go through the identify gate like the
+// first ones: the fake Discord, enforcing max_concurrency, refuses none.
+func TestShards_ReconnectThroughGate(t *testing.T) {
+	t.Parallel()
+	const window = 200 * time.Millisecond
+	fake := fakediscord.New(t, "tok")
+	fake.ShardCount, fake.MaxConcurrency, fake.IdentifyWindow = 4, 2, window
+	sh := openShards(t, fake, ShardsOptions{Interval: window}, NewRouter(quiet(), nil))
+	fake.WaitShards(t, 10*time.Second, 0, 1, 2, 3)
+	if n := fake.Identifies(); n != 4 {
+		t.Fatalf("%d IDENTIFYs to start 4 shards", n)
+	}
+	fake.ForgetSessions()
+	for id := range 4 {
+		fake.DropShard(id)
+	}
+	for deadline := time.Now().Add(20 * time.Second); fake.Identifies() < 8; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of 4 shards identified again within 20 s, %d refused", fake.Identifies()-4, fake.IdentifyRefusals())
+		}
+	}
+	fake.WaitShards(t, 10*time.Second, 0, 1, 2, 3)
+	if n := fake.IdentifyRefusals(); n != 0 {
+		t.Fatalf("%d reconnect IDENTIFYs over max_concurrency", n)
+	}
+	if n := fake.Identifies(); n != 8 || len(sh.Bots()) != 4 {
+		t.Fatalf("%d IDENTIFYs, %d shards", n, len(sh.Bots()))
+	}
+}

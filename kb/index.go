@@ -32,6 +32,10 @@ type Options struct {
 	// knowledge base's own (KB.Lexicon) or, when it has none (entries read
 	// from a store), the lexicon of the knowledge base embedded in the binary.
 	Lexicon *Lexicon
+
+	// names, when set, shares the names found in the sources between the
+	// indexes built with these options (a Library sets it).
+	names *nameCache
 }
 
 func (o Options) withDefaults() Options {
@@ -239,7 +243,7 @@ func (ix *Index) finish() {
 		}
 	}
 	if ix.names == nil {
-		ix.names = sourceNames(ix.voc, ix.kb.Sources)
+		ix.names = ix.opts.names.names(ix.voc, ix.kb.Sources)
 	}
 	ix.isSpeaker = make([]bool, len(ix.postings))
 	for i, f := range ix.facts {

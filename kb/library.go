@@ -79,6 +79,7 @@ func OpenLibrary(ctx context.Context, store Store, curated *KB, opts Options, lo
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	opts.names = &nameCache{} // its scopes' indexes share the names found in their sources
 	l := &Library{store: store, sources: curated.Sources, texts: normalizedTexts(curated.Sources), keys: map[string]string{},
 		opts: opts, maxLayer: opts.MaxLayerEntries, log: log, current: map[string][]Version{}, broken: map[string]error{}}
 	if l.maxLayer <= 0 {
