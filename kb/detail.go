@@ -104,6 +104,22 @@ func withoutAlternatives(words []string) []string {
 	return out
 }
 
+// asksOpinion reports a question that asks the bot's opinion ("do you think
+// the talks will work", "in your opinion…"): the article has none to give.
+func asksOpinion(words []string) bool {
+	for i, w := range words {
+		next := at(words, i+1)
+		if w == "you" && (next == "think" || next == "reckon" || next == "believe" || next == "expect") ||
+			(w == "your" || w == "ur") && (next == "opinion" || next == "view" || next == "take" || next == "guess") {
+			return true
+		}
+	}
+	return false
+}
+
+// partyWords are the words an answer names a political party in.
+var partyWords = []string{"party", "republican", "republicans", "democrat", "democrats", "democratic", "gop", "conservative", "liberal", "socialist", "communist"}
+
 // originWords are the words an answer to "where is <a person> from" says
 // where they come from in.
 var originWords = []string{"born", "native", "hometown", "grew", "origin", "raised"}
@@ -156,6 +172,9 @@ func (ix *Index) detailAsks(words []string) (asks map[string]bool, counted []str
 			}
 		case talkVerbs[w] && next == "about":
 			mark(w)
+		case (w == "which" || w == "what" || w == "whats") && (next == "party" || at(words, i+2) == "party"):
+			// "What political party is Lacalle from": the entry must name a party.
+			needs = append(needs, ix.wordsNeed(w+" party", partyWords))
 		case w == "since" && next == "when":
 			mark(w) // "since when has Peskov been…": the entry must say since when
 		}

@@ -139,6 +139,9 @@ func (ix *Index) analyzeQuery(q string) query {
 	qu := query{kind: kind, yesno: kind == 0 && len(words) > 0 && yesNoStarts[words[0]], needs: needs}
 	qu.future = len(words) > 0 && words[0] == "will" ||
 		slices.Contains(words, "when") && (slices.Contains(words, "will") || slices.Contains(words, "going"))
+	if asksOpinion(words) {
+		qu.needs = append(qu.needs, need{surface: "an opinion"}) // no entry gives one
+	}
 	if qu.future || qu.yesno && asksPrediction(words) {
 		qu.needs = append(qu.needs, need{surface: futureAsk, future: true})
 	}
