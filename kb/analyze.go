@@ -152,6 +152,10 @@ func scanWords(s string, buf []byte, f func(w []byte)) []byte {
 			after, _ := peek(i + nn)
 			if next == 's' && !isWordRune(after) {
 				i += nn // possessive
+				if string(buf) == "what" {
+					buf = append(buf, 's') // "what's" is "what is": "whats"
+					runes++
+				}
 				flush()
 				continue
 			}

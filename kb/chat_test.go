@@ -28,6 +28,7 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		// Idioms: "trying to" asks a goal, "what's the deal with", "… again".
 		{"what is the kremlin trying to achieve", "putin-leverage"},
 		{"whats the deal with the guard act", "guard-act"},
+		{"what's the headline of this article", "about-article"},
 		{"what is sherman's job again", "who-is-sherman"},
 		// A tie broken by what the entries say: the build-up raises concerns.
 		{"why is there concern about the troop build-up", "invasion-fears"},
@@ -63,6 +64,11 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		"is the secretary of defense sherman or blinken",
 		// Diplomats are not talks (Porter2 stems "diplomatic" and "diplomats" alike).
 		"how many russian diplomats went to geneva",
+		// "What's in X" asks what X holds; "what's the name of" asks a name;
+		// "which US intelligence agency" asks for one, three words on.
+		"what's in the normandy four arrangement",
+		"what's the name of the tass reporter",
+		"which US news agency reported the provocations",
 	} {
 		res, err := ix.Ask(q)
 		if err != nil {

@@ -252,11 +252,17 @@ func (ix *Index) gives(e int32, n need) bool {
 		return givesDayOf(ix.slots[e].Answer, n.month)
 	}
 	if n.named {
-		if len(ix.phrasings[e]) == 0 {
-			return false
+		// Its question names X, or one of its phrasings is X alone ("what is
+		// the headline" for the entry about the article).
+		for j, p := range ix.phrasings[e] {
+			if j == 0 && slices.ContainsFunc(n.ids, func(id int32) bool { return slices.Contains(p.terms, id) }) {
+				return true
+			}
+			if len(p.terms) > 0 && !slices.ContainsFunc(p.terms, func(id int32) bool { return !slices.Contains(n.ids, id) }) {
+				return true
+			}
 		}
-		q := ix.phrasings[e][0].terms // its question
-		return slices.ContainsFunc(n.ids, func(id int32) bool { return slices.Contains(q, id) })
+		return false
 	}
 	return ix.says(e, n.ids)
 }

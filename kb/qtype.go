@@ -71,6 +71,9 @@ func mayAskKind(p string) bool {
 	return kindStarts[first] || firstNoun || lastNoun || last == "for" || strings.Contains(p, "acronym")
 }
 
+// takeVerbs make "place" an idiom: "taking place" is happening.
+var takeVerbs = setOf(`take takes taking took taken`)
+
 // kindStarts begin a question that may ask for a kind of answer.
 var kindStarts = setOf(`who whom whose when where why how what whats which`)
 
@@ -162,12 +165,24 @@ func questionKind(words []string) (kindSet, map[string]bool) {
 				continue
 			}
 			// "which political party": look past one word, unless it is a
-			// function word ("what did Time report" asks no time).
+			// function word ("what did Time report" asks no time), and past
+			// two ("which US intelligence agency").
 			look := []string{next}
 			if !stopWords[next] {
 				look = append(look, at(words, i+2))
+				if !stopWords[at(words, i+2)] {
+					look = append(look, at(words, i+3))
+				}
+			}
+			if w != "which" && next == "the" && (at(words, i+2) == "name" || at(words, i+2) == "names") && at(words, i+3) == "of" {
+				k |= kindPerson | kindName // "what's the name of the reporter"
+				use(at(words, i+2))
+				continue
 			}
 			for j, n := range look {
+				if n == "place" && takeVerbs[at(words, i+j)] {
+					break // "what talks are taking place": the idiom, not a place
+				}
 				if kn, ok := wantNouns[n]; ok {
 					k |= kn
 					use(n)
