@@ -37,7 +37,7 @@ func TestE2E_Ask(t *testing.T) {
 		}
 	})
 	t.Run("Suggestions", func(t *testing.T) {
-		d := data(t, h.interact(t, "slash_ask", setQuestion("tell me about the meetings and talks")))
+		d := data(t, h.interact(t, "slash_ask", setQuestion("tell me about the talks")))
 		if len(customIDs(d)) == 0 {
 			t.Fatal("no suggestion buttons")
 		}
