@@ -43,6 +43,8 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		// "End the war" is resolving it; "according to which official" asks who said it.
 		{"is moscow helping to end the donbass war", "donbass-minsk"},
 		{"according to which official must the situation be de-escalated", "sherman-deescalation-condition"},
+		// "Takes place" is an idiom; "which organization" asks to name one.
+		{"which organization holds a summit on thursday", "osce-summit"},
 		// "Which area of" asks a place.
 		{"which area of ukraine would military action be disastrous in", "peskov-military-solution"},
 	} {

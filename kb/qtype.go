@@ -87,7 +87,7 @@ var wantNouns = map[string]kindSet{
 	"outlet": kindSource, "outlets": kindSource, "newspaper": kindSource, "paper": kindSource, "publication": kindSource,
 	"agency": kindSource, "media": kindSource, "site": kindSource, "website": kindSource, "magazine": kindSource,
 	"party": kindPerson, "group": kindPerson, "person": kindPerson, "people": kindPerson, "official": kindPerson,
-	"officials": kindPerson, "politician": kindPerson, "lawmakers": kindPerson, "organisation": kindPerson, "organization": kindPerson,
+	"officials": kindPerson, "politician": kindPerson, "lawmakers": kindPerson,
 	"reason": kindReason, "number": kindNumber, "bill": kindName, "legislation": kindName, "acronym": kindName,
 	"region": kindPlace, "area": kindPlace, "part": kindPlace, "province": kindPlace,
 }
