@@ -166,11 +166,11 @@ func (ix *Index) analyzeQuery(q string) query {
 			}
 			used[w] = true // "what kind of operation" asks what operation
 		}
-		if (w == "place" || takeVerbs[w] && at(words, i+1) == "place") && (w != "place" || i > 0 && takeVerbs[words[i-1]]) {
+		if kind&kindPlace == 0 && (w == "place" || takeVerbs[w] && at(words, i+1) == "place") && (w != "place" || i > 0 && takeVerbs[words[i-1]]) {
 			if used == nil {
 				used = map[string]bool{}
 			}
-			used[w] = true // "takes place": happens, no place
+			used[w] = true // "which summit takes place on Thursday": happens; "where will it take place" asks a place
 		}
 		if w == "again" && (words[0] == "what" || words[0] == "whats" || words[0] == "who" || words[0] == "whos") || w == "deal" && i > 1 && words[i-1] == "the" && (words[i-2] == "what" || words[i-2] == "whats") {
 			if used == nil {
