@@ -19,6 +19,7 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"sorry guys, who is the woman in the sherman photo", "photo-caption"},
 		// A tie broken by the question as written: "in the photo", not "took".
 		{"who is shown in the photo", "photo-caption"},
+		{"who's the man in the photo", "photo-caption"},
 		// A tie broken by the kind asked: a place, not who takes part.
 		{"in what city are the talks", "talks-location"},
 		{"where r the us russia talks held", "talks-location"},
