@@ -124,7 +124,7 @@ func TestIndex_EvalBlind(t *testing.T) {
 		// matcher: 95/111 (85.6%) in scope, 66/72 (91.7%) declined, 9/183
 		// (4.9%) wrong answers; BM25 69.4% / 66.7% / 14.8%. Read since (after
 		// it: 85.6% / 97.2% / 2.7%).
-		{"blind7.tsv", 100, 60, 0.865, 0.972, 0.028},
+		{"blind7.tsv", 100, 60, 0.864, 0.972, 0.028},
 		// blind8.tsv: the last blind set, written from the article alone while
 		// blind7's misses were being fixed, kept outside the repository
 		// unread, committed alone and scored once on the finished matcher:
