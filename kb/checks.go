@@ -8,6 +8,26 @@ import (
 // The checks below compare what a question asks with what an entry says;
 // the ranking applies them as penalties and partial answers explain them.
 
+// entryFacts is what the matcher checks an entry's claims against.
+type entryFacts struct {
+	pairs []uint64 // actor-noun pairs of its question, answer and aliases (see actorPairs), sorted
+	says  []int32  // terms of its question and answer (not its aliases), sorted
+	by    []int32  // terms of its attribution (who made the claim), sorted
+	kinds kindSet  // the kinds of answer it gives (see entryKinds)
+	past  bool     // it dates what it says by a year before its as_of: history, not what is to come
+	// foretells: one of its quotes says what will or is to happen ("will
+	// meet", "is expected to", "next week"), so it can answer "will…?".
+	foretells bool
+	// sequenced: a source sentence it quotes relates two events in time
+	// ("When … discovered…, talks were further stifled"), so it can answer
+	// "what happened after…" about them.
+	sequenced bool
+	// ranked are the terms its texts say only after a rank
+	// word ("secretary" in "Deputy Secretary of State"), sorted: the entry
+	// is not about "the Secretary of State".
+	ranked []int32
+}
+
 // partial fills res.Related when the question's topic is covered but not
 // what it asks: the best entry before penalties would have been the answer
 // but names another actor or misses an asking word, or the question minus
