@@ -185,7 +185,9 @@ func askEntry(tb testing.TB, ix *kb.Index, q string) *kb.Entry {
 
 func FuzzIndex_Ask(f *testing.F) {
 	ix := defaultIndex(f)
-	for _, s := range []string{"peskov", "How many troops?", "@everyone", "u.s. 100k", "don't", "a\u200bb", "''''", "1,2,3.4"} {
+	for _, s := range []string{"peskov", "How many troops?", "@everyone", "u.s. 100k", "don't", "a\u200bb", "''''", "1,2,3.4",
+		"or", "or or", "2021 or", "what's", "what's in", "which or the", "since when", "will", "july what date",
+		"where is sherman from", "which party", "do you think", "takes place", "acc to", "what is"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, q string) {
