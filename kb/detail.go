@@ -47,7 +47,11 @@ func givesDayOf(text, month string) bool {
 			continue
 		}
 		for _, n := range []string{at(fields, i-1), at(fields, i+1)} {
-			if d := trimWord(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(n, ","), "th"), "st")); d != "" && allDigits(d) && len(d) <= 2 {
+			d := trimWord(n)
+			for _, suf := range []string{"st", "nd", "rd", "th"} {
+				d = strings.TrimSuffix(d, suf)
+			}
+			if d, _, _ = strings.Cut(d, "-"); d != "" && allDigits(d) && len(d) <= 2 {
 				return true
 			}
 		}
@@ -166,15 +170,15 @@ func (ix *Index) detailAsks(words []string) (asks map[string]bool, counted []str
 			// "What time do the talks start" asks an hour: a day does
 			// not answer it ("at what time of year" asks no hour).
 			needs = append(needs, ix.wordsNeed(w+" time", hourWords))
+		case (w == "which" || w == "what" || w == "whats") && (next == "party" || at(words, i+2) == "party"):
+			// "What political party is Lacalle from": the entry must name a party.
+			needs = append(needs, ix.wordsNeed(w+" party", partyWords))
 		case w == "which":
 			if n, ok := ix.whichClass(words, i+1); ok {
 				needs = append(needs, n)
 			}
 		case talkVerbs[w] && next == "about":
 			mark(w)
-		case (w == "which" || w == "what" || w == "whats") && (next == "party" || at(words, i+2) == "party"):
-			// "What political party is Lacalle from": the entry must name a party.
-			needs = append(needs, ix.wordsNeed(w+" party", partyWords))
 		case w == "since" && next == "when":
 			mark(w) // "since when has Peskov been…": the entry must say since when
 		}

@@ -20,6 +20,9 @@ import (
 // scan of the source (a source can be long).
 func (a *analyzer) sentence(c Citation) string {
 	q := NormalizeQuote(c.Quote)
+	if q == "" {
+		return q
+	}
 	if a.starts == nil {
 		a.buildStarts()
 	}
@@ -49,7 +52,7 @@ func (a *analyzer) sentence(c Citation) string {
 		}
 		return line[start:end]
 	}
-	return q
+	return a.scanSentence(src, q) // a quote that starts after a quotation mark, not a space
 }
 
 // scanSentence finds a quote too short for the index by scanning the lines.
