@@ -52,6 +52,18 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"which organization holds a summit on thursday", "osce-summit"},
 		// "Which area of" asks a place.
 		{"which area of ukraine would military action be disastrous in", "peskov-military-solution"},
+		// Contractions typed without the apostrophe; "rule out" is one verb.
+		{"peskov couldnt rule out what", "peskov-provocations"},
+		// "Which one" and "this one" are pointers, not the number one.
+		{"nato council or osce summit, which one is on thursday", "osce-summit"},
+		// "Talk about" ending a which-question says what was mentioned.
+		{"which region of ukraine was peskov talking about", "peskov-military-solution"},
+		// A name after its title names the member: "President Vladimir Putin".
+		{"which russian president agreed on the dialogue with biden", "strategic-stability-dialogue"},
+		// What someone claimed will happen is what they said, not a prediction.
+		{"did the west claim russia is going to invade", "invasion-allegations"},
+		// "yr" is "year".
+		{"which yr did putin attack georgia", "putin-georgia-ukraine-history"},
 	} {
 		wantAnswer(t, ix, c.question, c.want)
 	}
@@ -66,6 +78,10 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		"what's in the normandy four arrangement",
 		"what's the name of the tass reporter",
 		"which US news agency reported the provocations",
+		// Still a prediction when nobody in the question says it.
+		"is russia going to invade ukraine this week",
+		// "United States" names no military unit.
+		"which american units are stationed in europe",
 	} {
 		wantDeclined(t, ix, q)
 	}

@@ -75,6 +75,9 @@ scheduled upcoming later tomorrow intends intend set keep continue continues agr
 // going to attack" ("will…?" is qu.future).
 func asksPrediction(words []string) bool {
 	for i, w := range words {
+		if claimWords[w] {
+			return false // "did Kyiv say Russia is going to invade": what was said
+		}
 		next := at(words, i+1)
 		if w == "gonna" || w == "coming" || (w == "going" || w == "about") && next == "to" {
 			return true
@@ -82,6 +85,11 @@ func asksPrediction(words []string) bool {
 	}
 	return false
 }
+
+// claimWords report what someone said: a prediction after them is what was
+// claimed, which an entry can give.
+var claimWords = setOf(`say says said claim claims claimed allege alleges alleged warn warns warned accuse accuses accused
+predict predicts predicted suggest suggests suggested`)
 
 // measureWords are, after "how", the measures an answer must give in one of
 // the listed words: an age, a duration. ("How old is the photo" is answered
@@ -177,6 +185,11 @@ func (ix *Index) detailAsks(words []string) (asks map[string]bool, counted []str
 			if n, ok := ix.whichClass(words, i+1); ok {
 				needs = append(needs, n)
 			}
+		case talkVerbs[w] && next == "about" && i+2 == len(words) && words[0] == "which":
+			// "which part of Ukraine did Peskov talk about": "talk about"
+			// with nothing after it in a which-question only says the
+			// detail was mentioned.
+			used = append(used, w)
 		case talkVerbs[w] && next == "about":
 			mark(w)
 		case w == "since" && next == "when":
@@ -218,13 +231,16 @@ func (ix *Index) countedWords(words []string) []string {
 // noun ("which city", "which news agency") asks for that kind instead
 // (questionKind), and an actor ("which Russian…") is no class.
 func (ix *Index) whichClass(words []string, i int) (need, bool) {
+	if w := at(words, i); w == "one" || w == "ones" {
+		return need{}, false // "Kiev or Kyiv, which one": the choice is the alternatives
+	}
 	for _, w := range words[i:min(i+3, len(words))] {
 		if _, ok := wantNouns[w]; ok {
 			return need{}, false
 		}
 	}
 	j := i
-	for j < len(words) && j-i < 3 && !stopWords[words[j]] {
+	for j < len(words) && j-i < 3 && !stopWords[words[j]] && (j == i || !verbLike(words[j])) {
 		j++
 	}
 	if j == i {
@@ -242,6 +258,13 @@ func (ix *Index) whichClass(words []string, i int) (need, bool) {
 		}
 	}
 	return need{surface: "which " + strings.Join(words[i:j], " "), class: class, words: withoutAlternatives(words)}, true
+}
+
+// verbLike reports a word that ends a class's noun phrase: a verb in the
+// past tense or of speech or taking place ("which president agreed…",
+// "which outlet reported…").
+func verbLike(w string) bool {
+	return strings.HasSuffix(w, "ed") || eventVerbs[w] || claimWords[w] || speechWords[w] || talkVerbs[w]
 }
 
 // gives reports whether entry e gives the detail n.
@@ -292,7 +315,15 @@ func (ix *Index) namesMembers(e int32, n need) bool {
 		if ix.queryCanon(low) != n.class {
 			continue
 		}
+		if i+1 < len(fields) {
+			if _, ok := ix.voc.phrases[low+" "+strings.ToLower(trimWord(fields[i+1]))]; ok {
+				continue // part of a phrase: "United States" is no unit
+			}
+		}
 		mentioned = true
+		if w := trimWord(f); w != "" && unicode.IsUpper([]rune(w)[0]) && i > 0 && !strings.HasSuffix(fields[i-1], ".") {
+			return true // the class word is part of a name: "the Organization for Security…"
+		}
 		for k := i - 1; k >= 0 && k >= i-3; k-- {
 			w := trimWord(fields[k])
 			low := strings.ToLower(w)
@@ -303,6 +334,21 @@ func (ix *Index) namesMembers(e int32, n need) bool {
 			named := unicode.IsUpper([]rune(w)[0]) && !sentenceStart || allDigits(low) || ordinals[low]
 			if !named || slices.Contains(n.words, low) {
 				continue
+			}
+			if id, ok := ix.known(ix.queryCanon(low)); ok && ix.isActor[id] {
+				continue
+			}
+			return true
+		}
+		// The name may follow the class: "President Vladimir Putin".
+		for k := i + 1; k < len(fields) && k <= i+3 && !strings.ContainsAny(fields[k-1], ".,;:"); k++ {
+			w := trimWord(fields[k])
+			low := strings.ToLower(w)
+			if w == "" || stopWords[low] || !unicode.IsUpper([]rune(w)[0]) {
+				break
+			}
+			if slices.Contains(n.words, low) {
+				break // the name the question gives: "which president did Biden…"
 			}
 			if id, ok := ix.known(ix.queryCanon(low)); ok && ix.isActor[id] {
 				continue

@@ -81,6 +81,7 @@ var generalGroups = map[string][]string{
 	"leader":         {"leader", "leaders", "lead", "leads", "leading", "head", "heads", "run", "runs", "rule", "rules", "ruler"},
 	"deny":           {"deny", "denies", "denied", "denial", "reject", "rejects", "rejected", "rejecting", "refute", "refuted", "dismiss", "dismissed"},
 	"resolve":        {"resolve", "resolves", "resolved", "resolving", "resolution", "solve", "solves", "solved", "solving", "settle", "settles", "settled", "settling", "end", "ends", "ended", "ending"},
+	"exclude":        {"exclude", "excludes", "excluded", "excluding"},
 	"convene":        {"convene", "convened", "held", "hold", "holds", "host", "hosted", "hosting"},
 }
 
@@ -91,6 +92,9 @@ var generalPhrases = map[string]string{
 	"how big":    "howmany",
 	"how often":  "howmany",
 	"pull out":   "withdraw",
+	"rule out":   "exclude", // "would not rule out provocations"
+	"rules out":  "exclude",
+	"ruled out":  "exclude",
 	"break down": "stifle",
 	"kick off":   "start",
 	"trying to":  "goal", // "what is Putin trying to get"
@@ -109,6 +113,7 @@ is are was were be been being am do does did doing done has have had having
 what whats whom whose which how much
 it its this that these those there here their they them he him his she her hers i me my mine you your we our
 can could would should will shall may might must wont cant dont doesnt didnt isnt arent wasnt werent
+wouldnt couldnt shouldnt hasnt havent hadnt aint
 tell know please say said says saying explain describe mean means give get got let lets
 exactly actually really currently now right just also still ever yet
 anything something everything thing things stuff bit some any all each every both either neither only own same

@@ -78,10 +78,15 @@ var chatSpellings = map[string]string{
 	"wen": "when", "whn": "when", "wat": "what", "wut": "what", "wht": "what", "wher": "where", "whr": "where",
 	"hw": "how", "y": "why", "abt": "about", "bc": "because", "whos": "who", "ppl": "people",
 	"r": "are", "sec": "secretary", "pres": "president", "govt": "government", "gov": "government",
+	"yr": "year", "yrs": "years",
 	// Ordinals in figures are read as the words an article writes them in.
 	"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth",
 	"6th": "sixth", "7th": "seventh", "8th": "eighth", "9th": "ninth", "10th": "tenth",
 }
+
+// pointerWords before "one" make it a pronoun, not a number: "which one",
+// "is this one the third".
+var pointerWords = setOf(`which this that each the every`)
 
 // emphasisWords stress a question without changing what it asks: "what
 // exactly is in the draft treaties" asks what is in them.
@@ -177,6 +182,13 @@ func (ix *Index) analyzeQuery(q string) query {
 				used = map[string]bool{}
 			}
 			used[w] = true // "what's her title again", "what's the deal with Kyiv": idioms, not asks
+		}
+		if (w == "one" || w == "ones") && i > 0 && pointerWords[words[i-1]] ||
+			(w == "top" || w == "bottom") && i > 1 && words[i-1] == "the" && (words[i-2] == "at" || words[i-2] == "on" || words[i-2] == "near") {
+			if used == nil {
+				used = map[string]bool{}
+			}
+			used[w] = true // "which one", "this one": a pointer; "at the top" of the page: a position
 		}
 		if w == "after" && i+1 < len(words) && allDigits(words[i+1]) {
 			if used == nil {
