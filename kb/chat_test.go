@@ -62,6 +62,9 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"which russian president agreed on the dialogue with biden", "strategic-stability-dialogue"},
 		// What someone claimed will happen is what they said, not a prediction.
 		{"did the west claim russia is going to invade", "invasion-allegations"},
+		// "According to the headline": the page says it, not the actor
+		// before "tell".
+		{"according to the title, what is washington urging moscow to do", "about-article"},
 		// "yr" is "year".
 		{"which yr did putin attack georgia", "putin-georgia-ukraine-history"},
 	} {

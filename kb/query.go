@@ -84,6 +84,9 @@ var chatSpellings = map[string]string{
 	"6th": "sixth", "7th": "seventh", "8th": "eighth", "9th": "ninth", "10th": "tenth",
 }
 
+// pageWords name the page itself, or a part of it, as the source of a claim.
+var pageWords = setOf(`headline headlines title article piece story page caption subheading heading`)
+
 // pointerWords before "one" make it a pronoun, not a number: "which one",
 // "is this one the third".
 var pointerWords = setOf(`which this that each the every`)
@@ -306,7 +309,17 @@ func (ix *Index) analyzeQuery(q string) query {
 		}
 		for j := 0; j+2 < len(words); j++ {
 			if words[j] == "according" && words[j+1] == "to" {
-				who = append(who, words[j+2])
+				k := j + 2
+				if words[k] == "the" && k+1 < len(words) {
+					k++
+				}
+				if pageWords[words[k]] {
+					// "what does the US tell Moscow according to the
+					// headline": the page says it, whoever it quotes.
+					who = nil
+					break
+				}
+				who = append(who, words[k])
 			}
 		}
 		for _, t := range qu.terms {
