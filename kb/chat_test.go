@@ -65,6 +65,8 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		// "According to the headline": the page says it, not the actor
 		// before "tell".
 		{"according to the title, what is washington urging moscow to do", "about-article"},
+		// "What happened to X after Y" is said by a sentence relating them in time.
+		{"what happened to talks after the election meddling was discovered", "election-2016"},
 		// "yr" is "year".
 		{"which yr did putin attack georgia", "putin-georgia-ukraine-history"},
 	} {
@@ -81,6 +83,8 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		"what's in the normandy four arrangement",
 		"what's the name of the tass reporter",
 		"which US news agency reported the provocations",
+		// The summit's sentence relates nothing in time.
+		"what happened after the osce summit",
 		// Still a prediction when nobody in the question says it.
 		"is russia going to invade ukraine this week",
 		// "United States" names no military unit.

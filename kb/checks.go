@@ -194,7 +194,7 @@ func (ix *Index) missesAsk(e int32, qu query) bool {
 		case q.id < 0:
 			return true
 		default:
-			if !ix.saysAsk(e, q) {
+			if !ix.saysAsk(e, q, qu) {
 				return true
 			}
 		}
@@ -205,7 +205,7 @@ func (ix *Index) missesAsk(e int32, qu query) bool {
 // saysAsk reports whether entry e says the asking word q (a known term): in
 // its question or answer, or the other of "A or B"; "after" is also said by
 // an entry that relates events in time ("when…").
-func (ix *Index) saysAsk(e int32, q queryTerm) bool {
+func (ix *Index) saysAsk(e int32, q queryTerm, qu query) bool {
 	f := &ix.facts[e]
 	if _, ok := slices.BinarySearch(f.says, q.id); ok {
 		return true
@@ -213,7 +213,18 @@ func (ix *Index) saysAsk(e int32, q queryTerm) bool {
 	if _, ok := slices.BinarySearch(f.says, q.alt-1); ok && q.alt != 0 {
 		return true
 	}
-	return f.sequenced && ix.termName[q.id] == "after"
+	if !f.sequenced {
+		return false
+	}
+	switch ix.termName[q.id] {
+	case "after":
+		return true
+	case "happen":
+		// "What happened to the talks after…": a sentence relating events
+		// in time says what followed.
+		return slices.ContainsFunc(qu.terms, func(t queryTerm) bool { return t.id >= 0 && ix.termName[t.id] == "after" })
+	}
+	return false
 }
 
 // missingAsks returns the details (see detailAsks) and the asking words of
@@ -249,7 +260,7 @@ func (ix *Index) missingAsks(e int32, qu query) []string {
 		if !q.ask {
 			continue
 		}
-		if q.id >= 0 && ix.saysAsk(e, q) {
+		if q.id >= 0 && ix.saysAsk(e, q, qu) {
 			continue
 		}
 		miss = append(miss, q.surface)
