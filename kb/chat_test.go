@@ -67,6 +67,13 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"according to the title, what is washington urging moscow to do", "about-article"},
 		// "What happened to X after Y" is said by a sentence relating them in time.
 		{"what happened to talks after the election meddling was discovered", "election-2016"},
+		// "What time" is answered by a part of the day ("Sunday night")
+		// when the question names no day itself.
+		{"at what time do the negotiations start", "talks-start"},
+		// Ranks listed as the options are no detail asked.
+		{"which round of the strategic stability dialogue is this, second or third or fourth?", "ssd-meetings"},
+		// What the headline says the US tells Moscow is the page's claim.
+		{"in the headline what is the us telling moscow", "about-article"},
 		// "yr" is "year".
 		{"which yr did putin attack georgia", "putin-georgia-ukraine-history"},
 	} {
@@ -83,6 +90,9 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		"what's in the normandy four arrangement",
 		"what's the name of the tass reporter",
 		"which US news agency reported the provocations",
+		// The hour, asked with the day or "exactly", is not in the article.
+		"what time exactly do the negotiations start",
+		"what time on sunday night do the negotiations start",
 		// The summit's sentence relates nothing in time.
 		"what happened after the osce summit",
 		// Still a prediction when nobody in the question says it.

@@ -150,6 +150,14 @@ func (ix *Index) wordsNeed(surface string, words []string) need {
 // hourWords are the words an answer to "what time" gives an hour in.
 var hourWords = []string{"clock", "am", "pm", "noon", "midnight", "hour", "gmt", "utc", "cet"}
 
+// dayParts answer "what time" loosely ("Sunday night"): only when the
+// question names no day or part of one itself and does not ask the exact
+// time ("what time exactly", "what time Sunday night", "what time on
+// Sunday" ask the hour).
+var dayParts = []string{"morning", "afternoon", "evening", "night", "tonight"}
+
+var weekdays = setOf(`monday tuesday wednesday thursday friday saturday sunday today tomorrow`)
+
 // talkVerbs followed by "about" ask what was said: the entry must say that
 // a discussion took place and what it was about.
 var talkVerbs = setOf(`talk talked talking talks speak spoke spoken chat chatted`)
@@ -177,7 +185,11 @@ func (ix *Index) detailAsks(words []string) (asks map[string]bool, counted []str
 		case (w == "what" || w == "whats" || w == "which" || w == "at") && next == "time" && at(words, i+2) != "of":
 			// "What time do the talks start" asks an hour: a day does
 			// not answer it ("at what time of year" asks no hour).
-			needs = append(needs, ix.wordsNeed(w+" time", hourWords))
+			hours := hourWords
+			if !slices.ContainsFunc(words, func(w string) bool { return slices.Contains(dayParts, w) || weekdays[w] || emphasisWords[w] || w == "exact" }) {
+				hours = append(slices.Clip(hourWords), dayParts...)
+			}
+			needs = append(needs, ix.wordsNeed(w+" time", hours))
 		case (w == "which" || w == "what" || w == "whats") && (next == "party" || at(words, i+2) == "party"):
 			// "What political party is Lacalle from": the entry must name a party.
 			needs = append(needs, ix.wordsNeed(w+" party", partyWords))

@@ -87,6 +87,22 @@ var chatSpellings = map[string]string{
 // pageWords name the page itself, or a part of it, as the source of a claim.
 var pageWords = setOf(`headline headlines title article piece story page caption subheading heading`)
 
+// ownWords name the parts of a page written in its own voice: what a
+// headline says someone said is the page's claim.
+var ownWords = setOf(`headline headlines title subheading heading`)
+
+// listedOrdinals reports a question that lists ranks as the options to
+// choose from ("first second third?"): two ordinals or more.
+func listedOrdinals(words []string) bool {
+	n := 0
+	for _, w := range words {
+		if ordinals[w] {
+			n++
+		}
+	}
+	return n >= 2
+}
+
 // pointerWords before "one" make it a pronoun, not a number: "which one",
 // "is this one the third".
 var pointerWords = setOf(`which this that each the every`)
@@ -192,6 +208,12 @@ func (ix *Index) analyzeQuery(q string) query {
 				used = map[string]bool{}
 			}
 			used[w] = true // "which one", "this one": a pointer; "at the top" of the page: a position
+		}
+		if ordinals[w] && listedOrdinals(words) {
+			if used == nil {
+				used = map[string]bool{}
+			}
+			used[w] = true // "which meeting is this, first, second…": the options, not the ask
 		}
 		if w == "after" && i+1 < len(words) && allDigits(words[i+1]) {
 			if used == nil {
@@ -321,6 +343,9 @@ func (ix *Index) analyzeQuery(q string) query {
 				}
 				who = append(who, words[k])
 			}
+		}
+		if slices.ContainsFunc(words, func(w string) bool { return ownWords[w] }) {
+			who = nil // "what does the US tell Moscow in the headline": the page's own words
 		}
 		for _, t := range qu.terms {
 			if t.id >= 0 && slices.Contains(who, t.surface) && (ix.isActor[t.id] || ix.isName[t.id] || ix.isSpeaker[t.id]) {
