@@ -186,7 +186,9 @@ func (ix *Index) detailAsks(words []string) (asks map[string]bool, counted []str
 			// "What time do the talks start" asks an hour: a day does
 			// not answer it ("at what time of year" asks no hour).
 			hours := hourWords
-			if !slices.ContainsFunc(words, func(w string) bool { return slices.Contains(dayParts, w) || weekdays[w] || emphasisWords[w] || w == "exact" }) {
+			if !slices.ContainsFunc(words, func(w string) bool {
+				return slices.Contains(dayParts, w) || weekdays[w] || emphasisWords[w] || w == "exact"
+			}) {
 				hours = append(slices.Clip(hourWords), dayParts...)
 			}
 			needs = append(needs, ix.wordsNeed(w+" time", hours))
