@@ -93,6 +93,9 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		// The hour, asked with the day or "exactly", is not in the article.
 		"what time exactly do the negotiations start",
 		"what time on sunday night do the negotiations start",
+		// A judgement the article does not make; a total it does not give.
+		"is russia right to demand security guarantees",
+		"how many soldiers does russia have overall",
 		// The summit's sentence relates nothing in time.
 		"what happened after the osce summit",
 		// Still a prediction when nobody in the question says it.

@@ -125,6 +125,10 @@ func asksOpinion(words []string) bool {
 			(w == "your" || w == "ur") && (next == "opinion" || next == "view" || next == "take" || next == "guess") {
 			return true
 		}
+		if (w == "right" || w == "wrong" || w == "justified" || w == "fair") && i >= 2 && (next == "to" || next == "that") &&
+			(words[0] == "was" || words[0] == "is" || words[0] == "are" || words[0] == "were") {
+			return true // "was Putin right to mass troops": a judgement the article does not make
+		}
 	}
 	return false
 }

@@ -52,7 +52,7 @@ var generalGroups = map[string][]string{
 	"communication":  {"communication", "communications", "comms", "contact", "contacts"},
 	"remark":         {"remark", "remarks", "comment", "comments", "statement", "statements", "message", "messages"},
 	"information":    {"information", "info"},
-	"howmany":        {"count", "number", "numbers", "size", "figure", "figures", "total", "strength", "headcount", "amount", "quantity", "estimate", "estimated"},
+	"howmany":        {"count", "number", "numbers", "size", "figure", "figures", "strength", "headcount", "amount", "quantity", "estimate", "estimated"},
 	"establish":      {"establish", "established", "create", "created", "founded", "founding", "founder", "formed", "setup"},
 	"previous":       {"previous", "previously", "earlier", "prior", "before"},
 	"who":            {"who", "role", "job", "title", "post", "position"},
@@ -140,6 +140,7 @@ var askWords = setOf(`happened discussed pass passed passes law laws vote voted 
 sign signed approve approved agree agreed agreement agreements outcome outcomes result results
 after afterwards next later again future end ended ending decide decided decision conclude concluded become became
 discuss discussing exact specific specifics precise detail details detailed
+total overall entire whole altogether
 sponsor sponsors sponsored sponsoring
 monday tuesday wednesday thursday friday saturday sunday
 january february april june july august september october november december`)
