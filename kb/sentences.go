@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"math"
 	"strings"
 	"sync"
 )
@@ -98,10 +99,18 @@ func (a *analyzer) buildStarts() {
 }
 
 // startsCache keeps the indexes of source texts between index builds: every
-// server's index quotes the same sources. Bounded by maxCachedSources.
+// server's index quotes the same sources. It holds at most maxCachedSources
+// texts and forgets the least recently used one to take a new one, so an
+// edited source's old text does not stay pinned.
 var startsCache struct {
 	sync.Mutex
-	m map[string]*sourceStarts
+	m    map[string]*cachedStarts
+	tick uint64
+}
+
+type cachedStarts struct {
+	src  *sourceStarts
+	used uint64 // startsCache.tick at the last use
 }
 
 const maxCachedSources = 64
@@ -109,20 +118,36 @@ const maxCachedSources = 64
 // startsOf returns the index of a source text, from the cache if it is there.
 func startsOf(text string) *sourceStarts {
 	startsCache.Lock()
-	src, ok := startsCache.m[text]
+	c, ok := startsCache.m[text]
+	if ok {
+		startsCache.tick++
+		c.used = startsCache.tick
+	}
 	startsCache.Unlock()
 	if ok {
-		return src
+		return c.src
 	}
-	src = indexStarts(text)
+	src := indexStarts(text)
 	startsCache.Lock()
+	defer startsCache.Unlock()
 	if startsCache.m == nil {
-		startsCache.m = map[string]*sourceStarts{}
+		startsCache.m = map[string]*cachedStarts{}
 	}
-	if len(startsCache.m) < maxCachedSources {
-		startsCache.m[text] = src
+	if c, ok := startsCache.m[text]; ok {
+		return c.src // built meanwhile by another index
 	}
-	startsCache.Unlock()
+	if len(startsCache.m) >= maxCachedSources {
+		var oldest string
+		least := uint64(math.MaxUint64)
+		for t, c := range startsCache.m {
+			if c.used < least {
+				oldest, least = t, c.used
+			}
+		}
+		delete(startsCache.m, oldest)
+	}
+	startsCache.tick++
+	startsCache.m[text] = &cachedStarts{src: src, used: startsCache.tick}
 	return src
 }
 
