@@ -185,10 +185,8 @@ func (ix *Index) missesAsk(e int32, qu query) bool {
 	for _, q := range qu.terms {
 		switch {
 		case q.id >= 0 && ix.isName[q.id] && !q.common:
-			if _, ok := ix.entryWeight(e, q.id); !ok {
-				if _, alt := ix.entryWeight(e, q.alt-1); q.alt == 0 || !alt {
-					return true
-				}
+			if _, ok := ix.entryWeight(e, q.id); !ok && !ix.hasAlternative(e, q) {
+				return true
 			}
 		case !q.ask:
 		case q.id < 0:
@@ -210,8 +208,10 @@ func (ix *Index) saysAsk(e int32, q queryTerm, qu query) bool {
 	if _, ok := slices.BinarySearch(f.says, q.id); ok {
 		return true
 	}
-	if _, ok := slices.BinarySearch(f.says, q.alt-1); ok && q.alt != 0 {
-		return true
+	for _, alt := range q.alts {
+		if _, ok := slices.BinarySearch(f.says, alt); ok {
+			return true
+		}
 	}
 	if !f.sequenced {
 		return false
@@ -251,8 +251,7 @@ func (ix *Index) missingAsks(e int32, qu query) []string {
 	}
 	for _, q := range qu.terms {
 		if q.id >= 0 && (ix.isName[q.id] && !q.common || slices.Contains(qu.subject, q.id)) {
-			_, ok := ix.entryWeight(e, q.id)
-			if _, alt := ix.entryWeight(e, q.alt-1); !ok && (q.alt == 0 || !alt) {
+			if _, ok := ix.entryWeight(e, q.id); !ok && !ix.hasAlternative(e, q) {
 				miss = append(miss, q.surface) // "what did Tass say about the GUARD Act", "where is the OSCE summit held"
 			}
 			continue
@@ -266,6 +265,17 @@ func (ix *Index) missingAsks(e int32, qu query) []string {
 		miss = append(miss, q.surface)
 	}
 	return miss
+}
+
+// hasAlternative reports whether entry e has one of the others of the
+// alternatives q is one of ("Getty or Reuters").
+func (ix *Index) hasAlternative(e int32, q queryTerm) bool {
+	for _, alt := range q.alts {
+		if _, ok := ix.entryWeight(e, alt); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // namesOtherActor reports whether the phrasing names an actor the query does not.

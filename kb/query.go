@@ -9,10 +9,10 @@ type queryTerm struct {
 	id      int32 // -1 when unknown
 	weight  float32
 	conf    float32
-	ask     bool   // a word that asks for something specific (askWords)
-	common  bool   // written as a common noun ("the first time"), even if it is a name ("Time")
-	surface string // as written
-	alt     int32  // 1 + the term id of the other of "A or B" (see alternatives); 0 for none
+	ask     bool    // a word that asks for something specific (askWords)
+	common  bool    // written as a common noun ("the first time"), even if it is a name ("Time")
+	surface string  // as written
+	alts    []int32 // the term ids of the others of "A or B (or C…)" (see alternatives)
 }
 
 // query is an analysed question.
@@ -44,6 +44,10 @@ func alternatives(words []string, terms []queryTerm) []queryTerm {
 	find := func(w string) int {
 		return slices.IndexFunc(terms, func(t queryTerm) bool { return t.surface == w })
 	}
+	var groups [][]string // the known alternatives of each "A or B or C", by surface
+	groupOf := func(w string) int {
+		return slices.IndexFunc(groups, func(g []string) bool { return slices.Contains(g, w) })
+	}
 	for i := 1; i+1 < len(words); i++ {
 		if words[i] != "or" {
 			continue
@@ -65,8 +69,33 @@ func alternatives(words []string, terms []queryTerm) []queryTerm {
 		case tb.id < 0 && ta.id >= 0:
 			terms = slices.Delete(terms, b, b+1)
 		case ta.id >= 0 && tb.id >= 0:
-			terms[a].weight, terms[b].weight = ta.weight/2, tb.weight/2
-			terms[a].alt, terms[b].alt = tb.id+1, ta.id+1
+			switch ga, gb := groupOf(ta.surface), groupOf(tb.surface); {
+			case ga < 0 && gb < 0:
+				groups = append(groups, []string{ta.surface, tb.surface})
+			case gb < 0:
+				groups[ga] = append(groups[ga], tb.surface)
+			case ga < 0:
+				groups[gb] = append(groups[gb], ta.surface)
+			case ga != gb:
+				groups[ga] = append(groups[ga], groups[gb]...)
+				groups = slices.Delete(groups, gb, gb+1)
+			}
+		}
+	}
+	// The alternatives of a group share one term's weight between them, and
+	// each counts as said when another is.
+	for _, g := range groups {
+		var ids []int32
+		for _, w := range g {
+			if k := find(w); k >= 0 {
+				ids = append(ids, terms[k].id)
+			}
+		}
+		for _, w := range g {
+			if k := find(w); k >= 0 {
+				terms[k].weight /= float32(len(g))
+				terms[k].alts = slices.DeleteFunc(slices.Clone(ids), func(id int32) bool { return id == terms[k].id })
+			}
 		}
 	}
 	return terms
