@@ -74,6 +74,8 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"which round of the strategic stability dialogue is this, second or third or fourth?", "ssd-meetings"},
 		// What the headline says the US tells Moscow is the page's claim.
 		{"in the headline what is the us telling moscow", "about-article"},
+		// "Is <name> the secretary…?" is answered by what the person is.
+		{"is wendy sherman the us secretary of state", "who-is-sherman"},
 		// "yr" is "year".
 		{"which yr did putin attack georgia", "putin-georgia-ukraine-history"},
 	} {
@@ -96,6 +98,9 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		// A judgement the article does not make; a total it does not give.
 		"is russia right to demand security guarantees",
 		"how many soldiers does russia have overall",
+		// The secretary of state is not the deputy.
+		"is the secretary of state going to brussels",
+		"is",
 		// The summit's sentence relates nothing in time.
 		"what happened after the osce summit",
 		// Still a prediction when nobody in the question says it.

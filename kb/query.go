@@ -339,7 +339,12 @@ func (ix *Index) analyzeQuery(q string) query {
 			qu.needs = append(qu.needs, n)
 		}
 	}
-	qu.unranked = ix.unranked(words, qu.terms)
+	if !qu.yesno || !slices.ContainsFunc(qu.terms, func(t queryTerm) bool { return t.id >= 0 && ix.isName[t.id] && !t.common && t.surface == at(words, 1) }) {
+		// "Who is the secretary of state?" is not answered by the deputy;
+		// "is Sherman the secretary of state?" is, by saying what she is
+		// (the question's subject is a name).
+		qu.unranked = ix.unranked(words, qu.terms)
+	}
 	qu.subject = ix.subject(words, qu.terms)
 	if len(counted) > 0 {
 		// "How many missiles…": the entry must say one of the counted words.
