@@ -76,6 +76,8 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"in the headline what is the us telling moscow", "about-article"},
 		// "Is <name> the secretary…?" is answered by what the person is.
 		{"is wendy sherman the us secretary of state", "who-is-sherman"},
+		// "What does X do for a living" asks X's job.
+		{"what does wendy sherman do for a living", "who-is-sherman"},
 		// "yr" is "year".
 		{"which yr did putin attack georgia", "putin-georgia-ukraine-history"},
 	} {

@@ -238,6 +238,12 @@ func (ix *Index) analyzeQuery(q string) query {
 			}
 			used[w] = true // "which one", "this one": a pointer; "at the top" of the page: a position
 		}
+		if w == "living" && i > 1 && words[i-1] == "a" && words[i-2] == "for" {
+			if used == nil {
+				used = map[string]bool{}
+			}
+			used[w] = true // "what does Peskov do for a living": his job
+		}
 		if ordinals[w] && listedOrdinals(words) {
 			if used == nil {
 				used = map[string]bool{}
