@@ -78,6 +78,9 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"is wendy sherman the us secretary of state", "who-is-sherman"},
 		// "What does X do for a living" asks X's job.
 		{"what does wendy sherman do for a living", "who-is-sherman"},
+		// "The header image" is the photo; listed ranks leave the rank to the entry.
+		{"was the header photo taken by afp", "photo-credit"},
+		{"which meeting of the dialogue is this week's (first second third?)", "ssd-meetings"},
 		// "yr" is "year".
 		{"which yr did putin attack georgia", "putin-georgia-ukraine-history"},
 	} {

@@ -327,7 +327,7 @@ func (ix *Index) namesMembers(e int32, n need) bool {
 	mentioned := false
 	for i, f := range fields {
 		low := strings.ToLower(trimWord(f))
-		if ordinals[low] && !slices.Contains(n.words, low) {
+		if ordinals[low] && (!slices.Contains(n.words, low) || listedOrdinals(n.words)) {
 			return true // "the group's third": an ordinal picks the member
 		}
 		if ix.queryCanon(low) != n.class {

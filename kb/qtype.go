@@ -197,7 +197,10 @@ func questionKind(words []string) (kindSet, map[string]bool) {
 	if k == 0 && len(words) > 1 {
 		// A question typed as a noun phrase says its kind at either end:
 		// "talks start date", "photographer name", "city of the summit".
-		for _, w := range []string{words[len(words)-1], words[0]} {
+		for j, w := range []string{words[len(words)-1], words[0]} {
+			if j == 0 && w == "place" && takeVerbs[words[len(words)-2]] {
+				continue // "what kind of talks are taking place": the idiom
+			}
 			if kn, ok := phraseNouns[w]; ok {
 				k = kn
 				use(w)

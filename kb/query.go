@@ -132,6 +132,9 @@ func listedOrdinals(words []string) bool {
 	return n >= 2
 }
 
+// photoWords name the article's photo.
+var photoWords = setOf(`photo photos image images picture pictures pic pics photograph`)
+
 // pointerWords before "one" make it a pronoun, not a number: "which one",
 // "is this one the third".
 var pointerWords = setOf(`which this that each the every`)
@@ -237,6 +240,12 @@ func (ix *Index) analyzeQuery(q string) query {
 				used = map[string]bool{}
 			}
 			used[w] = true // "which one", "this one": a pointer; "at the top" of the page: a position
+		}
+		if (w == "header" || w == "lead" || w == "main") && photoWords[at(words, i+1)] {
+			if used == nil {
+				used = map[string]bool{}
+			}
+			used[w] = true // "the header image": the photo at the top
 		}
 		if w == "living" && i > 1 && words[i-1] == "a" && words[i-2] == "for" {
 			if used == nil {
