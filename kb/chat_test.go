@@ -106,6 +106,9 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		// The secretary of state is not the deputy.
 		"is the secretary of state going to brussels",
 		"is",
+		// "Exactly" asks the manner or the words in detail.
+		"how exactly did putin use the build-up as leverage",
+		"what did tass report peskov said exactly",
 		// The summit's sentence relates nothing in time.
 		"what happened after the osce summit",
 		// Still a prediction when nobody in the question says it.

@@ -195,6 +195,13 @@ func (ix *Index) analyzeQuery(q string) query {
 	qu := query{kind: kind, yesno: kind == 0 && len(words) > 0 && yesNoStarts[words[0]], needs: needs}
 	qu.future = len(words) > 0 && words[0] == "will" ||
 		slices.Contains(words, "when") && (slices.Contains(words, "will") || slices.Contains(words, "going"))
+	if slices.ContainsFunc(words, func(w string) bool { return emphasisWords[w] }) &&
+		(words[0] == "how" && at(words, 1) != "many" && at(words, 1) != "much" ||
+			(words[0] == "what" || words[0] == "whats") && slices.ContainsFunc(words, func(w string) bool { return speechWords[w] })) {
+		// "How did Russia interfere exactly", "what did Time say exactly":
+		// the manner or the words in detail, which no entry's summary gives.
+		qu.needs = append(qu.needs, need{surface: "exactly " + words[0]})
+	}
 	if asksOpinion(words) {
 		qu.needs = append(qu.needs, need{surface: "an opinion"}) // no entry gives one
 	}
