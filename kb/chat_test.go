@@ -81,6 +81,9 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		// "The header image" is the photo; listed ranks leave the rank to the entry.
 		{"was the header photo taken by afp", "photo-credit"},
 		{"which meeting of the dialogue is this week's (first second third?)", "ssd-meetings"},
+		// "Open" as a verb of starting; "open to" is willing.
+		{"what day do the negotiations open", "talks-start"},
+		{"is washington open to limiting military drills", "us-offer-exercises-missiles"},
 		// "yr" is "year".
 		{"which yr did putin attack georgia", "putin-georgia-ukraine-history"},
 	} {

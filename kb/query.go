@@ -157,6 +157,10 @@ func respell(words []string) bool {
 			words[i], changed = c, true
 			continue
 		}
+		if (w == "open" || w == "opens" || w == "opened") && at(words, i+1) != "to" && at(words, i+1) != "about" && i > 0 && !auxiliaries[words[i-1]] {
+			words[i], changed = "start", true // "the discussions that open this week"; "open to" is willing
+			continue
+		}
 		if (w == "acc" || w == "acording" || w == "accdg") && at(words, i+1) == "to" {
 			words[i], changed = "according", true // "acc to Peskov"
 			continue
