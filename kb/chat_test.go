@@ -84,6 +84,8 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		// "Open" as a verb of starting; "open to" is willing.
 		{"what day do the negotiations open", "talks-start"},
 		{"is washington open to limiting military drills", "us-offer-exercises-missiles"},
+		// "What's the date of X" asks a date; a month answers it.
+		{"what's the date of the uruguay photo", "photo-date"},
 		// "yr" is "year".
 		{"which yr did putin attack georgia", "putin-georgia-ukraine-history"},
 	} {
@@ -112,6 +114,11 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		// "Exactly" asks the manner or the words in detail.
 		"how exactly did putin use the build-up as leverage",
 		"what did tass report peskov said exactly",
+		// A date asked with its weekday given needs a month; an earlier post
+		// needs an entry that says it was earlier; "actually" is "exactly".
+		"what's the date of wednesday's nato council",
+		"what post did peskov hold before kremlin spokesman",
+		"how did putin actually use the build-up as leverage",
 		// The summit's sentence relates nothing in time.
 		"what happened after the osce summit",
 		// Still a prediction when nobody in the question says it.

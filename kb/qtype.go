@@ -92,6 +92,9 @@ var wantNouns = map[string]kindSet{
 	"region": kindPlace, "area": kindPlace, "part": kindPlace, "province": kindPlace,
 }
 
+// dateNouns ask a date after "what's the".
+var dateNouns = setOf(`date day year month`)
+
 // phraseNouns say a question's kind at either end of a noun phrase.
 var phraseNouns = map[string]kindSet{
 	"date": kindDate, "day": kindDate, "year": kindDate, "month": kindDate,
@@ -168,7 +171,11 @@ func questionKind(words []string) (kindSet, map[string]bool) {
 			// function word ("what did Time report" asks no time), and past
 			// two ("which US intelligence agency").
 			look := []string{next}
-			if !stopWords[next] {
+			if (w == "whats" || w == "what") && next == "the" && (dateNouns[at(words, i+2)] || dateNouns[at(words, i+3)]) {
+				// "what's the (calendar) date of…": past the article, for
+				// a date ("what's the bill called" keeps "bill" a topic).
+				look = []string{at(words, i+2), at(words, i+3)}
+			} else if !stopWords[next] {
 				look = append(look, at(words, i+2))
 				if !stopWords[at(words, i+2)] {
 					look = append(look, at(words, i+3))

@@ -135,6 +135,9 @@ func listedOrdinals(words []string) bool {
 // photoWords name the article's photo.
 var photoWords = setOf(`photo photos image images picture pictures pic pics photograph`)
 
+// careerWords name a post someone holds.
+var careerWords = setOf(`job jobs role roles position positions post career title worked work`)
+
 // pointerWords before "one" make it a pronoun, not a number: "which one",
 // "is this one the third".
 var pointerWords = setOf(`which this that each the every`)
@@ -199,7 +202,7 @@ func (ix *Index) analyzeQuery(q string) query {
 	qu := query{kind: kind, yesno: kind == 0 && len(words) > 0 && yesNoStarts[words[0]], needs: needs}
 	qu.future = len(words) > 0 && words[0] == "will" ||
 		slices.Contains(words, "when") && (slices.Contains(words, "will") || slices.Contains(words, "going"))
-	if slices.ContainsFunc(words, func(w string) bool { return emphasisWords[w] }) &&
+	if slices.ContainsFunc(words, func(w string) bool { return emphasisWords[w] || w == "actually" || w == "specifically" }) &&
 		(words[0] == "how" && at(words, 1) != "many" && at(words, 1) != "much" ||
 			(words[0] == "what" || words[0] == "whats") && slices.ContainsFunc(words, func(w string) bool { return speechWords[w] })) {
 		// "How did Russia interfere exactly", "what did Time say exactly":
@@ -215,7 +218,26 @@ func (ix *Index) analyzeQuery(q string) query {
 	if kind == kindDate {
 		if i := slices.IndexFunc(words, func(w string) bool { return monthNames[w] && w != "may" && w != "march" }); i >= 0 {
 			qu.needs = append(qu.needs, need{surface: "which day of " + words[i], month: words[i]})
+		} else if i := slices.IndexFunc(words, func(w string) bool { return weekdays[w] }); i >= 0 {
+			// "what's the calendar date of Monday's talks" knows the day
+			// of the week: the entry must give a month.
+			n := need{surface: "the date of " + words[i]}
+			for m := range monthNames {
+				if id, ok := ix.known(ix.queryCanon(m)); ok {
+					n.ids = append(n.ids, id)
+				}
+			}
+			qu.needs = append(qu.needs, n)
 		}
+	}
+	if i := slices.Index(words, "before"); i >= 0 && slices.ContainsFunc(words, func(w string) bool { return careerWords[w] }) {
+		// "what was Sherman's job before deputy secretary": an earlier
+		// post, which an entry must say was earlier.
+		n := need{surface: "the earlier post"}
+		if id, ok := ix.known(ix.queryCanon("previously")); ok {
+			n.ids = append(n.ids, id)
+		}
+		qu.needs = append(qu.needs, n)
 	}
 	hasYear := false // "what happened in 2008" asks what the entry for 2008 says
 	var common map[string]bool
