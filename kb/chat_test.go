@@ -86,6 +86,13 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"is washington open to limiting military drills", "us-offer-exercises-missiles"},
 		// "What's the date of X" asks a date; a month answers it.
 		{"what's the date of the uruguay photo", "photo-date"},
+		// "wats" is "whats"; "first name" asks a name, no rank; a trip is a visit;
+		// an alternative whose term an earlier word gave is still one.
+		{"wats peskovs first name", "who-is-peskov"},
+		{"was sherman's montevideo trip official", "sherman-montevideo-visit"},
+		{"is the image from afp images or ap", "photo-credit"},
+		// "A success" is judged by an outcome.
+		{"were the negotiations successful", "talks-outcome"},
 		// "yr" is "year".
 		{"which yr did putin attack georgia", "putin-georgia-ukraine-history"},
 	} {
@@ -119,6 +126,8 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		"what's the date of wednesday's nato council",
 		"what post did peskov hold before kremlin spokesman",
 		"how did putin actually use the build-up as leverage",
+		// An outcome the entry does not give.
+		"was sherman's visit to montevideo a success",
 		// The summit's sentence relates nothing in time.
 		"what happened after the osce summit",
 		// Still a prediction when nobody in the question says it.

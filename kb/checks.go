@@ -213,6 +213,17 @@ func (ix *Index) saysAsk(e int32, q queryTerm, qu query) bool {
 			return true
 		}
 	}
+	if ix.termName[q.id] == "succeed" {
+		// "Were the negotiations a success?" is judged by an outcome: a
+		// deal, an agreement, a result.
+		for _, t := range []string{"deal", "agre", "outcome"} {
+			if id, ok := ix.terms[t]; ok {
+				if _, ok := slices.BinarySearch(f.says, id); ok {
+					return true
+				}
+			}
+		}
+	}
 	if !f.sequenced {
 		return false
 	}

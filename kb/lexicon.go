@@ -81,6 +81,7 @@ var generalGroups = map[string][]string{
 	"leader":         {"leader", "leaders", "lead", "leads", "leading", "head", "heads", "run", "runs", "rule", "rules", "ruler"},
 	"deny":           {"deny", "denies", "denied", "denial", "reject", "rejects", "rejected", "rejecting", "refute", "refuted", "dismiss", "dismissed"},
 	"resolve":        {"resolve", "resolves", "resolved", "resolving", "resolution", "solve", "solves", "solved", "solving", "settle", "settles", "settled", "settling", "end", "ends", "ended", "ending"},
+	"visit":          {"visit", "visits", "visited", "visiting", "trip", "trips", "tour", "tours"},
 	"exclude":        {"exclude", "excludes", "excluded", "excluding"},
 	"convene":        {"convene", "convened", "held", "hold", "holds", "host", "hosted", "hosting"},
 }
@@ -141,6 +142,7 @@ sign signed approve approved agree agreed agreement agreements outcome outcomes 
 after afterwards next later again future end ended ending decide decided decision conclude concluded become became
 discuss discussing exact specific specifics precise detail details detailed
 total overall entire whole altogether
+success successful unsuccessful failure
 sponsor sponsors sponsored sponsoring
 monday tuesday wednesday thursday friday saturday sunday
 january february april june july august september october november december`)

@@ -40,9 +40,15 @@ var noAlternative = setOf(`not nah no nope nay what something anything whatever 
 // just the wrong guess); two known ones share one term's weight, and each
 // counts as said when the other is (alt). "Or not" and "or something" offer
 // no alternative.
-func alternatives(words []string, terms []queryTerm) []queryTerm {
+func alternatives(words []string, terms []queryTerm, idOf func(string) int32) []queryTerm {
 	find := func(w string) int {
-		return slices.IndexFunc(terms, func(t queryTerm) bool { return t.surface == w })
+		if i := slices.IndexFunc(terms, func(t queryTerm) bool { return t.surface == w }); i >= 0 {
+			return i
+		}
+		// A word whose term an earlier word already gave: "is the pic
+		// from getty images or reuters".
+		id := idOf(w)
+		return slices.IndexFunc(terms, func(t queryTerm) bool { return id >= 0 && t.id == id })
 	}
 	var groups [][]string // the known alternatives of each "A or B or C", by surface
 	groupOf := func(w string) int {
@@ -104,6 +110,7 @@ func alternatives(words []string, terms []queryTerm) []queryTerm {
 // chatSpellings are the chat spellings of question words, which are too
 // short for the typo corrector: "wen do the talks start".
 var chatSpellings = map[string]string{
+	"wats": "whats", "wuts": "whats", "whts": "whats",
 	"wen": "when", "whn": "when", "wat": "what", "wut": "what", "wht": "what", "wher": "where", "whr": "where",
 	"hw": "how", "y": "why", "abt": "about", "bc": "because", "whos": "who", "ppl": "people",
 	"r": "are", "sec": "secretary", "pres": "president", "govt": "government", "gov": "government",
@@ -280,6 +287,12 @@ func (ix *Index) analyzeQuery(q string) query {
 			}
 			used[w] = true // "the header image": the photo at the top
 		}
+		if (w == "first" || w == "last") && (at(words, i+1) == "name" || at(words, i+1) == "names") {
+			if used == nil {
+				used = map[string]bool{}
+			}
+			used[w] = true // "Sherman's first name": her name, no rank
+		}
 		if w == "living" && i > 1 && words[i-1] == "a" && words[i-2] == "for" {
 			if used == nil {
 				used = map[string]bool{}
@@ -349,7 +362,12 @@ func (ix *Index) analyzeQuery(q string) query {
 		seen[id] = true
 		qu.terms = append(qu.terms, queryTerm{id: id, weight: ix.idf[id], conf: conf, ask: ask, common: common[t.surface], surface: t.surface})
 	}
-	qu.terms = alternatives(words, qu.terms)
+	qu.terms = alternatives(words, qu.terms, func(w string) int32 {
+		if id, ok := ix.known(ix.queryCanon(w)); ok {
+			return id
+		}
+		return -1
+	})
 	if len(words) > 2 && words[0] == "who" && (words[1] == "is" || words[1] == "was") && qu.kind&kindPerson != 0 {
 		// "Who is Peskov?" asks who the person is, not which outlet
 		// reported them ("who reported what Peskov said").
