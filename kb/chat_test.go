@@ -93,6 +93,8 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"is the image from afp images or ap", "photo-credit"},
 		// "A success" is judged by an outcome.
 		{"were the negotiations successful", "talks-outcome"},
+		// "like a rally or smth": a guess, not a topic the source lacks.
+		{"who took the photo, like reuters or something", "photo-credit"},
 		// "yr" is "year".
 		{"which yr did putin attack georgia", "putin-georgia-ukraine-history"},
 	} {

@@ -29,9 +29,12 @@ type query struct {
 	pairText map[uint64]string
 }
 
+// guessWords after "or" mark the word before as a guess.
+var guessWords = setOf(`something smth sth whatever`)
+
 // noAlternative are the words after "or" that offer no alternative: "or not",
 // "or something".
-var noAlternative = setOf(`not nah no nope nay what something anything whatever else smth`)
+var noAlternative = setOf(`not nah no nope nay what something anything whatever else smth sth`)
 
 // alternatives reads "A or B" in a question ("was the photo from 2021 or
 // 2022", "getty or reuters"): the question asks which one, so an entry needs
@@ -63,6 +66,13 @@ func alternatives(words []string, terms []queryTerm, idOf func(string) int32) []
 			j++
 		}
 		if noAlternative[words[j]] {
+			if guessWords[words[j]] {
+				// "like a rally or smth": a guess at what is asked; an
+				// unknown one is no topic the source lacks.
+				if a := find(words[i-1]); a >= 0 && terms[a].id < 0 {
+					terms = slices.Delete(terms, a, a+1)
+				}
+			}
 			continue
 		}
 		a, b := find(words[i-1]), find(words[j])
