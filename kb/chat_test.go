@@ -95,6 +95,9 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"were the negotiations successful", "talks-outcome"},
 		// "like a rally or smth": a guess, not a topic the source lacks.
 		{"who took the photo, like reuters or something", "photo-credit"},
+		// "Came out" is became known, unless it is "came out of"; "seeking" is a goal.
+		{"what happened to the talks when the kremlin's election meddling came out", "election-2016"},
+		{"what is putin seeking from the united states", "putin-leverage"},
 		// "yr" is "year".
 		{"which yr did putin attack georgia", "putin-georgia-ukraine-history"},
 	} {

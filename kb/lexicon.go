@@ -58,7 +58,7 @@ var generalGroups = map[string][]string{
 	"who":            {"who", "role", "job", "title", "post", "position"},
 	"start":          {"start", "starts", "started", "starting", "begin", "begins", "began", "beginning", "commence", "commences", "kick", "launch", "launches", "launched"},
 	"biggest":        {"biggest", "largest", "greatest", "big", "large", "huge", "massive"},
-	"goal":           {"goal", "goals", "aim", "aims", "aimed", "purpose", "objective", "objectives", "want", "wants", "wanted", "intent", "intention", "intentions", "point", "target", "targets", "targeting", "targeted", "achieve", "achieved", "hope", "hopes", "hoping"},
+	"goal":           {"goal", "goals", "aim", "aims", "aimed", "purpose", "objective", "objectives", "want", "wants", "wanted", "intent", "intention", "intentions", "seek", "seeks", "seeking", "sought", "point", "target", "targets", "targeting", "targeted", "achieve", "achieved", "hope", "hopes", "hoping"},
 	"history":        {"history", "historical", "past"},
 	"relation":       {"relation", "relations", "relationship", "ties"},
 	"risk":           {"risk", "risks", "likely", "likelihood", "probable", "probably", "chance", "chances", "possibility", "possible", "concern", "concerns", "concerned", "fear", "fears", "feared", "worry", "worries", "worried", "afraid"},

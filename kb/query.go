@@ -152,6 +152,9 @@ func listedOrdinals(words []string) bool {
 // photoWords name the article's photo.
 var photoWords = setOf(`photo photos image images picture pictures pic pics photograph`)
 
+// whWords open a question.
+var whWords = setOf(`what whats who whos when where why how which`)
+
 // careerWords name a post someone holds.
 var careerWords = setOf(`job jobs role roles position positions post career title worked work`)
 
@@ -175,6 +178,12 @@ func respell(words []string) bool {
 	for i, w := range words {
 		if c, ok := chatSpellings[w]; ok {
 			words[i], changed = c, true
+			continue
+		}
+		if (w == "came" || w == "come" || w == "comes") && at(words, i+1) == "out" && at(words, i+2) != "of" && i > 0 && !whWords[words[i-1]] {
+			// "after the meddling came out": became known; "what came out
+			// of the council" is its outcome.
+			words[i], words[i+1], changed = "discovered", "then", true
 			continue
 		}
 		if (w == "open" || w == "opens" || w == "opened") && at(words, i+1) != "to" && at(words, i+1) != "about" && i > 0 && !auxiliaries[words[i-1]] {
