@@ -202,16 +202,20 @@ func stem(w string) string {
 // that never mentions it cannot answer it.
 func sourceNames(v *vocab, sources []Source) map[string]bool {
 	names := map[string]bool{}
-	seen := map[string]bool{} // words already analysed
+	common := map[string]bool{} // written in lower case mid-sentence somewhere
+	seen := map[string]bool{}   // words already analysed
 	for _, s := range sources {
 		for line := range strings.Lines(s.Text) {
-			lineNames(v, line, names, seen)
+			lineNames(v, line, names, common, seen)
 		}
+	}
+	for w := range common {
+		delete(names, w) // "war" in "the Cold War" is no name: "the Donbass war"
 	}
 	return names
 }
 
-func lineNames(v *vocab, line string, names, seen map[string]bool) {
+func lineNames(v *vocab, line string, names, common, seen map[string]bool) {
 	words, upper := 0, 0
 	for f := range strings.FieldsSeq(line) {
 		words++
@@ -225,11 +229,16 @@ func lineNames(v *vocab, line string, names, seen map[string]bool) {
 	start := true
 	for f := range strings.FieldsSeq(line) {
 		r, _ := utf8.DecodeRuneInString(trimOpening(f))
-		if !start && unicode.IsUpper(r) && !seen[f] {
+		if !start && !seen[f] {
 			seen[f] = true
 			for _, w := range splitWords(f) {
-				if !stopWords[w] && !allDigits(w) {
+				if stopWords[w] || allDigits(w) {
+					continue
+				}
+				if unicode.IsUpper(r) {
 					names[v.canonical(w)] = true
+				} else if unicode.IsLower(r) {
+					common[v.canonical(w)] = true
 				}
 			}
 		}

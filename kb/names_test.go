@@ -67,3 +67,16 @@ func TestNameCache(t *testing.T) {
 		}
 	}
 }
+
+// TestSourceNames_CommonNouns checks that a word written in lower case
+// mid-sentence somewhere in the sources is no name, though it is
+// capitalised inside one ("the Cold War", "the Donbass war").
+func TestSourceNames_CommonNouns(t *testing.T) {
+	v := defaultLexicon().compiled()
+	names := sourceNames(v, []Source{{ID: "s", Text: "It was the biggest build-up since the Cold War, near Zorblatt.\nThe Donbass war goes on.\n"}})
+	for w, want := range map[string]bool{"zorblatt": true, "cold": true, "war": false, "donbass": true} {
+		if got := names[v.canonical(w)]; got != want {
+			t.Errorf("%q is a name: %v, want %v", w, got, want)
+		}
+	}
+}
