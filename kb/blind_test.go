@@ -151,5 +151,10 @@ func TestIndex_EvalBlind(t *testing.T) {
 		// (3.0%) wrong answers; BM25 66.9% / 67.6% / 11.9%. Its floor is
 		// that first run.
 		{"blind12.tsv", 110, 60, 0.905, 0.932, 0.030},
+		// blind13.tsv: written from the article alone after blind12's
+		// fixes, committed alone and scored once: 112/118 (94.9%) in scope,
+		// 71/75 (94.7%) declined, 5/193 (2.6%) wrong answers; BM25 62.7% /
+		// 64.0% / 14.0%. Its floor is that first run.
+		{"blind13.tsv", 110, 60, 0.949, 0.946, 0.026},
 	})
 }
