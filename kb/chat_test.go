@@ -100,6 +100,9 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"what is putin seeking from the united states", "putin-leverage"},
 		// "War" is no proper name although the source writes "the Cold War".
 		{"russia ukraine 2014 war", "putin-georgia-ukraine-history"},
+		// A link's headline answers what it says.
+		{"how strong was the quake in western china", "earthquake-link"},
+		{"does the article mention kazakhstan", "kazakhstan-link"},
 		// "yr" is "year".
 		{"which yr did putin attack georgia", "putin-georgia-ukraine-history"},
 	} {

@@ -92,6 +92,9 @@ func (ix *Index) partial(res *Result, qu query, ranked []scored) {
 // missingReason says in one sentence that the source does not answer the
 // question's words miss.
 func missingReason(miss []string) string {
+	if slices.Contains(miss, linkAsk) {
+		return "The article only links to that story; it doesn't tell it."
+	}
 	if slices.Contains(miss, futureAsk) {
 		rest := slices.DeleteFunc(slices.Clone(miss), func(w string) bool { return w == futureAsk })
 		if len(rest) == 0 {
@@ -167,6 +170,9 @@ func (ix *Index) attributedTo(e int32, speakers []int32) bool {
 // missesAsk reports whether missingAsks would return anything, without
 // building the list.
 func (ix *Index) missesAsk(e int32, qu query) bool {
+	if ix.facts[e].kinds&kindLink != 0 && qu.asksStory {
+		return true
+	}
 	for _, n := range qu.needs {
 		if !ix.gives(e, n) {
 			return true
@@ -245,6 +251,9 @@ func (ix *Index) saysAsk(e int32, q queryTerm, qu query) bool {
 // the entry never mentions.
 func (ix *Index) missingAsks(e int32, qu query) []string {
 	var miss []string
+	if ix.facts[e].kinds&kindLink != 0 && qu.asksStory {
+		miss = append(miss, linkAsk) // the page only links to it
+	}
 	for _, n := range qu.needs {
 		if !ix.gives(e, n) {
 			miss = append(miss, n.surface) // "how old"

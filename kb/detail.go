@@ -62,6 +62,10 @@ func givesDayOf(text, month string) bool {
 // sequenceWords relate two events in time.
 var sequenceWords = setOf(`when after following followed`)
 
+// linkAsk is how a question about the story behind a link on the page is
+// named among the details an entry does not give.
+const linkAsk = "the linked story"
+
 // futureAsk is how a question about what will happen is named among the
 // details an entry does not give.
 const futureAsk = "what will happen"

@@ -47,7 +47,7 @@ type Entry struct {
 	Topic    string `json:"topic"`
 	Question string `json:"question"`
 	// Answers names the kinds of answer the entry gives ("person", "date",
-	// "place", "number", "source", "reason", "name"; see AnswerKinds), so a
+	// "place", "number", "source", "reason", "name", "link"; see AnswerKinds), so a
 	// "who" or "when" question prefers entries that answer it. Empty means
 	// no particular kind.
 	Answers      []string   `json:"answers,omitempty"`

@@ -35,6 +35,9 @@ func TestIndex_Partial(t *testing.T) {
 		// A title the entry gives only with a rank word: a deputy secretary
 		// is not the secretary.
 		{"Who is the Secretary of State of the US?", "who-is-sherman", "secretary"},
+		// A link's headline is all the page has of the story behind it.
+		{"so what is that kazakhstan crisis about", "kazakhstan-link", "only links"},
+		{"whats going on with the earthquake in china", "earthquake-link", "only links"},
 	} {
 		t.Run(c.question, func(t *testing.T) {
 			res, err := ix.Ask(c.question)

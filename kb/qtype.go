@@ -7,8 +7,13 @@ import (
 
 // AnswerKinds are the kinds of answer an entry can declare in Entry.Answers.
 // "other" declares that the entry answers none of the others: a question
-// asking for a person, date, place... is then not answered by it.
-var AnswerKinds = []string{"person", "date", "place", "number", "source", "reason", "name", "definition", "other"}
+// asking for a person, date, place... is then not answered by it. "link"
+// declares an entry that only reports a link on the page to another story
+// (its headline): it answers questions about the link ("is Kazakhstan
+// mentioned", "what is the related article"), not about the story's
+// subject ("what's the Kazakhstan crisis about" gets it as a partial
+// answer).
+var AnswerKinds = []string{"person", "date", "place", "number", "source", "reason", "name", "definition", "other", "link"}
 
 // kindSet is a set of answer kinds as bits, in AnswerKinds order.
 type kindSet uint16
@@ -35,6 +40,7 @@ var (
 	kindName   = kindsOf([]string{"name"})
 	kindDefine = kindsOf([]string{"definition"})
 	kindOther  = kindsOf([]string{"other"})
+	kindLink   = kindsOf([]string{"link"})
 )
 
 // entryKinds returns the kinds of answer an entry gives: those it declares

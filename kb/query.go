@@ -17,16 +17,20 @@ type queryTerm struct {
 
 // query is an analysed question.
 type query struct {
-	terms    []queryTerm
-	kind     kindSet  // the kind of answer asked for; 0 when the question does not say
-	yesno    bool     // a yes-or-no question ("Is…", "Did…")
-	future   bool     // "will…?", "when will…", "when is … going to…": what is still to come
-	speakers []int32  // actors and names of a question that asks what someone says
-	pairs    []uint64 // actor-noun pairs (see actorPairs)
-	unranked []int32  // terms written without a rank word ("secretary", not "deputy secretary")
-	needs    []need   // details the entry must say ("how old": an age; see detailAsks)
-	subject  []int32  // what a when/where question asks the time or place of (see subject)
-	pairText map[uint64]string
+	terms []queryTerm
+	kind  kindSet // the kind of answer asked for; 0 when the question does not say
+	yesno bool    // a yes-or-no question ("Is…", "Did…")
+	// asksStory is set for a question about the story behind a link on
+	// the page ("what's the Kazakhstan crisis about"), which an entry of
+	// kind "link" does not tell.
+	asksStory bool
+	future    bool     // "will…?", "when will…", "when is … going to…": what is still to come
+	speakers  []int32  // actors and names of a question that asks what someone says
+	pairs     []uint64 // actor-noun pairs (see actorPairs)
+	unranked  []int32  // terms written without a rank word ("secretary", not "deputy secretary")
+	needs     []need   // details the entry must say ("how old": an age; see detailAsks)
+	subject   []int32  // what a when/where question asks the time or place of (see subject)
+	pairText  map[uint64]string
 }
 
 // guessWords after "or" mark the word before as a guess.
@@ -133,6 +137,9 @@ var chatSpellings = map[string]string{
 // pageWords name the page itself, or a part of it, as the source of a claim.
 var pageWords = setOf(`headline headlines title article piece story page caption subheading heading`)
 
+// linkWords ask about what a page links to or mentions.
+var linkWords = setOf(`link links linked related read mention mentions mentioned mentioning cover covers covered covering`)
+
 // ownWords name the parts of a page written in its own voice: what a
 // headline says someone said is the page's claim.
 var ownWords = setOf(`headline headlines title subheading heading`)
@@ -226,6 +233,11 @@ func (ix *Index) analyzeQuery(q string) query {
 		used[w] = true
 	}
 	qu := query{kind: kind, yesno: kind == 0 && len(words) > 0 && yesNoStarts[words[0]], needs: needs}
+	// A link's headline answers what it says ("what collapsed in the
+	// quake"); "what's the Kazakhstan crisis about", "what's going on in
+	// Kazakhstan" ask for the story behind it.
+	qu.asksStory = len(words) > 0 && !slices.ContainsFunc(words, func(w string) bool { return pageWords[w] || linkWords[w] || speechWords[w] }) &&
+		(words[len(words)-1] == "about" || slices.Contains(words, "going") && slices.Contains(words, "on"))
 	qu.future = len(words) > 0 && words[0] == "will" ||
 		slices.Contains(words, "when") && (slices.Contains(words, "will") || slices.Contains(words, "going"))
 	if slices.ContainsFunc(words, func(w string) bool { return emphasisWords[w] || w == "actually" || w == "specifically" }) &&
