@@ -138,6 +138,9 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		"how did putin actually use the build-up as leverage",
 		// An outcome the entry does not give.
 		"was sherman's visit to montevideo a success",
+		// "When" opening a clause asks no date; "who's right" asks a judgement.
+		"where was putin when he agreed on the dialogue with biden in june",
+		"who is right about the invasion claims, peskov or kyiv",
 		// The summit's sentence relates nothing in time.
 		"what happened after the osce summit",
 		// Still a prediction when nobody in the question says it.

@@ -237,9 +237,9 @@ func (ix *Index) saysAsk(e int32, q queryTerm, qu query) bool {
 	case "after":
 		return true
 	case "happen":
-		// "What happened to the talks after…": a sentence relating events
-		// in time says what followed.
-		return slices.ContainsFunc(qu.terms, func(t queryTerm) bool { return t.id >= 0 && ix.termName[t.id] == "after" })
+		// "What happened to the talks after (when)…": a sentence relating
+		// events in time says what followed.
+		return qu.relates
 	}
 	return false
 }

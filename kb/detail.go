@@ -133,6 +133,9 @@ func asksOpinion(words []string) bool {
 			(words[0] == "was" || words[0] == "is" || words[0] == "are" || words[0] == "were") {
 			return true // "was Putin right to mass troops": a judgement the article does not make
 		}
+		if (w == "right" || w == "wrong") && (words[0] == "who" || words[0] == "whos" || words[0] == "which") && i <= 3 {
+			return true // "who's right, Russia or the West?"
+		}
 	}
 	return false
 }

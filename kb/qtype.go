@@ -101,6 +101,16 @@ var wantNouns = map[string]kindSet{
 // dateNouns ask a date after "what's the".
 var dateNouns = setOf(`date day year month`)
 
+// subordinate reports a "when" that opens a clause inside a question that
+// another question word already opened ("where did they meet when they
+// set it up"), not a second ask ("where and when did they meet").
+func subordinate(words []string, i int) bool {
+	if i < 2 || words[i-1] == "and" || words[i-1] == "or" {
+		return false
+	}
+	return slices.ContainsFunc(words[:i], func(w string) bool { return kindStarts[w] })
+}
+
 // phraseNouns say a question's kind at either end of a noun phrase.
 var phraseNouns = map[string]kindSet{
 	"date": kindDate, "day": kindDate, "year": kindDate, "month": kindDate,
@@ -145,6 +155,10 @@ func questionKind(words []string) (kindSet, map[string]bool) {
 				k |= kindPerson | kindSource
 			}
 		case "when":
+			if subordinate(words, i) {
+				use(w) // "where did they meet when they set up the dialogue": a clause, not a second ask
+				continue
+			}
 			if i > 0 && words[i-1] == "since" {
 				use(w) // "since when" asks for what the entry dates "since"
 				continue

@@ -20,6 +20,10 @@ type query struct {
 	terms []queryTerm
 	kind  kindSet // the kind of answer asked for; 0 when the question does not say
 	yesno bool    // a yes-or-no question ("Is…", "Did…")
+	// relates is set for a question that relates events in time ("after",
+	// or a "when" clause): "what happened to the talks when the meddling
+	// was found" is answered by a sentence relating the two.
+	relates bool
 	// asksStory is set for a question about the story behind a link on
 	// the page ("what's the Kazakhstan crisis about"), which an entry of
 	// kind "link" does not tell.
@@ -236,6 +240,8 @@ func (ix *Index) analyzeQuery(q string) query {
 	// A link's headline answers what it says ("what collapsed in the
 	// quake"); "what's the Kazakhstan crisis about", "what's going on in
 	// Kazakhstan" ask for the story behind it.
+	when := slices.Index(words, "when")
+	qu.relates = slices.Contains(words, "after") || when > 0 && subordinate(words, when)
 	qu.asksStory = len(words) > 0 && !slices.ContainsFunc(words, func(w string) bool { return pageWords[w] || linkWords[w] || speechWords[w] }) &&
 		(words[len(words)-1] == "about" || slices.Contains(words, "going") && slices.Contains(words, "on"))
 	qu.future = len(words) > 0 && words[0] == "will" ||
