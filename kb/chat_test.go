@@ -103,6 +103,8 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		// A link's headline answers what it says.
 		{"how strong was the quake in western china", "earthquake-link"},
 		{"does the article mention kazakhstan", "kazakhstan-link"},
+		// "Whose X" asks an owner of any kind: a city, a country, a person.
+		{"whose defense would the republican bill strengthen", "guard-act"},
 		// "yr" is "year".
 		{"which yr did putin attack georgia", "putin-georgia-ukraine-history"},
 	} {

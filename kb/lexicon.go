@@ -66,7 +66,7 @@ var generalGroups = map[string][]string{
 	"reduce":         {"reduce", "reduces", "reduced", "reducing", "reduction", "limit", "limits", "limiting", "restrict", "restrictions", "curb", "cut", "cuts", "scale"},
 	"withdraw":       {"withdraw", "withdrawal", "withdraws", "withdrawn", "withdrew", "pullout", "retreat"},
 	"prevent":        {"prevent", "prevents", "preventing", "prevented", "avoid", "avoiding", "avert", "averting", "stop", "stopping"},
-	"publish":        {"publish", "published", "publishes", "publishing", "release", "released"},
+	"publish":        {"publish", "published", "publishes", "publishing", "release", "released", "distribute", "distributed", "distributes", "distribution"},
 	"succeed":        {"succeed", "succeeded", "success", "successful", "work", "works", "fail", "failed", "failure"},
 	"continue":       {"continue", "continues", "continued", "keep", "keeps", "resume", "ongoing"},
 	"discover":       {"discover", "discovered", "discovery", "find", "found", "uncover", "uncovered", "learn", "learned"},

@@ -91,7 +91,7 @@ var wantNouns = map[string]kindSet{
 	"city": kindPlace, "place": kindPlace, "location": kindPlace, "building": kindPlace,
 	"capital": kindPlace, "town": kindPlace, "country": kindPlace, "countries": kindPlace, "nation": kindPlace, "nations": kindPlace,
 	"outlet": kindSource, "outlets": kindSource, "newspaper": kindSource, "paper": kindSource, "publication": kindSource,
-	"agency": kindSource, "media": kindSource, "site": kindSource, "website": kindSource, "magazine": kindSource,
+	"agency": kindSource, "service": kindSource, "media": kindSource, "site": kindSource, "website": kindSource, "magazine": kindSource,
 	"party": kindPerson, "group": kindPerson, "person": kindPerson, "people": kindPerson, "official": kindPerson,
 	"officials": kindPerson, "politician": kindPerson, "lawmakers": kindPerson,
 	"reason": kindReason, "number": kindNumber, "bill": kindName, "legislation": kindName, "acronym": kindName,
@@ -149,9 +149,15 @@ func questionKind(words []string) (kindSet, map[string]bool) {
 				use(w)
 				continue
 			}
-			if reportVerbs[next] {
+			switch {
+			case w == "whose" && !speechWords[next]:
+				// "whose defense", "whose border": the owner may be a
+				// person, a country, a city or a bill's beneficiary: no
+				// particular kind.
+				use(w)
+			case reportVerbs[next]:
 				k |= kindSource // "who reported that…" asks for the outlet
-			} else {
+			default:
 				k |= kindPerson | kindSource
 			}
 		case "when":
