@@ -105,6 +105,9 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"does the article mention kazakhstan", "kazakhstan-link"},
 		// "Whose X" asks an owner of any kind: a city, a country, a person.
 		{"whose defense would the republican bill strengthen", "guard-act"},
+		// "Where in X" is answered by a finer place within X.
+		{"where in ukraine would military action be disastrous", "peskov-military-solution"},
+		{"where did the quake in the read also story strike", "earthquake-link"}, // strike, shake,
 		// "yr" is "year".
 		{"which yr did putin attack georgia", "putin-georgia-ukraine-history"},
 	} {
@@ -143,6 +146,8 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		// "When" opening a clause asks no date; "who's right" asks a judgement.
 		"where was putin when he agreed on the dialogue with biden in june",
 		"who is right about the invasion claims, peskov or kyiv",
+		// …and declined when the entry names no finer place than X.
+		"where in western china did the quake hit exactly",
 		// The summit's sentence relates nothing in time.
 		"what happened after the osce summit",
 		// Still a prediction when nobody in the question says it.

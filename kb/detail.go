@@ -34,6 +34,10 @@ type need struct {
 	// month is set for a question that asks a date and names its month
 	// ("what date in July"): the entry must give a day of that month.
 	month string
+	// within is set for "where in X": the last word of X, which the entry
+	// must name with a finer place (see givesWithin; words are the
+	// question's).
+	within string
 }
 
 // monthNames are the months, as a question and an answer write them.
@@ -61,6 +65,23 @@ func givesDayOf(text, month string) bool {
 
 // sequenceWords relate two events in time.
 var sequenceWords = setOf(`when after following followed`)
+
+// givesWithin reports whether text names a place within the one a question
+// names (its last word within): a word before it that the question does not
+// have ("southern Ukraine" for "where in Ukraine"; "Western China" is no
+// finer place for "where in western China").
+func givesWithin(text, within string, words []string) bool {
+	fields := strings.Fields(strings.ToLower(text))
+	for i, f := range fields {
+		if trimWord(f) != within || i == 0 || strings.ContainsAny(fields[i-1], ".,;:") {
+			continue
+		}
+		if w := trimWord(fields[i-1]); w != "" && !stopWords[w] && !slices.Contains(words, w) {
+			return true
+		}
+	}
+	return false
+}
 
 // linkAsk is how a question about the story behind a link on the page is
 // named among the details an entry does not give.
@@ -302,6 +323,9 @@ func (ix *Index) gives(e int32, n need) bool {
 	}
 	if n.month != "" {
 		return givesDayOf(ix.slots[e].Answer, n.month)
+	}
+	if n.within != "" {
+		return givesWithin(ix.slots[e].Answer, n.within, n.words)
 	}
 	if n.named {
 		// Its question names X, or one of its phrasings is X alone ("what is

@@ -253,6 +253,19 @@ func (ix *Index) analyzeQuery(q string) query {
 		// the manner or the words in detail, which no entry's summary gives.
 		qu.needs = append(qu.needs, need{surface: "exactly " + words[0]})
 	}
+	if w := at(words, 0); (w == "where" || w == "wheres") && (at(words, 1) == "in" || emphasisWords[at(words, 1)] && at(words, 2) == "in") {
+		// "where exactly in western China was the quake" knows the region
+		// and asks a finer place: the entry must name one ("southern
+		// Ukraine" for "where in Ukraine").
+		i := slices.Index(words, "in") + 1
+		j := i
+		for j < len(words) && !stopWords[words[j]] && !auxiliaries[words[j]] {
+			j++
+		}
+		if j > i {
+			qu.needs = append(qu.needs, need{surface: "where in " + strings.Join(words[i:j], " "), within: words[j-1], words: words})
+		}
+	}
 	if asksOpinion(words) {
 		qu.needs = append(qu.needs, need{surface: "an opinion"}) // no entry gives one
 	}
