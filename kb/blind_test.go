@@ -156,5 +156,10 @@ func TestIndex_EvalBlind(t *testing.T) {
 		// 71/75 (94.7%) declined, 5/193 (2.6%) wrong answers; BM25 62.7% /
 		// 64.0% / 14.0%. Its floor is that first run.
 		{"blind13.tsv", 110, 60, 0.949, 0.946, 0.026},
+		// blind14.tsv: written from the article alone after blind13's
+		// fixes, committed alone and scored once: 115/121 (95.0%) in scope,
+		// 67/70 (95.7%) declined, 5/191 (2.6%) wrong answers; BM25 69.4% /
+		// 68.6% / 12.0%. Its floor is that first run.
+		{"blind14.tsv", 110, 60, 0.95, 0.957, 0.027},
 	})
 }
