@@ -108,6 +108,9 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		// "Where in X" is answered by a finer place within X.
 		{"where in ukraine would military action be disastrous", "peskov-military-solution"},
 		{"where did the quake in the read also story strike", "earthquake-link"}, // strike, shake,
+		// "Which X": the entry that names a member answers, though another
+		// mentions the rest more.
+		{"which war in ukraine is mentioned", "donbass-minsk"},
 		// "yr" is "year".
 		{"which yr did putin attack georgia", "putin-georgia-ukraine-history"},
 	} {

@@ -84,7 +84,7 @@ func (ix *Index) Ask(question string) (Result, error) {
 	if !ok {
 		best, ok = ix.tieBreak(q, qu, ranked)
 	}
-	if ok && ix.specific(qu) && !ix.outranked(best, ranked) {
+	if ok && ix.specific(qu) && !ix.outranked(best, ranked, qu) {
 		res.Answered = true
 		e := ix.slots[best].clone() // a copy: the index stays immutable
 		res.Entry = &e
@@ -113,7 +113,7 @@ func (ix *Index) Ask(question string) (Result, error) {
 // no answer either ("are the Russians about to invade" is not answered by
 // a warning of provocations because the invasion entry cannot say what will
 // happen).
-func (ix *Index) outranked(best int32, ranked []scored) bool {
+func (ix *Index) outranked(best int32, ranked []scored, qu query) bool {
 	var own float64
 	for _, r := range ranked {
 		if r.entry == best {
@@ -121,11 +121,28 @@ func (ix *Index) outranked(best int32, ranked []scored) bool {
 		}
 	}
 	for _, r := range ranked {
-		if (r.clash || r.miss) && r.base-own >= ix.opts.Margin {
+		if (r.clash || r.miss) && r.base-own >= ix.opts.Margin && !ix.lacksOnlyMember(r, qu) {
 			return true
 		}
 	}
 	return false
+}
+
+// lacksOnlyMember reports whether r was set back only for not naming a
+// member of the class a "which" question asks for: the entry that names
+// one is then the answer, not a stand-in ("which war is mentioned in
+// Ukraine": the Donbass war, though the invasion fears mention Ukraine more).
+func (ix *Index) lacksOnlyMember(r scored, qu query) bool {
+	if r.clash {
+		return false
+	}
+	miss := ix.missingAsks(r.entry, qu)
+	for _, m := range miss {
+		if !slices.ContainsFunc(qu.needs, func(n need) bool { return n.class != "" && n.surface == m }) {
+			return false
+		}
+	}
+	return len(miss) > 0
 }
 
 // specific reports whether the question says enough to pick one entry.
