@@ -227,9 +227,9 @@ func TestIndex_Eval(t *testing.T) {
 		// fourth 97.1/100/0). Six prediction questions ("will Russia
 		// invade?") were relabelled out of scope in that round: the article
 		// cannot say what will happen, and they get a partial answer.
-		{"eval.tsv", 110, 40, 0.97, 1.00, 0.006},
-		{"heldout.tsv", 50, 20, 0.94, 1.00, 0.012},
-		{"fresh.tsv", 35, 19, 0.90, 1.00, 0},
-		{"fourth.tsv", 34, 20, 0.97, 1.00, 0},
+		{"eval.tsv", 110, 40, 0.979, 1.00, 0.006},
+		{"heldout.tsv", 50, 20, 0.965, 1.00, 0.012},
+		{"fresh.tsv", 35, 19, 0.95, 1.00, 0.00},
+		{"fourth.tsv", 34, 20, 0.97, 1.00, 0.00},
 	})
 }
