@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -283,6 +285,64 @@ func TestEscape(t *testing.T) {
 		if got := Escape(in); got != want {
 			t.Errorf("Escape(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestEscape_SameAsPerRune checks Escape against the plain per-rune
+// escaper it replaced (kept here as the reference): the same text for
+// markdown, mentions, non-ASCII and invalid UTF-8, and no copy when there is
+// nothing to escape.
+func TestEscape_SameAsPerRune(t *testing.T) {
+	ref := func(s string) string {
+		var b strings.Builder
+		for _, r := range s {
+			switch r {
+			case '\\', '*', '_', '~', '`', '|', '>', '#', '-', '[', ']', '(', ')', '<', ':':
+				b.WriteByte('\\')
+				b.WriteRune(r)
+			case '@':
+				b.WriteString("@\u200b")
+			default:
+				b.WriteRune(r)
+			}
+		}
+		return b.String()
+	}
+	alphabet := []string{"a", "Z", " ", "\n", "@", "\\", "*", "_", "~", "`", "|", ">", "#", "-", "[", "]", "(", ")", "<", ":",
+		"é", "Київ", "€", "\u200b", "😀", "\xff", "\xe2\x82", "\xc3", "\x80", "\xed\xa0\x80"}
+	cases := []string{"", "How many troops?", "Київ, 2022", "\xff", "a\xffb", "@@", "**x**", strings.Repeat("é", 40)}
+	rng := rand.New(rand.NewPCG(9, 9))
+	for range 5000 {
+		var b strings.Builder
+		for n := rng.IntN(12); n > 0; n-- {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		cases = append(cases, b.String())
+	}
+	for _, in := range cases {
+		if got, want := Escape(in), ref(in); got != want {
+			t.Fatalf("Escape(%q) = %q, want %q", in, got, want)
+		}
+	}
+	plain := "How many troops did Russia mass near Ukraine's border, according to NATO?"
+	if got := Escape(plain); unsafe.StringData(got) != unsafe.StringData(plain) {
+		t.Errorf("Escape copied text with nothing to escape")
+	}
+}
+
+// BenchmarkEscape escapes a source title with a few characters to escape
+// and a question with none.
+func BenchmarkEscape(b *testing.B) {
+	for name, s := range map[string]string{
+		"title": "Russia-Ukraine crisis: U.S. says troops (about 100,000) massed near border - Reuters",
+		"plain": "How many troops did Russia mass near Ukraine's border, according to NATO?",
+	} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Escape(s)
+			}
+		})
 	}
 }
 
