@@ -241,7 +241,7 @@ func TestSanitizer(t *testing.T) {
 	if n := utf8.RuneCountInString(d.Content); n != MaxContent || !strings.HasSuffix(d.Content, "…") {
 		t.Errorf("content %d characters", n)
 	}
-	if total := embedsTotal(d.Embeds); total > MaxEmbedTotal {
+	if total := embedsTotal(d.Embeds, utf8.RuneCountInString); total > MaxEmbedTotal {
 		t.Errorf("embeds total %d", total)
 	}
 	if len(d.Embeds[0].Fields) != MaxEmbedFields {
@@ -269,6 +269,39 @@ func TestSanitizer(t *testing.T) {
 		if utf8.RuneCountInString(c.Name) > MaxChoiceName {
 			t.Errorf("choice name over the limit")
 		}
+	}
+}
+
+// TestSanitizer_CountsCharactersNotBytes: text within Discord's limits in
+// characters but over them in bytes (two-byte letters) is sent whole, and
+// one character over is cut; the byte-length shortcuts must not cut early.
+func TestSanitizer_CountsCharactersNotBytes(t *testing.T) {
+	z := sanitizer{log: quiet()}
+	field := strings.Repeat("é", MaxFieldValue) // 2,048 bytes
+	var fields []*discordgo.MessageEmbedField
+	for range 5 { // 5,000 characters, 10,000 bytes: under the 6,000 total
+		fields = append(fields, &discordgo.MessageEmbedField{Name: "n", Value: field})
+	}
+	d := z.responseData(discordgo.InteractionResponseChannelMessageWithSource, &discordgo.InteractionResponseData{
+		Content: strings.Repeat("ї", MaxContent), Embeds: []*discordgo.MessageEmbed{{Title: "t", Fields: fields}},
+	})
+	if d.Content != strings.Repeat("ї", MaxContent) {
+		t.Errorf("content of %d characters was cut", MaxContent)
+	}
+	for i, f := range d.Embeds[0].Fields {
+		if f.Value != field {
+			t.Errorf("field %d cut to %d characters", i, utf8.RuneCountInString(f.Value))
+		}
+	}
+	if got := Truncate(strings.Repeat("é", 11), 10); got != strings.Repeat("é", 9)+"…" {
+		t.Errorf("Truncate of 11 characters to 10 = %q", got)
+	}
+	fields = append(fields, &discordgo.MessageEmbedField{Name: "n", Value: field}) // 6,000 characters and 7 of names and title
+	d = z.responseData(discordgo.InteractionResponseChannelMessageWithSource, &discordgo.InteractionResponseData{
+		Embeds: []*discordgo.MessageEmbed{{Title: "t", Fields: fields}},
+	})
+	if total := embedsTotal(d.Embeds, utf8.RuneCountInString); total > MaxEmbedTotal {
+		t.Errorf("embeds total %d characters", total)
 	}
 }
 
