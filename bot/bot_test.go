@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -239,7 +241,7 @@ func TestSanitizer(t *testing.T) {
 	if n := utf8.RuneCountInString(d.Content); n != MaxContent || !strings.HasSuffix(d.Content, "…") {
 		t.Errorf("content %d characters", n)
 	}
-	if total := embedsTotal(d.Embeds); total > MaxEmbedTotal {
+	if total := embedsTotal(d.Embeds, utf8.RuneCountInString); total > MaxEmbedTotal {
 		t.Errorf("embeds total %d", total)
 	}
 	if len(d.Embeds[0].Fields) != MaxEmbedFields {
@@ -270,6 +272,39 @@ func TestSanitizer(t *testing.T) {
 	}
 }
 
+// TestSanitizer_CountsCharactersNotBytes: text within Discord's limits in
+// characters but over them in bytes (two-byte letters) is sent whole, and
+// one character over is cut; the byte-length shortcuts must not cut early.
+func TestSanitizer_CountsCharactersNotBytes(t *testing.T) {
+	z := sanitizer{log: quiet()}
+	field := strings.Repeat("é", MaxFieldValue) // 2,048 bytes
+	var fields []*discordgo.MessageEmbedField
+	for range 5 { // 5,000 characters, 10,000 bytes: under the 6,000 total
+		fields = append(fields, &discordgo.MessageEmbedField{Name: "n", Value: field})
+	}
+	d := z.responseData(discordgo.InteractionResponseChannelMessageWithSource, &discordgo.InteractionResponseData{
+		Content: strings.Repeat("ї", MaxContent), Embeds: []*discordgo.MessageEmbed{{Title: "t", Fields: fields}},
+	})
+	if d.Content != strings.Repeat("ї", MaxContent) {
+		t.Errorf("content of %d characters was cut", MaxContent)
+	}
+	for i, f := range d.Embeds[0].Fields {
+		if f.Value != field {
+			t.Errorf("field %d cut to %d characters", i, utf8.RuneCountInString(f.Value))
+		}
+	}
+	if got := Truncate(strings.Repeat("é", 11), 10); got != strings.Repeat("é", 9)+"…" {
+		t.Errorf("Truncate of 11 characters to 10 = %q", got)
+	}
+	fields = append(fields, &discordgo.MessageEmbedField{Name: "n", Value: field}) // 6,000 characters and 7 of names and title
+	d = z.responseData(discordgo.InteractionResponseChannelMessageWithSource, &discordgo.InteractionResponseData{
+		Embeds: []*discordgo.MessageEmbed{{Title: "t", Fields: fields}},
+	})
+	if total := embedsTotal(d.Embeds, utf8.RuneCountInString); total > MaxEmbedTotal {
+		t.Errorf("embeds total %d characters", total)
+	}
+}
+
 func TestEscape(t *testing.T) {
 	for in, want := range map[string]string{
 		"@everyone hi":                  "@\u200beveryone hi",
@@ -283,6 +318,64 @@ func TestEscape(t *testing.T) {
 		if got := Escape(in); got != want {
 			t.Errorf("Escape(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestEscape_SameAsPerRune checks Escape against the plain per-rune
+// escaper it replaced (kept here as the reference): the same text for
+// markdown, mentions, non-ASCII and invalid UTF-8, and no copy when there is
+// nothing to escape.
+func TestEscape_SameAsPerRune(t *testing.T) {
+	ref := func(s string) string {
+		var b strings.Builder
+		for _, r := range s {
+			switch r {
+			case '\\', '*', '_', '~', '`', '|', '>', '#', '-', '[', ']', '(', ')', '<', ':':
+				b.WriteByte('\\')
+				b.WriteRune(r)
+			case '@':
+				b.WriteString("@\u200b")
+			default:
+				b.WriteRune(r)
+			}
+		}
+		return b.String()
+	}
+	alphabet := []string{"a", "Z", " ", "\n", "@", "\\", "*", "_", "~", "`", "|", ">", "#", "-", "[", "]", "(", ")", "<", ":",
+		"é", "Київ", "€", "\u200b", "😀", "\xff", "\xe2\x82", "\xc3", "\x80", "\xed\xa0\x80"}
+	cases := []string{"", "How many troops?", "Київ, 2022", "\xff", "a\xffb", "@@", "**x**", strings.Repeat("é", 40)}
+	rng := rand.New(rand.NewPCG(9, 9))
+	for range 5000 {
+		var b strings.Builder
+		for n := rng.IntN(12); n > 0; n-- {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		cases = append(cases, b.String())
+	}
+	for _, in := range cases {
+		if got, want := Escape(in), ref(in); got != want {
+			t.Fatalf("Escape(%q) = %q, want %q", in, got, want)
+		}
+	}
+	plain := "How many troops did Russia mass near Ukraine's border, according to NATO?"
+	if got := Escape(plain); unsafe.StringData(got) != unsafe.StringData(plain) {
+		t.Errorf("Escape copied text with nothing to escape")
+	}
+}
+
+// BenchmarkEscape escapes a source title with a few characters to escape
+// and a question with none.
+func BenchmarkEscape(b *testing.B) {
+	for name, s := range map[string]string{
+		"title": "Russia-Ukraine crisis: U.S. says troops (about 100,000) massed near border - Reuters",
+		"plain": "How many troops did Russia mass near Ukraine's border, according to NATO?",
+	} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Escape(s)
+			}
+		})
 	}
 }
 

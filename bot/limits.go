@@ -36,7 +36,7 @@ const (
 // Truncate shortens s to at most n characters, ending a shortened text with
 // an ellipsis so a cut is never silent.
 func Truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+	if len(s) <= n || utf8.RuneCountInString(s) <= n { // no more characters than bytes
 		return s
 	}
 	if n <= 0 {
@@ -105,7 +105,12 @@ func (z sanitizer) embeds(in []*discordgo.MessageEmbed) []*discordgo.MessageEmbe
 		out = append(out, &c)
 	}
 	// The total over all embeds: shorten descriptions, then field values.
-	for total := embedsTotal(out); total > MaxEmbedTotal; total = embedsTotal(out) {
+	// Bytes bound characters: counting the characters is for embeds that
+	// may be over.
+	if embedsTotal(out, func(s string) int { return len(s) }) <= MaxEmbedTotal {
+		return out
+	}
+	for total := embedsTotal(out, utf8.RuneCountInString); total > MaxEmbedTotal; total = embedsTotal(out, utf8.RuneCountInString) {
 		over := total - MaxEmbedTotal
 		if !shrinkOne(out, over) {
 			break
@@ -153,18 +158,18 @@ func shrinkOne(es []*discordgo.MessageEmbed, over int) bool {
 	return true
 }
 
-func embedsTotal(es []*discordgo.MessageEmbed) int {
+func embedsTotal(es []*discordgo.MessageEmbed, size func(string) int) int {
 	n := 0
 	for _, e := range es {
-		n += utf8.RuneCountInString(e.Title) + utf8.RuneCountInString(e.Description)
+		n += size(e.Title) + size(e.Description)
 		for _, f := range e.Fields {
-			n += utf8.RuneCountInString(f.Name) + utf8.RuneCountInString(f.Value)
+			n += size(f.Name) + size(f.Value)
 		}
 		if e.Footer != nil {
-			n += utf8.RuneCountInString(e.Footer.Text)
+			n += size(e.Footer.Text)
 		}
 		if e.Author != nil {
-			n += utf8.RuneCountInString(e.Author.Name)
+			n += size(e.Author.Name)
 		}
 	}
 	return n
