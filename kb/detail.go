@@ -40,9 +40,6 @@ type need struct {
 	within string
 }
 
-// monthNames are the months, as a question and an answer write them.
-var monthNames = setOf(`january february march april may june july august september october november december`)
-
 // givesDayOf reports whether text gives a day of month: "July 12", "12 July".
 func givesDayOf(text, month string) bool {
 	fields := strings.Fields(strings.ToLower(text))
@@ -62,9 +59,6 @@ func givesDayOf(text, month string) bool {
 	}
 	return false
 }
-
-// sequenceWords relate two events in time.
-var sequenceWords = setOf(`when after following followed`)
 
 // givesWithin reports whether text names a place within the one a question
 // names (its last word within): a word before it that the question does not
@@ -91,10 +85,6 @@ const linkAsk = "the linked story"
 // details an entry does not give.
 const futureAsk = "what will happen"
 
-// futureWords mark a quote that says what will or is to happen.
-var futureWords = setOf(`will wont would shall going gonna plan plans planned planning next expected expects
-scheduled upcoming later tomorrow intends intend set keep continue continues agree agreed`)
-
 // asksPrediction reports whether a yes-or-no question asks what will
 // happen: "is war coming", "are the Russians about to invade", "is Russia
 // going to attack" ("will…?" is qu.future).
@@ -109,19 +99,6 @@ func asksPrediction(words []string) bool {
 		}
 	}
 	return false
-}
-
-// claimWords report what someone said: a prediction after them is what was
-// claimed, which an entry can give.
-var claimWords = setOf(`say says said claim claims claimed allege alleges alleged warn warns warned accuse accuses accused
-predict predicts predicted suggest suggests suggested`)
-
-// measureWords are, after "how", the measures an answer must give in one of
-// the listed words: an age, a duration. ("How old is the photo" is answered
-// by a date only partly: the date is then offered as the related fact.)
-var measureWords = map[string][]string{
-	"old":  {"old", "age", "aged", "born"},
-	"long": {"long", "since", "decade", "decades", "hour", "hours", "minute", "minutes", "lasted", "duration"},
 }
 
 // withoutAlternatives returns words without the two of each "A or B": in
@@ -161,13 +138,6 @@ func asksOpinion(words []string) bool {
 	return false
 }
 
-// partyWords are the words an answer names a political party in.
-var partyWords = []string{"party", "republican", "republicans", "democrat", "democrats", "democratic", "gop", "conservative", "liberal", "socialist", "communist"}
-
-// originWords are the words an answer to "where is <a person> from" says
-// where they come from in.
-var originWords = []string{"born", "native", "hometown", "grew", "origin", "raised"}
-
 // wordsNeed is a detail an entry gives by saying one of words.
 func (ix *Index) wordsNeed(surface string, words []string) need {
 	n := need{surface: surface}
@@ -178,21 +148,6 @@ func (ix *Index) wordsNeed(surface string, words []string) need {
 	}
 	return n
 }
-
-// hourWords are the words an answer to "what time" gives an hour in.
-var hourWords = []string{"clock", "am", "pm", "noon", "midnight", "hour", "gmt", "utc", "cet"}
-
-// dayParts answer "what time" loosely ("Sunday night"): only when the
-// question names no day or part of one itself and does not ask the exact
-// time ("what time exactly", "what time Sunday night", "what time on
-// Sunday" ask the hour).
-var dayParts = []string{"morning", "afternoon", "evening", "night", "tonight"}
-
-var weekdays = setOf(`monday tuesday wednesday thursday friday saturday sunday today tomorrow`)
-
-// talkVerbs followed by "about" ask what was said: the entry must say that
-// a discussion took place and what it was about.
-var talkVerbs = setOf(`talk talked talking talks speak spoke spoken chat chatted`)
 
 // detailAsks reads the details a question asks for from its words. It
 // returns the surface words that become asking words (their entry must say
@@ -408,25 +363,12 @@ func (ix *Index) namesMembers(e int32, n need) bool {
 	return !mentioned
 }
 
-// ordinals pick one member of a class: "the third meeting".
-var ordinals = setOf(`first second third fourth fifth sixth seventh eighth ninth tenth last latest final`)
-
 // trimWord strips the punctuation and possessive around a word of text.
 func trimWord(f string) string {
 	f = strings.Trim(f, "\"'“”‘’(),.;:!?")
 	f = strings.TrimSuffix(strings.TrimSuffix(f, "'s"), "’s")
 	return f
 }
-
-// eventVerbs say that something takes place, starts or ends; in "when did
-// the build-up start" they are not the subject the question dates.
-var eventVerbs = setOf(`start starts started starting begin begins began begun beginning take takes took taken taking
-place held hold holds holding happen happens happened happening occur occurs occurred meet meets met meeting
-end ends ended finish finishes finished open opens opened close closes closed kick kicks kicked scheduled
-planned set located based going`)
-
-// auxiliaries follow "when" or "where" before the subject they ask about.
-var auxiliaries = setOf(`is are was were do does did will has have had would could should can`)
 
 // subject returns the terms of what a "when" or "where" question asks the
 // time or place of: the words after its auxiliary up to a function word,
@@ -477,9 +419,6 @@ func (ix *Index) says(e int32, ids []int32) bool {
 	}
 	return false
 }
-
-// rankWords qualify a title: a deputy secretary is not the secretary.
-var rankWords = setOf(`deputy vice assistant former acting`)
 
 // unranked returns the query's terms written without a rank word before
 // them: "secretary" in "who is the secretary of state".

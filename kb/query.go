@@ -37,13 +37,6 @@ type query struct {
 	pairText  map[uint64]string
 }
 
-// guessWords after "or" mark the word before as a guess.
-var guessWords = setOf(`something smth sth whatever`)
-
-// noAlternative are the words after "or" that offer no alternative: "or not",
-// "or something".
-var noAlternative = setOf(`not nah no nope nay what something anything whatever else smth sth`)
-
 // alternatives reads "A or B" in a question ("was the photo from 2021 or
 // 2022", "getty or reuters"): the question asks which one, so an entry needs
 // to say only one of them. An alternative the knowledge base does not know
@@ -125,29 +118,6 @@ func alternatives(words []string, terms []queryTerm, idOf func(string) int32) []
 	return terms
 }
 
-// chatSpellings are the chat spellings of question words, which are too
-// short for the typo corrector: "wen do the talks start".
-var chatSpellings = map[string]string{
-	"wats": "whats", "wuts": "whats", "whts": "whats",
-	"wen": "when", "whn": "when", "wat": "what", "wut": "what", "wht": "what", "wher": "where", "whr": "where",
-	"hw": "how", "y": "why", "abt": "about", "bc": "because", "whos": "who", "ppl": "people",
-	"r": "are", "sec": "secretary", "pres": "president", "govt": "government", "gov": "government",
-	"yr": "year", "yrs": "years", "dept": "department",
-	// Ordinals in figures are read as the words an article writes them in.
-	"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth",
-	"6th": "sixth", "7th": "seventh", "8th": "eighth", "9th": "ninth", "10th": "tenth",
-}
-
-// pageWords name the page itself, or a part of it, as the source of a claim.
-var pageWords = setOf(`headline headlines title article piece story page caption subheading heading`)
-
-// linkWords ask about what a page links to or mentions.
-var linkWords = setOf(`link links linked related read mention mentions mentioned mentioning cover covers covered covering`)
-
-// ownWords name the parts of a page written in its own voice: what a
-// headline says someone said is the page's claim.
-var ownWords = setOf(`headline headlines title subheading heading`)
-
 // listedOrdinals reports a question that lists ranks as the options to
 // choose from ("first second third?"): two ordinals or more.
 func listedOrdinals(words []string) bool {
@@ -159,28 +129,6 @@ func listedOrdinals(words []string) bool {
 	}
 	return n >= 2
 }
-
-// photoWords name the article's photo.
-var photoWords = setOf(`photo photos image images picture pictures pic pics photograph`)
-
-// whWords open a question.
-var whWords = setOf(`what whats who whos when where why how which`)
-
-// careerWords name a post someone holds.
-var careerWords = setOf(`job jobs role roles position positions post career title worked work`)
-
-// pointerWords before "one" make it a pronoun, not a number: "which one",
-// "is this one the third".
-var pointerWords = setOf(`which this that each the every`)
-
-// emphasisWords stress a question without changing what it asks: "what
-// exactly is in the draft treaties" asks what is in them.
-var emphasisWords = setOf(`exactly precisely`)
-
-// swappable are the three-letter function words whose swapped-letter typos
-// ("teh", "hte", "nad") are respelled; only these, so that "won" is not
-// read as "own".
-var swappable = setOf(`the and for are how who why was has did its can you not`)
 
 // respell replaces chat spellings and three-letter swaps of common function
 // words in words, reporting whether it changed any.
