@@ -151,6 +151,10 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		"who is right about the invasion claims, peskov or kyiv",
 		// …and declined when the entry names no finer place than X.
 		"where in western china did the quake hit exactly",
+		// A person named by their post is a speaker: the caption names
+		// the Uruguayan president but quotes nothing he said.
+		"What did the Uruguayan president say?",
+		"what did uruguay's president tell wendy sherman",
 		// The summit's sentence relates nothing in time.
 		"what happened after the osce summit",
 		// Still a prediction when nobody in the question says it.

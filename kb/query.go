@@ -446,7 +446,7 @@ func (ix *Index) analyzeQuery(q string) query {
 			who = nil // "what does the US tell Moscow in the headline": the page's own words
 		}
 		for _, t := range qu.terms {
-			if t.id >= 0 && slices.Contains(who, t.surface) && (ix.isActor[t.id] || ix.isName[t.id] || ix.isSpeaker[t.id]) {
+			if t.id >= 0 && slices.Contains(who, t.surface) && (ix.isActor[t.id] || ix.isName[t.id] || ix.isSpeaker[t.id] || titleWords[t.surface]) {
 				qu.speakers = append(qu.speakers, t.id)
 			}
 		}

@@ -115,5 +115,10 @@ planned set located based going`)
 // auxiliaries follow "when" or "where" before the subject they ask about.
 var auxiliaries = setOf(`is are was were do does did will has have had would could should can`)
 
+// titleWords name someone by their post: "what did the Uruguayan
+// *president* say" asks that person's words.
+var titleWords = setOf(`president presidents spokesman spokesperson spokeswoman secretary minister ministers official officials
+leader leaders ambassador diplomat diplomats senator lawmaker lawmakers chancellor premier governor mayor`)
+
 // rankWords qualify a title: a deputy secretary is not the secretary.
 var rankWords = setOf(`deputy vice assistant former acting`)
