@@ -111,6 +111,11 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		// "Which X": the entry that names a member answers, though another
 		// mentions the rest more.
 		{"which war in ukraine is mentioned", "donbass-minsk"},
+		// Review cases: "come out" as a result, a weekday offered as a guess,
+		// "where in Europe" answered by the city.
+		{"how did the talks come out", "talks-outcome"},
+		{"which day is the osce summit, wednesday or thursday", "osce-summit"},
+		{"where in europe are the talks held", "talks-location"},
 		// "yr" is "year".
 		{"which yr did putin attack georgia", "putin-georgia-ukraine-history"},
 	} {

@@ -169,7 +169,7 @@ func (ix *Index) detailAsks(words []string) (asks map[string]bool, counted []str
 		case w == "how" && measureWords[next] != nil:
 			needs = append(needs, ix.wordsNeed(w+" "+next, measureWords[next]))
 			used = append(used, next)
-		case (w == "what" || w == "whats" || w == "which" || w == "at") && next == "time" && at(words, i+2) != "of":
+		case (w == "what" || w == "whats" || w == "which" || w == "at") && (next == "time" || (next == "exact" || next == "precise") && at(words, i+2) == "time") && at(words, i+2) != "of":
 			// "What time do the talks start" asks an hour: a day does
 			// not answer it ("at what time of year" asks no hour).
 			hours := hourWords

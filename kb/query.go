@@ -139,7 +139,8 @@ func respell(words []string) bool {
 			words[i], changed = c, true
 			continue
 		}
-		if (w == "came" || w == "come" || w == "comes") && at(words, i+1) == "out" && at(words, i+2) != "of" && i > 0 && !whWords[words[i-1]] {
+		if (w == "came" || w == "come" || w == "comes") && at(words, i+1) == "out" && at(words, i+2) != "of" && i > 0 && !whWords[words[i-1]] &&
+			slices.ContainsFunc(words[1:i], func(w string) bool { return w == "after" || w == "when" || w == "once" }) {
 			// "after the meddling came out": became known; "what came out
 			// of the council" is its outcome.
 			words[i], words[i+1], changed = "discovered", "then", true
@@ -201,7 +202,8 @@ func (ix *Index) analyzeQuery(q string) query {
 		// the manner or the words in detail, which no entry's summary gives.
 		qu.needs = append(qu.needs, need{surface: "exactly " + words[0]})
 	}
-	if w := at(words, 0); (w == "where" || w == "wheres") && (at(words, 1) == "in" || emphasisWords[at(words, 1)] && at(words, 2) == "in") {
+	if w := at(words, 0); (w == "where" || w == "wheres") && slices.ContainsFunc(words, func(w string) bool { return emphasisWords[w] }) &&
+		(at(words, 1) == "in" || emphasisWords[at(words, 1)] && at(words, 2) == "in") {
 		// "where exactly in western China was the quake" knows the region
 		// and asks a finer place: the entry must name one ("southern
 		// Ukraine" for "where in Ukraine").
@@ -223,7 +225,7 @@ func (ix *Index) analyzeQuery(q string) query {
 	if kind == kindDate {
 		if i := slices.IndexFunc(words, func(w string) bool { return monthNames[w] && w != "may" && w != "march" }); i >= 0 {
 			qu.needs = append(qu.needs, need{surface: "which day of " + words[i], month: words[i]})
-		} else if i := slices.IndexFunc(words, func(w string) bool { return weekdays[w] }); i >= 0 {
+		} else if i := slices.IndexFunc(words, func(w string) bool { return weekdays[w] }); i >= 0 && slices.ContainsFunc(words, func(w string) bool { return w == "date" || w == "calendar" }) {
 			// "what's the calendar date of Monday's talks" knows the day
 			// of the week: the entry must give a month.
 			n := need{surface: "the date of " + words[i]}
