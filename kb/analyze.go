@@ -202,15 +202,22 @@ func stem(w string) string {
 // that never mentions it cannot answer it.
 func sourceNames(v *vocab, sources []Source) map[string]bool {
 	names := map[string]bool{}
-	common := map[string]bool{} // written in lower case mid-sentence somewhere
-	seen := map[string]bool{}   // words already analysed
+	// common holds the terms written in lower case mid-sentence somewhere,
+	// in any of their spellings: "war" ("the Donbass war"), "time" ("the
+	// third time", so a question about a day or time need not name the
+	// magazine), "state" ("stated"). A term the source also uses as a
+	// common word is no proper name the entry must mention. (Keyed by
+	// surface word instead, "Time" stayed a name and "what day/time do the
+	// talks begin" needed the magazine: two answers lost on the sets.)
+	common := map[string]bool{}
+	seen := map[string]bool{} // words already analysed
 	for _, s := range sources {
 		for line := range strings.Lines(s.Text) {
 			lineNames(v, line, names, common, seen)
 		}
 	}
 	for w := range common {
-		delete(names, w) // "war" in "the Cold War" is no name: "the Donbass war"
+		delete(names, w)
 	}
 	return names
 }
