@@ -9,8 +9,8 @@ import (
 //go:generate go run ../internal/cmd/wordnetgen -dir /usr/share/wordnet -out data/wordnet-nonnouns.txt
 
 // wordnetNonNouns is the table of general English words that are only
-// adjectives or adverbs (never nouns or verbs), as Porter2 stems plus
-// irregular forms,
+// adjectives or adverbs (never nouns or verbs), as written, their irregular
+// forms, and (marked "~") their Porter2 stems that no noun or verb shares,
 // generated from WordNet 3.0 (see internal/cmd/wordnetgen; licence in
 // data/WORDNET-LICENSE).
 //
@@ -38,5 +38,5 @@ const nonNounWeight = 0.3
 // in WordNet.
 func isNonNoun(w string) bool {
 	m := nonNouns()
-	return m[w] || m[stem(w)]
+	return m[w] || m["~"+stem(w)]
 }

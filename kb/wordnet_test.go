@@ -14,6 +14,10 @@ func TestIsNonNoun(t *testing.T) {
 		"personally":    false, // stems to the noun "person"
 		"appointed":     false, // stems to the verb "appoint"
 		"refugees":      false,
+		"candidates":    false, // stems to "candid", an adjective as written
+		"fatalities":    false,
+		"weakness":      false,
+		"candid":        true,
 		"troops":        false,
 	} {
 		if got := isNonNoun(w); got != want {
