@@ -116,6 +116,10 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"how did the talks come out", "talks-outcome"},
 		{"which day is the osce summit, wednesday or thursday", "osce-summit"},
 		{"where in europe are the talks held", "talks-location"},
+		// "What is the aim of…" asks a reason, whatever else the question names.
+		{"what's the objective of the us-russia talks on sunday", "talks-goal"},
+		// Travel verbs are filler like "go"; "tru" is "true".
+		{"is it tru sherman travelled to brussels to brief nato", "sherman-brussels"},
 		// "yr" is "year".
 		{"which yr did putin attack georgia", "putin-georgia-ukraine-history"},
 	} {

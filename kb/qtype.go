@@ -98,6 +98,9 @@ var wantNouns = map[string]kindSet{
 	"region": kindPlace, "area": kindPlace, "part": kindPlace, "province": kindPlace,
 }
 
+// aimNouns ask a reason after "what is the".
+var aimNouns = setOf(`aim aims goal goals purpose point objective objectives intent`)
+
 // dateNouns ask a date after "what's the".
 var dateNouns = setOf(`date day year month`)
 
@@ -197,6 +200,10 @@ func questionKind(words []string) (kindSet, map[string]bool) {
 			// function word ("what did Time report" asks no time), and past
 			// two ("which US intelligence agency").
 			look := []string{next}
+			if (w == "whats" || w == "what") && (next == "the" && aimNouns[at(words, i+2)] || (next == "is" || next == "was") && at(words, i+2) == "the" && aimNouns[at(words, i+3)]) {
+				k |= kindReason // "what is the aim of the talks starting Sunday": why, not when
+				continue
+			}
 			if (w == "whats" || w == "what") && next == "the" && (dateNouns[at(words, i+2)] || dateNouns[at(words, i+3)]) {
 				// "what's the (calendar) date of…": past the article, for
 				// a date ("what's the bill called" keeps "bill" a topic).

@@ -19,7 +19,7 @@ var chatSpellings = map[string]string{
 	"wen": "when", "whn": "when", "wat": "what", "wut": "what", "wht": "what", "wher": "where", "whr": "where",
 	"hw": "how", "y": "why", "abt": "about", "bc": "because", "whos": "who", "ppl": "people",
 	"r": "are", "sec": "secretary", "pres": "president", "govt": "government", "gov": "government",
-	"yr": "year", "yrs": "years", "dept": "department",
+	"yr": "year", "yrs": "years", "dept": "department", "tru": "true", "thru": "through",
 	// Ordinals in figures are read as the words an article writes them in.
 	"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth",
 	"6th": "sixth", "7th": "seventh", "8th": "eighth", "9th": "ninth", "10th": "tenth",
