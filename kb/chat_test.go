@@ -120,6 +120,10 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"what's the objective of the us-russia talks on sunday", "talks-goal"},
 		// Travel verbs are filler like "go"; "tru" is "true".
 		{"is it tru sherman travelled to brussels to brief nato", "sherman-brussels"},
+		// "allege"/"accuse" are speech verbs, and "also" may stand between
+		// the speaker and the verb; "consider" is filler like "think".
+		{"did the west also accuse russia of planning an invasion", "invasion-allegations"},
+		{"does the kremlin consider russia a threat to anyone", "peskov-no-threat"},
 		// "yr" is "year".
 		{"which yr did putin attack georgia", "putin-georgia-ukraine-history"},
 	} {

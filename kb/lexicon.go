@@ -116,7 +116,7 @@ what whats whom whose which how much
 it its this that these those there here their they them he him his she her hers i me my mine you your we our
 can could would should will shall may might must wont cant dont doesnt didnt isnt arent wasnt werent
 wouldnt couldnt shouldnt hasnt havent hadnt aint
-tell know please say said says saying explain describe mean means give get got let lets
+tell know please say said says saying explain describe mean means give get got let lets consider considers considered
 exactly actually really currently now right just also still ever yet
 anything something everything thing things stuff bit some any all each every both either neither only own same
 very more most lot lots such other another further once latest recent recently update updates news
@@ -152,7 +152,7 @@ january february april june july august september october november december`)
 // speechWords ask what someone says: "What does the Kremlin say about…"
 // prefers an entry whose claim the Kremlin made.
 var speechWords = setOf(`say says said think thinks react reacted respond responded deny denies denied
-warn warns warned tell tells told`)
+warn warns warned tell tells told allege alleges alleged accuse accuses accused`)
 
 // happenWords ask for an event only in a question that asks for no
 // particular kind of answer and names no year: "What happened at the

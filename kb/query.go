@@ -428,6 +428,9 @@ func (ix *Index) analyzeQuery(q string) query {
 		var who []string
 		if i > 0 {
 			who = append(who, words[i-1])
+			if i > 1 && (words[i-1] == "also" || words[i-1] == "ever" || words[i-1] == "really" || words[i-1] == "actually" || words[i-1] == "even" || words[i-1] == "publicly" || words[i-1] == "officially") {
+				who = append(who, words[i-2]) // "did Kyiv also allege…"
+			}
 		}
 		for j := 0; j+2 < len(words); j++ {
 			if words[j] == "according" && words[j+1] == "to" {
