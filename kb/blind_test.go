@@ -172,5 +172,11 @@ func TestIndex_EvalBlind(t *testing.T) {
 		// the source writes in lower case is no name, so "president" was no
 		// speaker) and was fixed after the score.
 		{"blind11.tsv", 110, 60, 0.943, 0.957, 0.016},
+		// blind15.tsv: a second final blind set, written from the article
+		// alone after the matcher was finished, committed alone and scored
+		// once with no change after it: 112/124 (90.3%) in scope, 74/75
+		// (98.7%) declined, 2/199 (1.0%) wrong answers; BM25 71.0% / 68.0% /
+		// 12.6%. Its floor is that first run; it has not been worked on.
+		{"blind15.tsv", 110, 60, 0.903, 0.986, 0.011},
 	})
 }
