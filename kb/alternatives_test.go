@@ -10,10 +10,7 @@ import (
 // weight, and each names the other two as its alternatives (the chain was
 // read as two pairs, so B weighed a quarter and A's alternative was B only).
 func TestAlternatives_Chain(t *testing.T) {
-	k, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	k := shippedKB(t)
 	ix := NewIndex(k, Options{})
 	qu := ix.analyzeQuery(CleanQuestion("is the osce summit on monday or wednesday or thursday"))
 	days := map[string]queryTerm{}

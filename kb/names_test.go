@@ -13,10 +13,7 @@ import (
 // a text differs or the set was evicted.
 func TestNameCache(t *testing.T) {
 	t.Parallel()
-	k, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	k := shippedKB(t)
 	v := defaultLexicon().compiled()
 	base := k.Sources
 	extra := append(slices.Clone(base), Source{ID: "extra", Text: "The envoy met Zorblatt in the morning."})
