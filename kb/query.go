@@ -178,19 +178,22 @@ func (ix *Index) analyzeQuery(q string) query {
 		kindWords = slices.DeleteFunc(slices.Clone(words), func(w string) bool { return emphasisWords[w] })
 	}
 	kind, used := questionKind(kindWords)
-	asks, counted, needs, markers := ix.detailAsks(words)
-	for _, w := range markers {
+	use := func(w string) { // w is a marker, not a topic word
 		if used == nil {
 			used = map[string]bool{}
 		}
 		used[w] = true
 	}
+	asks, counted, needs, markers := ix.detailAsks(words)
+	for _, w := range markers {
+		use(w)
+	}
 	qu := query{kind: kind, yesno: kind == 0 && len(words) > 0 && yesNoStarts[words[0]], needs: needs}
+	when := slices.Index(words, "when")
+	qu.relates = slices.Contains(words, "after") || when > 0 && subordinate(words, when)
 	// A link's headline answers what it says ("what collapsed in the
 	// quake"); "what's the Kazakhstan crisis about", "what's going on in
 	// Kazakhstan" ask for the story behind it.
-	when := slices.Index(words, "when")
-	qu.relates = slices.Contains(words, "after") || when > 0 && subordinate(words, when)
 	qu.asksStory = len(words) > 0 && !slices.ContainsFunc(words, func(w string) bool { return pageWords[w] || linkWords[w] || speechWords[w] }) &&
 		(words[len(words)-1] == "about" || slices.Contains(words, "going") && slices.Contains(words, "on"))
 	qu.future = len(words) > 0 && words[0] == "will" ||
@@ -257,59 +260,32 @@ func (ix *Index) analyzeQuery(q string) query {
 			common[w] = true // a name takes no ordinal: "the first time" is not Time
 		}
 		if (w == "kind" || w == "type" || w == "sort") && i > 0 && (words[i-1] == "what" || words[i-1] == "which") && at(words, i+1) == "of" {
-			if used == nil {
-				used = map[string]bool{}
-			}
-			used[w] = true // "what kind of operation" asks what operation
+			use(w) // "what kind of operation" asks what operation
 		}
 		if kind&kindPlace == 0 && (w == "place" || takeVerbs[w] && at(words, i+1) == "place") && (w != "place" || i > 0 && takeVerbs[words[i-1]]) {
-			if used == nil {
-				used = map[string]bool{}
-			}
-			used[w] = true // "which summit takes place on Thursday": happens; "where will it take place" asks a place
+			use(w) // "which summit takes place on Thursday": happens; "where will it take place" asks a place
 		}
 		if w == "again" && (words[0] == "what" || words[0] == "whats" || words[0] == "who" || words[0] == "whos") || w == "deal" && i > 1 && words[i-1] == "the" && (words[i-2] == "what" || words[i-2] == "whats") {
-			if used == nil {
-				used = map[string]bool{}
-			}
-			used[w] = true // "what's her title again", "what's the deal with Kyiv": idioms, not asks
+			use(w) // "what's her title again", "what's the deal with Kyiv": idioms, not asks
 		}
 		if (w == "one" || w == "ones") && i > 0 && pointerWords[words[i-1]] ||
 			(w == "top" || w == "bottom") && i > 1 && words[i-1] == "the" && (words[i-2] == "at" || words[i-2] == "on" || words[i-2] == "near") {
-			if used == nil {
-				used = map[string]bool{}
-			}
-			used[w] = true // "which one", "this one": a pointer; "at the top" of the page: a position
+			use(w) // "which one", "this one": a pointer; "at the top" of the page: a position
 		}
 		if (w == "header" || w == "lead" || w == "main") && photoWords[at(words, i+1)] {
-			if used == nil {
-				used = map[string]bool{}
-			}
-			used[w] = true // "the header image": the photo at the top
+			use(w) // "the header image": the photo at the top
 		}
 		if (w == "first" || w == "last") && (at(words, i+1) == "name" || at(words, i+1) == "names") {
-			if used == nil {
-				used = map[string]bool{}
-			}
-			used[w] = true // "Sherman's first name": her name, no rank
+			use(w) // "Sherman's first name": her name, no rank
 		}
 		if w == "living" && i > 1 && words[i-1] == "a" && words[i-2] == "for" {
-			if used == nil {
-				used = map[string]bool{}
-			}
-			used[w] = true // "what does Peskov do for a living": his job
+			use(w) // "what does Peskov do for a living": his job
 		}
 		if ordinals[w] && listedOrdinals(words) {
-			if used == nil {
-				used = map[string]bool{}
-			}
-			used[w] = true // "which meeting is this, first, second…": the options, not the ask
+			use(w) // "which meeting is this, first, second…": the options, not the ask
 		}
 		if w == "after" && i+1 < len(words) && allDigits(words[i+1]) {
-			if used == nil {
-				used = map[string]bool{}
-			}
-			used[w] = true // "after 2016" is "since": the year asks, not "after"
+			use(w) // "after 2016" is "since": the year asks, not "after"
 		}
 	}
 	seen := map[int32]bool{}
@@ -428,7 +404,7 @@ func (ix *Index) analyzeQuery(q string) query {
 		var who []string
 		if i > 0 {
 			who = append(who, words[i-1])
-			if i > 1 && (words[i-1] == "also" || words[i-1] == "ever" || words[i-1] == "really" || words[i-1] == "actually" || words[i-1] == "even" || words[i-1] == "publicly" || words[i-1] == "officially") {
+			if i > 1 && speakerAdverbs[words[i-1]] {
 				who = append(who, words[i-2]) // "did Kyiv also allege…"
 			}
 		}

@@ -115,6 +115,10 @@ planned set located based going`)
 // auxiliaries follow "when" or "where" before the subject they ask about.
 var auxiliaries = setOf(`is are was were do does did will has have had would could should can`)
 
+// speakerAdverbs may stand between a speaker and the speech verb: "did
+// Kyiv *also* allege…".
+var speakerAdverbs = setOf(`also ever really actually even publicly officially`)
+
 // titleWords name someone by their post: "what did the Uruguayan
 // *president* say" asks that person's words.
 var titleWords = setOf(`president presidents spokesman spokesperson spokeswoman secretary minister ministers official officials
