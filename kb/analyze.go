@@ -47,7 +47,9 @@ func (v *vocab) walkTerms(s string, wb *wordBufs, f func(surface []byte, phrase 
 		if pending != nil {
 			joined = append(append(append(joined[:0], pending...), ' '), w...)
 			if c, ok := v.phrases[string(joined)]; ok {
-				f(append(append(pending, ' '), w...), c) // the surface as written: "came out"
+				if c != "" { // "" is a filler phrase: "so far"
+					f(append(append(pending, ' '), w...), c) // the surface as written: "came out"
+				}
 				pending = nil
 				return
 			}

@@ -126,6 +126,10 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"does the kremlin consider russia a threat to anyone", "peskov-no-threat"},
 		// "yr" is "year".
 		{"which yr did putin attack georgia", "putin-georgia-ukraine-history"},
+		// Chat intensifiers and "are you sure" are no topic.
+		{"who the heck is dmitry peskov", "who-is-peskov"},
+		{"wtf is the guard act", "guard-act"},
+		{"r u sure putin attacked georgia in 2008", "putin-georgia-ukraine-history"},
 	} {
 		wantAnswer(t, ix, c.question, c.want)
 	}

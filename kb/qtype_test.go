@@ -66,3 +66,27 @@ func TestActorPairs(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyze_Filler: chat intensifiers and "so far" carry no topic; "far"
+// alone still does ("how far is Geneva").
+func TestAnalyze_Filler(t *testing.T) {
+	v := (&Lexicon{}).compiled()
+	for _, c := range []struct {
+		s    string
+		want []string
+	}{
+		{"who tf is peskov", []string{"who", "peskov"}},
+		{"what the heck is the guard act", []string{"guard", "act"}},
+		{"how many meetings so far", []string{"howmany", "meet"}},
+		{"how many meetings thus far incl this week", []string{"howmany", "meet", "week"}},
+		{"how far is geneva", []string{"far", "geneva"}},
+	} {
+		var got []string
+		for _, tm := range v.analyze(c.s, v.canonical) {
+			got = append(got, tm.text)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("analyze(%q) = %v, want %v", c.s, got, c.want)
+		}
+	}
+}
