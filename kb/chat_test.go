@@ -130,6 +130,8 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"who the heck is dmitry peskov", "who-is-peskov"},
 		{"wtf is the guard act", "guard-act"},
 		{"r u sure putin attacked georgia in 2008", "putin-georgia-ukraine-history"},
+		// …while one whose attribution ends with the name answers.
+		{"what did peskov himself say about russia being a threat", "peskov-no-threat"},
 	} {
 		wantAnswer(t, ix, c.question, c.want)
 	}
@@ -168,6 +170,8 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		"who is right about the invasion claims, peskov or kyiv",
 		// …and declined when the entry names no finer place than X.
 		"where in western china did the quake hit exactly",
+		// A speaker asked for in person is not an office named after them.
+		"what did biden personally say about the talks",
 		// A person named by their post is a speaker: the caption names
 		// the Uruguayan president but quotes nothing he said.
 		"What did the Uruguayan president say?",

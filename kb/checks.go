@@ -167,6 +167,25 @@ func (ix *Index) attributedTo(e int32, speakers []int32) bool {
 	return false
 }
 
+// inPerson reports whether the entry's attribution names a speaker of the
+// question as a person: the name ends the attribution or a part of it, so
+// "The Biden Administration" is not Biden in person, while "Kremlin
+// spokesman Dmitry Peskov" is Peskov.
+func (ix *Index) inPerson(e int32, qu query) bool {
+	words := strings.Fields(strings.ToLower(ix.slots[e].AttributedTo))
+	for _, t := range qu.terms {
+		if !slices.Contains(qu.speakers, t.id) {
+			continue
+		}
+		for i, w := range words {
+			if trimWord(w) == t.surface && (i+1 == len(words) || strings.ContainsAny(w, ",;(") || strings.HasPrefix(words[i+1], "(")) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // missesAsk reports whether missingAsks would return anything, without
 // building the list.
 func (ix *Index) missesAsk(e int32, qu query) bool {

@@ -314,7 +314,7 @@ func (ix *Index) rank(qu query, k int) []scored {
 		case qu.yesno && ek&^kindOther != 0 && ek&kindReason == 0:
 			s.score *= ix.tune.yesno // a yes-or-no question is not asking for a name or a date
 		}
-		if len(qu.speakers) > 0 && !ix.attributedTo(s.entry, qu.speakers) {
+		if len(qu.speakers) > 0 && (!ix.attributedTo(s.entry, qu.speakers) || qu.personal && !ix.inPerson(s.entry, qu)) {
 			s.score *= ix.tune.speaker
 		}
 		s.base = s.score

@@ -30,6 +30,7 @@ type query struct {
 	asksStory bool
 	future    bool     // "will…?", "when will…", "when is … going to…": what is still to come
 	speakers  []int32  // actors and names of a question that asks what someone says
+	personal  bool     // the speaker is asked for in person ("Biden himself"; see reflexives)
 	pairs     []uint64 // actor-noun pairs (see actorPairs)
 	unranked  []int32  // terms written without a rank word ("secretary", not "deputy secretary")
 	needs     []need   // details the entry must say ("how old": an age; see detailAsks)
@@ -406,6 +407,7 @@ func (ix *Index) analyzeQuery(q string) query {
 			who = append(who, words[i-1])
 			if i > 1 && speakerAdverbs[words[i-1]] {
 				who = append(who, words[i-2]) // "did Kyiv also allege…"
+				qu.personal = reflexives[words[i-1]]
 			}
 		}
 		for j := 0; j+2 < len(words); j++ {

@@ -1,6 +1,9 @@
 package kb
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // A question can tie between entries whose phrasings differ only in words
 // the ranking ignores: "who is in the photo" and "who took the photo" share
@@ -55,7 +58,39 @@ func (ix *Index) tieBreak(q string, qu query, ranked []scored) (int32, bool) {
 	}
 	words := splitWords(q)
 	respell(words)
-	return lead(ranked[:tied], tieLead, func(e int32) float64 { return ix.literal(e, words) })
+	if e, ok := lead(ranked[:tied], tieLead, func(e int32) float64 { return ix.literal(e, words) }); ok {
+		return e, true
+	}
+	// Last, entries that quote the same words answer alike: when one's
+	// quotes hold every other tied entry's quotes, the best ranked answers
+	// ("is Biden willing to talk about the 70,000 troops": the entry on the
+	// US offer quotes the whole sentence, the one on the troops a part of it).
+	if ix.quotesAll(ranked[:tied]) {
+		return ranked[0].entry, true
+	}
+	return 0, false
+}
+
+// quotesAll reports whether one of tied has citations that contain every
+// tied entry's quotes (same source, normalised).
+func (ix *Index) quotesAll(tied []scored) bool {
+	return slices.ContainsFunc(tied, func(c scored) bool { return holdsQuotes(&ix.slots[c.entry], tied, ix.slots) })
+}
+
+// holdsQuotes reports whether every quote of every tied entry is part of one
+// of e's quotes from the same source.
+func holdsQuotes(e *Entry, tied []scored, slots []Entry) bool {
+	for _, o := range tied {
+		for _, oc := range slots[o.entry].Citations {
+			q := NormalizeQuote(oc.Quote)
+			if !slices.ContainsFunc(e.Citations, func(c Citation) bool {
+				return c.SourceID == oc.SourceID && strings.Contains(NormalizeQuote(c.Quote), q)
+			}) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // askingTerms are the terms of question words, which the index keeps.

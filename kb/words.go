@@ -117,7 +117,12 @@ var auxiliaries = setOf(`is are was were do does did will has have had would cou
 
 // speakerAdverbs may stand between a speaker and the speech verb: "did
 // Kyiv *also* allege…".
-var speakerAdverbs = setOf(`also ever really actually even publicly officially`)
+var speakerAdverbs = setOf(`also ever really actually even publicly officially himself herself personally`)
+
+// reflexives after a speaker ask what that person said, not an office or
+// government named after them ("what did Biden himself say" is not the
+// Biden Administration's statement).
+var reflexives = setOf(`himself herself personally`)
 
 // titleWords name someone by their post: "what did the Uruguayan
 // *president* say" asks that person's words.

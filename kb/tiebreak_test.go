@@ -1,0 +1,48 @@
+package kb
+
+import "testing"
+
+// TestHoldsQuotes: an entry answers a tie for the others when its quotes
+// hold all of theirs, from the same source; a quote of another source or
+// words it does not quote leave the tie to the other rules.
+func TestHoldsQuotes(t *testing.T) {
+	cite := func(src string, quotes ...string) Entry {
+		var e Entry
+		for _, q := range quotes {
+			e.Citations = append(e.Citations, Citation{SourceID: src, Quote: q})
+		}
+		return e
+	}
+	whole := "open to address the missiles, but not the more than 70,000 American troops stationed there."
+	slots := []Entry{
+		cite("a", whole),
+		cite("a", "but not the more than 70,000 American troops stationed there"),
+		cite("b", "but not the more than 70,000 American troops stationed there"),
+		cite("a", "Nearly 100,000 Russian troops have gathered"),
+	}
+	tied := func(es ...int32) []scored {
+		var out []scored
+		for _, e := range es {
+			out = append(out, scored{entry: e})
+		}
+		return out
+	}
+	for _, c := range []struct {
+		e    int32
+		tied []scored
+		want bool
+	}{
+		{0, tied(0, 1), true},
+		{1, tied(0, 1), false},
+		{0, tied(0, 2), false}, // another source
+		{0, tied(0, 1, 3), false},
+	} {
+		if got := holdsQuotes(&slots[c.e], c.tied, slots); got != c.want {
+			t.Errorf("holdsQuotes(%d, %v) = %v, want %v", c.e, c.tied, got, c.want)
+		}
+	}
+	ix := &Index{slots: slots}
+	if !ix.quotesAll(tied(1, 0)) || ix.quotesAll(tied(1, 3)) {
+		t.Errorf("quotesAll(1, 0) = %v, quotesAll(1, 3) = %v; want true, false", ix.quotesAll(tied(1, 0)), ix.quotesAll(tied(1, 3)))
+	}
+}
