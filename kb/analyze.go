@@ -78,6 +78,13 @@ func (v *vocab) canonical(w string) string {
 	if c, ok := v.synonyms[w]; ok {
 		return c
 	}
+	if b := verbBase(w); b != w {
+		// An irregular form is its verb: "told" is "tell", as "talked" is "talk".
+		if c, ok := v.synonyms[b]; ok {
+			return c
+		}
+		w = b
+	}
 	st := stem(w)
 	if c, ok := v.synonyms[st]; ok {
 		return c

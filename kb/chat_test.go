@@ -132,6 +132,9 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"r u sure putin attacked georgia in 2008", "putin-georgia-ukraine-history"},
 		// …while one whose attribution ends with the name answers.
 		{"what did peskov himself say about russia being a threat", "peskov-no-threat"},
+		// An irregular verb form is its verb (WordNet's verb.exc): "told" is "tell".
+		{"what has the us told moscow, according to the title", "about-article"},
+		{"when were the talks begun", "talks-start"},
 	} {
 		wantAnswer(t, ix, c.question, c.want)
 	}

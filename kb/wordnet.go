@@ -6,7 +6,7 @@ import (
 	"sync"
 )
 
-//go:generate go run ../internal/cmd/wordnetgen -dir /usr/share/wordnet -out data/wordnet-nonnouns.txt
+//go:generate go run ../internal/cmd/wordnetgen -dir /usr/share/wordnet -out data/wordnet-nonnouns.txt -verbs data/wordnet-verbforms.txt
 
 // wordnetNonNouns is the table of general English words that are only
 // adjectives or adverbs (never nouns or verbs), as written, their irregular
@@ -26,6 +26,32 @@ var nonNouns = sync.OnceValue(func() map[string]bool {
 	}
 	return m
 })
+
+// wordnetVerbForms is the table of irregular verb forms and their base
+// verbs ("told tell"), generated from WordNet 3.0's verb.exc (see
+// internal/cmd/wordnetgen).
+//
+//go:embed data/wordnet-verbforms.txt
+var wordnetVerbForms string
+
+var verbBases = sync.OnceValue(func() map[string]string {
+	m := make(map[string]string, 500)
+	for line := range strings.Lines(wordnetVerbForms) {
+		if form, base, ok := strings.Cut(strings.TrimSpace(line), " "); ok && form[0] != '#' {
+			m[form] = base
+		}
+	}
+	return m
+})
+
+// verbBase returns the base verb of an irregular form ("told": "tell"), or
+// w itself.
+func verbBase(w string) string {
+	if b, ok := verbBases()[w]; ok {
+		return b
+	}
+	return w
+}
 
 // nonNounWeight is the share of an unknown word's weight that a word WordNet
 // knows only as an adjective or adverb keeps in a question that is not a

@@ -25,3 +25,22 @@ func TestIsNonNoun(t *testing.T) {
 		}
 	}
 }
+
+// TestVerbBase checks the irregular verb table: a form is its verb, and a
+// form that is also a common noun or verb stays as written.
+func TestVerbBase(t *testing.T) {
+	for w, want := range map[string]string{
+		"told":   "tell",
+		"met":    "meet",
+		"begun":  "begin",
+		"sought": "seek",
+		"left":   "left",  // a common noun and adjective too
+		"found":  "found", // a verb of its own
+		"talked": "talked",
+		"troops": "troops",
+	} {
+		if got := verbBase(w); got != want {
+			t.Errorf("verbBase(%q) = %q, want %q", w, got, want)
+		}
+	}
+}

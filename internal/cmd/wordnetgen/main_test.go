@@ -18,19 +18,24 @@ func TestGenerated(t *testing.T) {
 		}
 		t.Skip("WordNet is not installed (apt-get install wordnet-base to run this test)")
 	}
-	out := filepath.Join(t.TempDir(), "table.txt")
-	if err := run(dir, out); err != nil {
-		t.Fatal(err)
-	}
-	got, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := os.ReadFile("../../../kb/data/wordnet-nonnouns.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(got) != string(want) {
-		t.Fatalf("kb/data/wordnet-nonnouns.txt differs from a fresh generation (%d vs %d bytes): run go generate ./kb", len(want), len(got))
+	for _, c := range []struct {
+		name string
+		gen  func(dir, out string) error
+	}{{"wordnet-nonnouns.txt", run}, {"wordnet-verbforms.txt", runVerbs}} {
+		out := filepath.Join(t.TempDir(), c.name)
+		if err := c.gen(dir, out); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := os.ReadFile("../../../kb/data/" + c.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Fatalf("kb/data/%s differs from a fresh generation (%d vs %d bytes): run go generate ./kb", c.name, len(want), len(got))
+		}
 	}
 }
