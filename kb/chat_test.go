@@ -135,6 +135,12 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		// An irregular verb form is its verb (WordNet's verb.exc): "told" is "tell".
 		{"what has the us told moscow, according to the title", "about-article"},
 		{"when were the talks begun", "talks-start"},
+		// In a where- or when-question "happen/occur" only says the event takes
+		// place; a round of talks is a meeting.
+		{"where did sherman's press conference occur", "photo-place"},
+		{"who is this week's round of talks between", "talks-participants"},
+		// The building's entry quotes the city it is in.
+		{"which city is the uruguayan government's headquarters in", "torre-ejecutiva"},
 	} {
 		wantAnswer(t, ix, c.question, c.want)
 	}

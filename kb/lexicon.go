@@ -122,7 +122,7 @@ tell know please say said says saying explain describe mean means give get got l
 exactly actually really currently now right just also still ever yet
 anything something everything thing things stuff bit some any all each every both either neither only own same
 very more most lot lots such other another further once latest recent recently update updates news
-pls plz u ur heard hear like true guess wonder wondering curious person guy itself himself herself themselves yourself think thinks thought supposed expected meant going gonna wanna like many so make makes making made seem seems go goes went come comes came
+pls plz u ur heard hear hearing like true guess wonder wondering curious person guy itself himself herself themselves yourself think thinks thought supposed expected meant going gonna wanna like many so make makes making made seem seems go goes went come comes came
 rn atm tbh imo lol btw idk w even basically literally according sorry yo guys anybody somebody smth sth
 tf wtf heck hell sure incl including
 fly flies flew flying flown travel travels travelled traveled traveling travelling

@@ -266,6 +266,12 @@ func (ix *Index) analyzeQuery(q string) query {
 		if kind&kindPlace == 0 && (w == "place" || takeVerbs[w] && at(words, i+1) == "place") && (w != "place" || i > 0 && takeVerbs[words[i-1]]) {
 			use(w) // "which summit takes place on Thursday": happens; "where will it take place" asks a place
 		}
+		if (w == "round" || w == "rounds") && at(words, i+1) == "of" && at(words, i-1) != "which" && at(words, i-1) != "what" {
+			use(w) // "monday's round of talks" is the talks; "which round of the dialogue" asks a member
+		}
+		if kind&(kindPlace|kindDate) != 0 && happenVerbs[w] {
+			use(w) // "where are the talks happening", "when did the attack occur": the place or time of the event
+		}
 		if w == "again" && (words[0] == "what" || words[0] == "whats" || words[0] == "who" || words[0] == "whos") || w == "deal" && i > 1 && words[i-1] == "the" && (words[i-2] == "what" || words[i-2] == "whats") {
 			use(w) // "what's her title again", "what's the deal with Kyiv": idioms, not asks
 		}

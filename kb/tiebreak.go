@@ -65,10 +65,61 @@ func (ix *Index) tieBreak(q string, qu query, ranked []scored) (int32, bool) {
 	// quotes hold every other tied entry's quotes, the best ranked answers
 	// ("is Biden willing to talk about the 70,000 troops": the entry on the
 	// US offer quotes the whole sentence, the one on the troops a part of it).
-	if ix.quotesAll(ranked[:tied]) {
+	// The same holds when every tied entry's quote closest to the question
+	// is the same passage ("who is meeting to address the Kremlin's security
+	// demands": the entries on the demands and on the participants both
+	// quote that sentence).
+	if ix.quotesAll(ranked[:tied]) || ix.sameBestQuote(ranked[:tied], qu) {
 		return ranked[0].entry, true
 	}
 	return 0, false
+}
+
+// sameBestQuote reports whether every tied entry's quote that holds the
+// most of the question's weight is the same words.
+func (ix *Index) sameBestQuote(tied []scored, qu query) bool {
+	first := ""
+	for i, r := range tied {
+		q := ix.bestQuote(r.entry, qu)
+		if q == "" || i > 0 && q != first {
+			return false
+		}
+		first = q
+	}
+	return true
+}
+
+// bestQuote returns the normalised quote of e that holds the most of the
+// question's term weight, or "" when none holds any or two hold as much.
+func (ix *Index) bestQuote(e int32, qu query) string {
+	best, bestW, ties := "", float32(0), false
+	for _, c := range ix.slots[e].Citations {
+		var w float32
+		ids := map[string]bool{}
+		ix.voc.walkTerms(c.Quote, nil, func(surface []byte, phrase string) {
+			if phrase != "" {
+				ids[phrase] = true
+				return
+			}
+			ids[ix.queryCanon(string(surface))] = true
+		})
+		for _, t := range qu.terms {
+			if t.id >= 0 && ids[ix.termName[t.id]] {
+				w += t.weight
+			}
+		}
+		q := NormalizeQuote(c.Quote)
+		switch {
+		case w > bestW:
+			best, bestW, ties = q, w, false
+		case w == bestW && w > 0 && q != best:
+			ties = true
+		}
+	}
+	if ties {
+		return ""
+	}
+	return best
 }
 
 // quotesAll reports whether one of tied has citations that contain every

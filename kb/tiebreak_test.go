@@ -46,3 +46,23 @@ func TestHoldsQuotes(t *testing.T) {
 		t.Errorf("quotesAll(1, 0) = %v, quotesAll(1, 3) = %v; want true, false", ix.quotesAll(tied(1, 0)), ix.quotesAll(tied(1, 3)))
 	}
 }
+
+// TestSameBestQuote: entries tie on the same passage when each one's quote
+// closest to the question is those words.
+func TestSameBestQuote(t *testing.T) {
+	ix := NewIndex(shippedKB(t), Options{})
+	tied := func(ids ...string) []scored {
+		var out []scored
+		for _, id := range ids {
+			out = append(out, scored{entry: ix.byID[id]})
+		}
+		return out
+	}
+	qu := ix.analyzeQuery("who is meeting to address the kremlin's security demands")
+	if !ix.sameBestQuote(tied("russia-security-demands", "talks-participants"), qu) {
+		t.Error("the demands and the participants entries both quote the officials meeting to address the demands: same passage")
+	}
+	if ix.sameBestQuote(tied("russia-security-demands", "talks-start"), qu) {
+		t.Error("the talks' start quotes other words than the demands: not the same passage")
+	}
+}

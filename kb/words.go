@@ -112,6 +112,10 @@ place held hold holds holding happen happens happened happening occur occurs occ
 end ends ended finish finishes finished open opens opened close closes closed kick kicks kicked scheduled
 planned set located based going`)
 
+// happenVerbs say only that an event takes place: a where- or
+// when-question asks its place or time.
+var happenVerbs = setOf(`happen happens happened happening occur occurs occurred occurring`)
+
 // auxiliaries follow "when" or "where" before the subject they ask about.
 var auxiliaries = setOf(`is are was were do does did will has have had would could should can`)
 
