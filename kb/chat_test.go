@@ -179,6 +179,9 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		"who is right about the invasion claims, peskov or kyiv",
 		// …and declined when the entry names no finer place than X.
 		"where in western china did the quake hit exactly",
+		// An actor between "which" and the kind noun says which ones: the
+		// NATO countries the troops are in are not named.
+		"which nato countries are the american soldiers stationed in",
 		// A speaker asked for in person is not an office named after them.
 		"what did biden personally say about the talks",
 		// A person named by their post is a speaker: the caption names

@@ -179,6 +179,11 @@ func (ix *Index) analyzeQuery(q string) query {
 		kindWords = slices.DeleteFunc(slices.Clone(words), func(w string) bool { return emphasisWords[w] })
 	}
 	kind, used := questionKind(kindWords)
+	for w := range used {
+		if ix.voc.actors[ix.queryCanon(w)] {
+			delete(used, w) // "which NATO countries": the bloc names which ones, it is no kind word
+		}
+	}
 	use := func(w string) { // w is a marker, not a topic word
 		if used == nil {
 			used = map[string]bool{}
