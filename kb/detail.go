@@ -195,10 +195,20 @@ func (ix *Index) detailAsks(words []string) (asks map[string]bool, counted []str
 			mark(w)
 		case w == "since" && next == "when":
 			mark(w) // "since when has Peskov been…": the entry must say since when
+		case w == "in" && counted != nil && slices.ContainsFunc(words[i+1:min(i+4, len(words))], func(w string) bool { return wholeForces[w] }):
+			// "how many soldiers are in the US army" counts a whole force:
+			// a figure for some of its troops somewhere does not answer it.
+			needs = append(needs, ix.wordsNeed("the whole force", totalWords))
 		}
 	}
 	return asks, counted, needs, used
 }
+
+// wholeForces name a country's whole armed force ("in the US army").
+var wholeForces = setOf(`army armies military navy forces`)
+
+// totalWords say that a figure is a whole.
+var totalWords = []string{"total", "overall", "entire", "whole", "all"}
 
 // countedWords returns the noun phrase that "how many" counts, without its
 // actors: "missiles" in "how many missiles has Russia…", "military
