@@ -139,6 +139,12 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		// place; a round of talks is a meeting.
 		{"where did sherman's press conference occur", "photo-place"},
 		{"who is this week's round of talks between", "talks-participants"},
+		// "wot" is "what"; "several" and "getting" are no topic; "calm down"
+		// is de-escalate and NATO is "the alliance" (the lexicon's data).
+		{"wot is the guard act", "guard-act"},
+		{"is the dialogue meeting several times this week", "ssd-meetings"},
+		{"does the us want things around ukraine to calm down", "sherman-deescalation-condition"},
+		{"where does sherman brief the alliance", "sherman-brussels"},
 		// The building's entry quotes the city it is in.
 		{"which city is the uruguayan government's headquarters in", "torre-ejecutiva"},
 	} {

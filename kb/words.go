@@ -16,7 +16,7 @@ var noAlternative = setOf(`not nah no nope nay what something anything whatever 
 // short for the typo corrector: "wen do the talks start".
 var chatSpellings = map[string]string{
 	"wats": "whats", "wuts": "whats", "whts": "whats",
-	"wen": "when", "whn": "when", "wat": "what", "wut": "what", "wht": "what", "wher": "where", "whr": "where",
+	"wen": "when", "whn": "when", "wat": "what", "wot": "what", "wut": "what", "wht": "what", "wher": "where", "whr": "where",
 	"hw": "how", "y": "why", "abt": "about", "bc": "because", "whos": "who", "ppl": "people",
 	"r": "are", "sec": "secretary", "pres": "president", "govt": "government", "gov": "government",
 	"yr": "year", "yrs": "years", "dept": "department", "tru": "true", "thru": "through",
