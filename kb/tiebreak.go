@@ -76,15 +76,18 @@ func (ix *Index) tieBreak(q string, qu query, ranked []scored) (int32, bool) {
 }
 
 // sameBestQuote reports whether every tied entry's quote that holds the
-// most of the question's weight is the same words.
+// most of the question's weight is the same words, or part of the same
+// words ("The discussions on Monday are the first of three…" whole or cut).
 func (ix *Index) sameBestQuote(tied []scored, qu query) bool {
 	first := ""
 	for i, r := range tied {
 		q := ix.bestQuote(r.entry, qu)
-		if q == "" || i > 0 && q != first {
+		if q == "" || i > 0 && !strings.Contains(first, q) && !strings.Contains(q, first) {
 			return false
 		}
-		first = q
+		if len(q) > len(first) {
+			first = q
+		}
 	}
 	return true
 }

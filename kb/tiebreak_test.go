@@ -65,4 +65,9 @@ func TestSameBestQuote(t *testing.T) {
 	if ix.sameBestQuote(tied("russia-security-demands", "talks-start"), qu) {
 		t.Error("the talks' start quotes other words than the demands: not the same passage")
 	}
+	// One entry quotes the whole sentence, the other its start.
+	qu = ix.analyzeQuery("what day is the first of the three discussions this week")
+	if !ix.sameBestQuote(tied("week-of-talks", "talks-start"), qu) {
+		t.Error("the week's meetings and the talks' start both quote the sentence of Monday's discussions (one cut short): same passage")
+	}
 }
