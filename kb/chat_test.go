@@ -145,6 +145,13 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"is the dialogue meeting several times this week", "ssd-meetings"},
 		{"does the us want things around ukraine to calm down", "sherman-deescalation-condition"},
 		{"where does sherman brief the alliance", "sherman-brussels"},
+		// A question that names the link asks what its headline says, of any
+		// kind; "talk about" ends a what-kind question too; "in common" is
+		// filler; "source for X" asks for the outlet, whoever said X.
+		{"according to the related article, who is blamed for the kazakhstan crisis", "kazakhstan-link"},
+		{"what area of ukraine did peskov talk about", "peskov-military-solution"},
+		{"what do washington and moscow have in common in nuclear weapons", "nuclear-arsenals"},
+		{"source for what the kremlin spokesman said about donbass?", "tass-report"},
 		// The building's entry quotes the city it is in.
 		{"which city is the uruguayan government's headquarters in", "torre-ejecutiva"},
 	} {

@@ -186,7 +186,7 @@ func (ix *Index) detailAsks(words []string) (asks map[string]bool, counted []str
 			if n, ok := ix.whichClass(words, i+1); ok {
 				needs = append(needs, n)
 			}
-		case talkVerbs[w] && next == "about" && i+2 == len(words) && words[0] == "which":
+		case talkVerbs[w] && next == "about" && i+2 == len(words) && asksWhichKind(words[:i]):
 			// "which part of Ukraine did Peskov talk about": "talk about"
 			// with nothing after it in a which-question only says the
 			// detail was mentioned.
@@ -202,6 +202,17 @@ func (ix *Index) detailAsks(words []string) (asks map[string]bool, counted []str
 		}
 	}
 	return asks, counted, needs, used
+}
+
+// asksWhichKind reports words that ask "which" or "what" with a kind noun
+// after it ("what part of Ukraine").
+func asksWhichKind(words []string) bool {
+	for i, w := range words {
+		if _, ok := wantNouns[at(words, i+1)]; w == "which" || (w == "what" || w == "whats") && ok {
+			return true
+		}
+	}
+	return false
 }
 
 // wholeForces name a country's whole armed force ("in the US army").

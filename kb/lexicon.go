@@ -101,6 +101,7 @@ var generalPhrases = map[string]string{
 	"kick off":   "start",
 	"trying to":  "goal", // "what is Putin trying to get"
 	"try to":     "goal",
+	"in common":  "", // "what do the US and Russia have in common": what the source says of both
 	"so far":     "", // filler: "how many meetings so far" asks no distance
 	"thus far":   "",
 	"tries to":   "goal",

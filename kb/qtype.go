@@ -122,6 +122,7 @@ var phraseNouns = map[string]kindSet{
 	"count": kindNumber, "number": kindNumber, "size": kindNumber,
 	"reason": kindReason, "purpose": kindReason, "meaning": kindName | kindDefine,
 	"contents": kindDefine, "content": kindDefine,
+	"source": kindSource, "sources": kindSource, // "source for what Peskov said?"
 }
 
 // questionKind reads what kind of answer a question asks for from its
@@ -241,9 +242,13 @@ func questionKind(words []string) (kindSet, map[string]bool) {
 			if j == 0 && w == "place" && takeVerbs[words[len(words)-2]] {
 				continue // "what kind of talks are taking place": the idiom
 			}
-			if kn, ok := phraseNouns[w]; ok {
+			if kn, ok := phraseNouns[w]; ok && (j == 1 || kn != kindSource) {
+				// "source for what Peskov said?" asks for an outlet; "what
+				// is your source" asks what the bot's answers come from.
 				k = kn
-				use(w)
+				if kn != kindSource {
+					use(w)
+				}
 				break
 			}
 			if creditNouns[w] {

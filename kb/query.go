@@ -31,6 +31,7 @@ type query struct {
 	future    bool     // "will…?", "when will…", "when is … going to…": what is still to come
 	speakers  []int32  // actors and names of a question that asks what someone says
 	personal  bool     // the speaker is asked for in person ("Biden himself"; see reflexives)
+	namesLink bool     // the question names a link on the page ("per the related link")
 	pairs     []uint64 // actor-noun pairs (see actorPairs)
 	unranked  []int32  // terms written without a rank word ("secretary", not "deputy secretary")
 	needs     []need   // details the entry must say ("how old": an age; see detailAsks)
@@ -195,6 +196,9 @@ func (ix *Index) analyzeQuery(q string) query {
 		use(w)
 	}
 	qu := query{kind: kind, yesno: kind == 0 && len(words) > 0 && yesNoStarts[words[0]], needs: needs}
+	// "According to the related article, who…": the link's headline says
+	// it, whatever kind of answer is asked.
+	qu.namesLink = slices.ContainsFunc(words, func(w string) bool { return linkWords[w] && w != "mention" && w != "mentions" && w != "mentioned" })
 	when := slices.Index(words, "when")
 	qu.relates = slices.Contains(words, "after") || when > 0 && subordinate(words, when)
 	// A link's headline answers what it says ("what collapsed in the
@@ -443,6 +447,9 @@ func (ix *Index) analyzeQuery(q string) query {
 			if t.id >= 0 && slices.Contains(who, t.surface) && (ix.isActor[t.id] || ix.isName[t.id] || ix.isSpeaker[t.id] || titleWords[t.surface]) {
 				qu.speakers = append(qu.speakers, t.id)
 			}
+		}
+		if qu.kind == kindSource {
+			qu.speakers = nil // "source for what Peskov said": the outlet reports it, whoever said it
 		}
 		if len(qu.speakers) == 0 && qu.kind == 0 && words[0] == "what" && !slices.Contains(words[i:], "about") {
 			qu.kind = kindDefine // "what do the draft treaties say" asks what they hold
