@@ -195,6 +195,8 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		// An actor between "which" and the kind noun says which ones: the
 		// NATO countries the troops are in are not named.
 		"which nato countries are the american soldiers stationed in",
+		// What a question was: the caption only says she listens to one.
+		"what was the question sherman was listening to in the picture",
 		// A whole force is counted, not some of its troops somewhere.
 		"how many troops are in russia's army",
 		// A speaker asked for in person is not an office named after them.

@@ -195,6 +195,13 @@ func (ix *Index) detailAsks(words []string) (asks map[string]bool, counted []str
 			mark(w)
 		case w == "since" && next == "when":
 			mark(w) // "since when has Peskov been…": the entry must say since when
+		case (w == "question" || w == "questions") && (words[0] == "what" || words[0] == "whats") &&
+			(i == 1 || at(words, i-1) == "the" || i == len(words)-1):
+			// "What question was Sherman asked", "what was the press
+			// conference question": the question's words, which an entry
+			// that only says someone was asked a question does not give
+			// ("which question" is a which-class: see whichClass).
+			needs = append(needs, ix.wordsNeed("what the question was", askedWords))
 		case w == "in" && counted != nil && slices.ContainsFunc(words[i+1:min(i+4, len(words))], func(w string) bool { return wholeForces[w] }):
 			// "how many soldiers are in the US army" counts a whole force:
 			// a figure for some of its troops somewhere does not answer it.
@@ -214,6 +221,9 @@ func asksWhichKind(words []string) bool {
 	}
 	return false
 }
+
+// askedWords report what someone was asked.
+var askedWords = []string{"asked", "asking"}
 
 // wholeForces name a country's whole armed force ("in the US army").
 var wholeForces = setOf(`army armies military navy forces`)
