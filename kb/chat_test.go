@@ -197,6 +197,8 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		"which nato countries are the american soldiers stationed in",
 		// What a question was: the caption only says she listens to one.
 		"what was the question sherman was listening to in the picture",
+		// A prefix makes another word, not a typo: "represented" is not "presented".
+		"who represented the alliance when sherman briefed it in brussels",
 		// A whole force is counted, not some of its troops somewhere.
 		"how many troops are in russia's army",
 		// A speaker asked for in person is not an office named after them.

@@ -81,6 +81,9 @@ func (s *spelling) closest(w string, skip func(string) bool) (string, int, int) 
 			if len(rw) <= 5 && len(rc) == len(rw) && !isTransposition(rw, rc) {
 				continue // "tanks" is not a typo of "talks": short words only lose, gain or swap a letter
 			}
+			if prefixed(w, cand) || prefixed(cand, w) {
+				continue // "represented" is not a typo of "presented": a prefix makes another word
+			}
 			df := s.df(cand)
 			if d < bestD || df > bestDF || (df == bestDF && cand < best) {
 				best, bestD, bestDF = cand, d, df
@@ -95,6 +98,19 @@ func (s *spelling) closest(w string, skip func(string) bool) (string, int, int) 
 		}
 	})
 	return best, bestD, bestDF
+}
+
+// wordPrefixes make a new English word of a word: "re-present", "un-signed".
+var wordPrefixes = []string{"re", "un", "in", "im", "il", "ir", "dis", "de", "non", "mis", "pre", "co", "ex", "anti", "over", "under"}
+
+// prefixed reports whether long is short with one of wordPrefixes before it.
+func prefixed(long, short string) bool {
+	for _, p := range wordPrefixes {
+		if len(long) == len(p)+len(short) && long[:len(p)] == p && long[len(p):] == short {
+			return true
+		}
+	}
+	return false
 }
 
 func forEachDeletion(w string, f func(string)) {
