@@ -199,6 +199,9 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		"what was the question sherman was listening to in the picture",
 		// A prefix makes another word, not a typo: "represented" is not "presented".
 		"who represented the alliance when sherman briefed it in brussels",
+		// "Reply" asks what the one named said: Russia's reply to the US is not given.
+		"what did russia reply to the us demand to de-escalate",
+		"what was russia's reply to the us demand to de-escalate",
 		// A whole force is counted, not some of its troops somewhere.
 		"how many troops are in russia's army",
 		// A speaker asked for in person is not an office named after them.

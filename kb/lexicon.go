@@ -156,7 +156,7 @@ january february april june july august september october november december`)
 // speechWords ask what someone says: "What does the Kremlin say about…"
 // prefers an entry whose claim the Kremlin made.
 var speechWords = setOf(`say says said think thinks react reacted respond responded deny denies denied
-warn warns warned tell tells told allege alleges alleged accuse accuses accused`)
+warn warns warned tell tells told allege alleges alleged accuse accuses accused reply replies replied`)
 
 // happenWords ask for an event only in a question that asks for no
 // particular kind of answer and names no year: "What happened at the
