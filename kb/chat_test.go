@@ -152,6 +152,10 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"what area of ukraine did peskov talk about", "peskov-military-solution"},
 		{"what do washington and moscow have in common in nuclear weapons", "nuclear-arsenals"},
 		{"source for what the kremlin spokesman said about donbass?", "tass-report"},
+		// A figure checked in a yes-or-no question is answered by the entry's
+		// own figure for the thing counted ("no: more than 70,000").
+		{"did russia mass 50000 troops on the ukrainian border", "russian-troop-numbers"},
+		{"are 100k us troops in europe", "us-troops-in-europe"},
 		// The building's entry quotes the city it is in.
 		{"which city is the uruguayan government's headquarters in", "torre-ejecutiva"},
 	} {
@@ -202,6 +206,8 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		// "Reply" asks what the one named said: Russia's reply to the US is not given.
 		"what did russia reply to the us demand to de-escalate",
 		"what was russia's reply to the us demand to de-escalate",
+		// …but not another side's: the source counts no Ukrainian troops.
+		"are 50000 ukrainian troops at the border",
 		// A whole force is counted, not some of its troops somewhere.
 		"how many troops are in russia's army",
 		// A speaker asked for in person is not an office named after them.

@@ -2,6 +2,7 @@ package kb
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -186,6 +187,22 @@ func (ix *Index) inPerson(e int32, qu query) bool {
 	return false
 }
 
+// givesFigureFor reports whether a yes-or-no question's figure q is answered
+// by the entry's own figure: "is it true Russia has 70k troops at the
+// border?" is answered by the entry that counts them (nearly 100,000).
+func (ix *Index) givesFigureFor(e int32, q queryTerm, qu query) bool {
+	f := &ix.facts[e]
+	return qu.yesno && isFigure(q.surface) && f.kinds&kindNumber != 0 &&
+		slices.ContainsFunc(f.says, func(id int32) bool { return isFigure(ix.termName[id]) })
+}
+
+// isFigure reports a count written in figures: 1,000 or more and not a
+// year ("70000", not "2014").
+func isFigure(t string) bool {
+	n, err := strconv.Atoi(t)
+	return err == nil && n >= 1000 && (n < 1900 || n > 2100)
+}
+
 // missesAsk reports whether missingAsks would return anything, without
 // building the list.
 func (ix *Index) missesAsk(e int32, qu query) bool {
@@ -214,6 +231,7 @@ func (ix *Index) missesAsk(e int32, qu query) bool {
 				return true
 			}
 		case !q.ask:
+		case q.id < 0 && ix.givesFigureFor(e, q, qu):
 		case q.id < 0:
 			return true
 		default:
@@ -237,6 +255,9 @@ func (ix *Index) saysAsk(e int32, q queryTerm, qu query) bool {
 		if _, ok := slices.BinarySearch(f.says, alt); ok {
 			return true
 		}
+	}
+	if ix.givesFigureFor(e, q, qu) {
+		return true
 	}
 	if ix.termName[q.id] == "succeed" {
 		// "Were the negotiations a success?" is judged by an outcome: a

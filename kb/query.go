@@ -339,9 +339,11 @@ func (ix *Index) analyzeQuery(q string) query {
 			if !unknown[t.text] {
 				unknown[t.text] = true
 				w := ix.unknown
-				if !qu.yesno && isNonNoun(t.surface) {
+				if !qu.yesno && isNonNoun(t.surface) || qu.yesno && isFigure(t.surface) {
 					// "how significant is the build-up": no topic of its own.
 					// In "is the GUARD Act bipartisan?" it is what is asked.
+					// A figure checked in a yes-or-no question ("did Russia
+					// mass 50,000 troops?") is answered by the entry's own.
 					w *= nonNounWeight
 				}
 				qu.terms = append(qu.terms, queryTerm{id: -1, weight: w, ask: ask, surface: t.surface})
@@ -352,7 +354,11 @@ func (ix *Index) analyzeQuery(q string) query {
 			continue
 		}
 		seen[id] = true
-		qu.terms = append(qu.terms, queryTerm{id: id, weight: ix.idf[id], conf: conf, ask: ask, common: common[t.surface], surface: t.surface})
+		w := ix.idf[id]
+		if qu.yesno && isFigure(t.surface) {
+			w *= nonNounWeight // a figure checked: the entry's own answers it (see givesFigureFor)
+		}
+		qu.terms = append(qu.terms, queryTerm{id: id, weight: w, conf: conf, ask: ask, common: common[t.surface], surface: t.surface})
 	}
 	qu.terms = alternatives(words, qu.terms, func(w string) int32 {
 		if id, ok := ix.known(ix.queryCanon(w)); ok {
