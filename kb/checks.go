@@ -27,6 +27,14 @@ type entryFacts struct {
 	// word ("secretary" in "Deputy Secretary of State"), sorted: the entry
 	// is not about "the Secretary of State".
 	ranked []int32
+	quotes []quoteFacts // its citations, for ties between entries quoting the same words
+}
+
+// quoteFacts is one citation's quote as the tie-break compares it.
+type quoteFacts struct {
+	source string
+	norm   string   // NormalizeQuote of the quote
+	terms  []string // the canonical terms of its words, sorted
 }
 
 // partial fills res.Related when the question's topic is covered but not
@@ -169,22 +177,20 @@ func (ix *Index) attributedTo(e int32, speakers []int32) bool {
 }
 
 // inPerson reports whether the entry's attribution names a speaker of the
-// question as a person: the name ends the attribution or a part of it, so
-// "The Biden Administration" is not Biden in person, while "Kremlin
-// spokesman Dmitry Peskov" is Peskov.
+// question as a person: not as an office or government named after them
+// ("The Biden Administration" is not Biden in person; "Kremlin spokesman
+// Dmitry Peskov" is the spokesman and Peskov).
 func (ix *Index) inPerson(e int32, qu query) bool {
-	words := strings.Fields(strings.ToLower(ix.slots[e].AttributedTo))
-	for _, t := range qu.terms {
-		if !slices.Contains(qu.speakers, t.id) {
+	words := splitWords(ix.slots[e].AttributedTo)
+	for i, w := range words {
+		if !officeNouns[at(words, i+1)] {
 			continue
 		}
-		for i, w := range words {
-			if trimWord(w) == t.surface && (i+1 == len(words) || strings.ContainsAny(w, ",;(") || strings.HasPrefix(words[i+1], "(")) {
-				return true
-			}
+		if id, ok := ix.surfaceTerm[w]; ok && slices.Contains(qu.speakers, id) {
+			return false
 		}
 	}
-	return false
+	return true
 }
 
 // givesFigureFor reports whether a yes-or-no question's figure q is answered

@@ -202,9 +202,10 @@ func (ix *Index) detailAsks(words []string) (asks map[string]bool, counted []str
 			// that only says someone was asked a question does not give
 			// ("which question" is a which-class: see whichClass).
 			needs = append(needs, ix.wordsNeed("what the question was", askedWords))
-		case w == "in" && counted != nil && slices.ContainsFunc(words[i+1:min(i+4, len(words))], func(w string) bool { return wholeForces[w] }):
+		case w == "in" && counted != nil && endsWithForce(words[i+1:]):
 			// "how many soldiers are in the US army" counts a whole force:
-			// a figure for some of its troops somewhere does not answer it.
+			// a figure for some of its troops somewhere does not answer it
+			// ("in the Russian army near Ukraine" is some of them).
 			needs = append(needs, ix.wordsNeed("the whole force", totalWords))
 		}
 	}
@@ -224,6 +225,18 @@ func asksWhichKind(words []string) bool {
 
 // askedWords report what someone was asked.
 var askedWords = []string{"asked", "asking"}
+
+// endsWithForce reports words that name a whole force and nothing after it
+// but function words ("the US army", "Russia's military now"): within three
+// words, with no place, build-up or other noun after the force.
+func endsWithForce(words []string) bool {
+	for i, w := range words {
+		if wholeForces[w] && i < 3 {
+			return !slices.ContainsFunc(words[i+1:], func(w string) bool { return !stopWords[w] })
+		}
+	}
+	return false
+}
 
 // wholeForces name a country's whole armed force ("in the US army").
 var wholeForces = setOf(`army armies military navy forces`)

@@ -101,7 +101,6 @@ var generalPhrases = map[string]string{
 	"kick off":   "start",
 	"trying to":  "goal", // "what is Putin trying to get"
 	"try to":     "goal",
-	"in common":  "", // "what do the US and Russia have in common": what the source says of both
 	"so far":     "", // filler: "how many meetings so far" asks no distance
 	"thus far":   "",
 	"tries to":   "goal",
@@ -123,9 +122,9 @@ tell know please say said says saying explain describe mean means give get got l
 exactly actually really currently now right just also still ever yet
 anything something everything thing things stuff bit some any all each every both either neither only own same
 very more most lot lots such other another further once latest recent recently update updates news
-pls plz u ur heard hear hearing like true guess wonder wondering curious person guy itself himself herself themselves yourself think thinks thought supposed expected meant going gonna wanna like many so make makes making made seem seems go goes went come comes came
+pls plz u ur heard hear like true guess wonder wondering curious person guy itself himself herself themselves yourself think thinks thought supposed expected meant going gonna wanna like many so make makes making made seem seems go goes went come comes came
 rn atm tbh imo lol btw idk w even basically literally according sorry yo guys anybody somebody smth sth
-tf wtf heck hell sure incl including gets getting several
+tf wtf heck hell sure several
 fly flies flew flying flown travel travels travelled traveled traveling travelling
 woman women man men lady dude individual mention mentions mentioned besides ones paragraph paragraphs section passage sentence
 look looks see use used uses using try tries trying tried people anyone someone everyone way yes no not nope hey hi hello thanks thank ok okay bot crisisbot side sides roughly approximately approx toward towards call called calls

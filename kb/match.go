@@ -306,7 +306,7 @@ func (ix *Index) rank(qu query, k int) []scored {
 		}
 		s.base = s.score
 		switch ek := ix.facts[s.entry].kinds; {
-		case qu.kind != 0 && ek != 0 && ek&qu.kind == 0 && !(qu.namesLink && ek&kindLink != 0):
+		case qu.kind != 0 && ek != 0 && ek&qu.kind == 0 && !(qu.namesLink && ek&kindLink != 0 && qu.kind&(kindDate|kindNumber) == 0):
 			s.score *= ix.tune.kind
 
 		case qu.future && ix.facts[s.entry].past:

@@ -78,7 +78,7 @@ func TestAnalyze_Filler(t *testing.T) {
 		{"who tf is peskov", []string{"who", "peskov"}},
 		{"what the heck is the guard act", []string{"guard", "act"}},
 		{"how many meetings so far", []string{"howmany", "meet"}},
-		{"how many meetings thus far incl this week", []string{"howmany", "meet", "week"}},
+		{"how many meetings thus far this week", []string{"howmany", "meet", "week"}},
 		{"how far is geneva", []string{"far", "geneva"}},
 	} {
 		var got []string

@@ -180,8 +180,8 @@ func (ix *Index) analyzeQuery(q string) query {
 		kindWords = slices.DeleteFunc(slices.Clone(words), func(w string) bool { return emphasisWords[w] })
 	}
 	kind, used := questionKind(kindWords)
-	for w := range used {
-		if ix.voc.actors[ix.queryCanon(w)] {
+	for i, w := range kindWords {
+		if used[w] && memberNouns[at(kindWords, i+1)] && ix.voc.actors[ix.queryCanon(w)] {
 			delete(used, w) // "which NATO countries": the bloc names which ones, it is no kind word
 		}
 	}
@@ -198,7 +198,7 @@ func (ix *Index) analyzeQuery(q string) query {
 	qu := query{kind: kind, yesno: kind == 0 && len(words) > 0 && yesNoStarts[words[0]], needs: needs}
 	// "According to the related article, who…": the link's headline says
 	// it, whatever kind of answer is asked.
-	qu.namesLink = slices.ContainsFunc(words, func(w string) bool { return linkWords[w] && w != "mention" && w != "mentions" && w != "mentioned" })
+	qu.namesLink = slices.ContainsFunc(words, func(w string) bool { return linkNames[w] })
 	when := slices.Index(words, "when")
 	qu.relates = slices.Contains(words, "after") || when > 0 && subordinate(words, when)
 	// A link's headline answers what it says ("what collapsed in the
@@ -275,11 +275,18 @@ func (ix *Index) analyzeQuery(q string) query {
 		if kind&kindPlace == 0 && (w == "place" || takeVerbs[w] && at(words, i+1) == "place") && (w != "place" || i > 0 && takeVerbs[words[i-1]]) {
 			use(w) // "which summit takes place on Thursday": happens; "where will it take place" asks a place
 		}
+		if w == "hearing" && progressive[at(words, i-1)] {
+			use(w) // "I keep hearing about a bill": the verb; "the hearing" is a noun
+		}
 		if (w == "round" || w == "rounds") && at(words, i+1) == "of" && at(words, i-1) != "which" && at(words, i-1) != "what" {
 			use(w) // "monday's round of talks" is the talks; "which round of the dialogue" asks a member
 		}
 		if kind&(kindPlace|kindDate) != 0 && happenVerbs[w] {
-			use(w) // "where are the talks happening", "when did the attack occur": the place or time of the event
+			// "where are the talks happening", "when did the attack occur":
+			// the place or time of the event, and no outlet ("where did
+			// the meddling happen" is not who reported it).
+			use(w)
+			qu.kind &^= kindSource
 		}
 		if w == "again" && (words[0] == "what" || words[0] == "whats" || words[0] == "who" || words[0] == "whos") || w == "deal" && i > 1 && words[i-1] == "the" && (words[i-2] == "what" || words[i-2] == "whats") {
 			use(w) // "what's her title again", "what's the deal with Kyiv": idioms, not asks
@@ -428,7 +435,7 @@ func (ix *Index) analyzeQuery(q string) query {
 			who = append(who, words[i-1])
 			if i > 1 && speakerAdverbs[words[i-1]] {
 				who = append(who, words[i-2]) // "did Kyiv also allege…"
-				qu.personal = reflexives[words[i-1]]
+				qu.personal = qu.personal || reflexives[words[i-1]]
 			}
 		}
 		for j := 0; j+2 < len(words); j++ {

@@ -61,32 +61,57 @@ func (ix *Index) tieBreak(q string, qu query, ranked []scored) (int32, bool) {
 	if e, ok := lead(ranked[:tied], tieLead, func(e int32) float64 { return ix.literal(e, words) }); ok {
 		return e, true
 	}
-	// Last, entries that quote the same words answer alike: when one's
-	// quotes hold every other tied entry's quotes, the best ranked answers
-	// ("is Biden willing to talk about the 70,000 troops": the entry on the
-	// US offer quotes the whole sentence, the one on the troops a part of it).
-	// The same holds when every tied entry's quote closest to the question
-	// is the same passage ("who is meeting to address the Kremlin's security
-	// demands": the entries on the demands and on the participants both
-	// quote that sentence).
+	// Last, entries that quote the same words answer alike, and the best
+	// ranked of them answers: when one's quotes hold every other tied
+	// entry's quotes ("is Biden willing to talk about the 70,000 troops":
+	// the entry on the US offer quotes the whole sentence, the one on the
+	// troops a part of it), or when each one's quote closest to the
+	// question is one passage, whole or cut short ("who is meeting to
+	// address the Kremlin's security demands": the entries on the demands
+	// and on the participants both quote that sentence).
 	if ix.quotesAll(ranked[:tied]) || ix.sameBestQuote(ranked[:tied], qu) {
 		return ranked[0].entry, true
 	}
 	return 0, false
 }
 
+// quotesAll reports whether one of tied has citations that contain every
+// tied entry's quotes (same source, normalised).
+func (ix *Index) quotesAll(tied []scored) bool {
+	return slices.ContainsFunc(tied, func(c scored) bool { return holdsQuotes(ix.facts[c.entry].quotes, tied, ix.facts) })
+}
+
+// holdsQuotes reports whether every quote of every tied entry is part of one
+// of quotes from the same source.
+func holdsQuotes(quotes []quoteFacts, tied []scored, facts []entryFacts) bool {
+	for _, o := range tied {
+		for _, oq := range facts[o.entry].quotes {
+			if !slices.ContainsFunc(quotes, func(q quoteFacts) bool {
+				return q.source == oq.source && strings.Contains(q.norm, oq.norm)
+			}) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // sameBestQuote reports whether every tied entry's quote that holds the
-// most of the question's weight is the same words, or part of the same
-// words ("The discussions on Monday are the first of three…" whole or cut).
+// most of the question's weight is part of the longest of them.
 func (ix *Index) sameBestQuote(tied []scored, qu query) bool {
-	first := ""
-	for i, r := range tied {
+	longest := ""
+	for _, r := range tied {
 		q := ix.bestQuote(r.entry, qu)
-		if q == "" || i > 0 && !strings.Contains(first, q) && !strings.Contains(q, first) {
+		if q == "" {
 			return false
 		}
-		if len(q) > len(first) {
-			first = q
+		if len(q) > len(longest) {
+			longest = q
+		}
+	}
+	for _, r := range tied {
+		if !strings.Contains(longest, ix.bestQuote(r.entry, qu)) {
+			return false
 		}
 	}
 	return true
@@ -96,26 +121,20 @@ func (ix *Index) sameBestQuote(tied []scored, qu query) bool {
 // question's term weight, or "" when none holds any or two hold as much.
 func (ix *Index) bestQuote(e int32, qu query) string {
 	best, bestW, ties := "", float32(0), false
-	for _, c := range ix.slots[e].Citations {
+	for _, q := range ix.facts[e].quotes {
 		var w float32
-		ids := map[string]bool{}
-		ix.voc.walkTerms(c.Quote, nil, func(surface []byte, phrase string) {
-			if phrase != "" {
-				ids[phrase] = true
-				return
-			}
-			ids[ix.queryCanon(string(surface))] = true
-		})
 		for _, t := range qu.terms {
-			if t.id >= 0 && ids[ix.termName[t.id]] {
+			if t.id < 0 {
+				continue
+			}
+			if _, ok := slices.BinarySearch(q.terms, ix.termName[t.id]); ok {
 				w += t.weight
 			}
 		}
-		q := NormalizeQuote(c.Quote)
 		switch {
 		case w > bestW:
-			best, bestW, ties = q, w, false
-		case w == bestW && w > 0 && q != best:
+			best, bestW, ties = q.norm, w, false
+		case w == bestW && w > 0 && q.norm != best:
 			ties = true
 		}
 	}
@@ -123,28 +142,6 @@ func (ix *Index) bestQuote(e int32, qu query) string {
 		return ""
 	}
 	return best
-}
-
-// quotesAll reports whether one of tied has citations that contain every
-// tied entry's quotes (same source, normalised).
-func (ix *Index) quotesAll(tied []scored) bool {
-	return slices.ContainsFunc(tied, func(c scored) bool { return holdsQuotes(&ix.slots[c.entry], tied, ix.slots) })
-}
-
-// holdsQuotes reports whether every quote of every tied entry is part of one
-// of e's quotes from the same source.
-func holdsQuotes(e *Entry, tied []scored, slots []Entry) bool {
-	for _, o := range tied {
-		for _, oc := range slots[o.entry].Citations {
-			q := NormalizeQuote(oc.Quote)
-			if !slices.ContainsFunc(e.Citations, func(c Citation) bool {
-				return c.SourceID == oc.SourceID && strings.Contains(NormalizeQuote(c.Quote), q)
-			}) {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // askingTerms are the terms of question words, which the index keeps.

@@ -6,15 +6,15 @@ import "testing"
 // hold all of theirs, from the same source; a quote of another source or
 // words it does not quote leave the tie to the other rules.
 func TestHoldsQuotes(t *testing.T) {
-	cite := func(src string, quotes ...string) Entry {
-		var e Entry
+	cite := func(src string, quotes ...string) entryFacts {
+		var f entryFacts
 		for _, q := range quotes {
-			e.Citations = append(e.Citations, Citation{SourceID: src, Quote: q})
+			f.quotes = append(f.quotes, quoteFacts{source: src, norm: NormalizeQuote(q)})
 		}
-		return e
+		return f
 	}
 	whole := "open to address the missiles, but not the more than 70,000 American troops stationed there."
-	slots := []Entry{
+	facts := []entryFacts{
 		cite("a", whole),
 		cite("a", "but not the more than 70,000 American troops stationed there"),
 		cite("b", "but not the more than 70,000 American troops stationed there"),
@@ -37,11 +37,11 @@ func TestHoldsQuotes(t *testing.T) {
 		{0, tied(0, 2), false}, // another source
 		{0, tied(0, 1, 3), false},
 	} {
-		if got := holdsQuotes(&slots[c.e], c.tied, slots); got != c.want {
+		if got := holdsQuotes(facts[c.e].quotes, c.tied, facts); got != c.want {
 			t.Errorf("holdsQuotes(%d, %v) = %v, want %v", c.e, c.tied, got, c.want)
 		}
 	}
-	ix := &Index{slots: slots}
+	ix := &Index{facts: facts}
 	if !ix.quotesAll(tied(1, 0)) || ix.quotesAll(tied(1, 3)) {
 		t.Errorf("quotesAll(1, 0) = %v, quotesAll(1, 3) = %v; want true, false", ix.quotesAll(tied(1, 0)), ix.quotesAll(tied(1, 3)))
 	}

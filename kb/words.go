@@ -112,6 +112,20 @@ place held hold holds holding happen happens happened happening occur occurs occ
 end ends ended finish finishes finished open opens opened close closes closed kick kicks kicked scheduled
 planned set located based going`)
 
+// memberNouns after an actor ask which of its members: "which NATO
+// countries", "which EU nations".
+var memberNouns = setOf(`countries nations members states`)
+
+// linkNames name a link on the page: "per the related link".
+var linkNames = setOf(`link links linked related`)
+
+// officeNouns after a name make an office or a government named after a
+// person ("the Biden Administration"), not the person.
+var officeNouns = setOf(`administration administrations government team campaign office cabinet`)
+
+// progressive words come before a verb's -ing form: "I keep hearing".
+var progressive = setOf(`keep keeps kept been am im was were are be is`)
+
 // happenVerbs say only that an event takes place: a where- or
 // when-question asks its place or time.
 var happenVerbs = setOf(`happen happens happened happening occur occurs occurred occurring`)
