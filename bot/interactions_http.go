@@ -208,7 +208,7 @@ func (s *InteractionServer) writeResponse(w http.ResponseWriter, inl *inlineResp
 		}()
 		return
 	}
-	s.writeJSON(w, resp)
+	s.writeJSON(w, withEncodedComponents(resp))
 }
 
 // readBody returns prefix followed by a request's body, at most MaxBody
