@@ -16,8 +16,8 @@ type encodedComponent struct {
 	t discordgo.ComponentType
 }
 
-func (c encodedComponent) MarshalJSON() ([]byte, error)  { return c.b, nil }
-func (c encodedComponent) Type() discordgo.ComponentType { return c.t }
+func (c *encodedComponent) MarshalJSON() ([]byte, error)  { return c.b, nil }
+func (c *encodedComponent) Type() discordgo.ComponentType { return c.t }
 
 // withEncodedComponents returns resp with its components encoded (a copy;
 // resp itself is not changed), or resp when it has none.
@@ -34,21 +34,38 @@ func withEncodedComponents(resp *discordgo.InteractionResponse) *discordgo.Inter
 	if d == nil || len(d.Components) == 0 {
 		return resp
 	}
-	data := *d
-	data.Components = make([]discordgo.MessageComponent, len(d.Components))
-	for k, c := range d.Components {
+	// One allocation for the copies (a message has at most five rows) and
+	// one for the encoded bytes, whose size is a row's typical one.
+	e := &encodedResponse{resp: *resp, data: *d}
+	e.resp.Data = &e.data
+	comps, encoded := e.comps[:0], e.encoded[:0]
+	if len(d.Components) > len(e.comps) {
+		comps, encoded = make([]discordgo.MessageComponent, 0, len(d.Components)), make([]encodedComponent, 0, len(d.Components))
+	}
+	buf := make([]byte, 0, 512*len(d.Components))
+	for _, c := range d.Components {
 		if c == nil {
+			comps = append(comps, nil)
 			continue
 		}
-		b, err := appendComponent(nil, c)
-		if err != nil {
+		start := len(buf)
+		var err error
+		if buf, err = appendComponent(buf, c); err != nil {
 			return resp // the encoder reports it as before
 		}
-		data.Components[k] = encodedComponent{b: b, t: c.Type()}
+		encoded = append(encoded, encodedComponent{b: buf[start:len(buf):len(buf)], t: c.Type()})
+		comps = append(comps, &encoded[len(encoded)-1])
 	}
-	cp := *resp
-	cp.Data = &data
-	return &cp
+	e.data.Components = comps
+	return &e.resp
+}
+
+// encodedResponse holds withEncodedComponents' copies.
+type encodedResponse struct {
+	resp    discordgo.InteractionResponse
+	data    discordgo.InteractionResponseData
+	comps   [5]discordgo.MessageComponent
+	encoded [5]encodedComponent
 }
 
 // appendComponent appends c as discordgo's MarshalJSON encodes it.

@@ -100,7 +100,7 @@ func TestWriteResponse_SameAsEncodingJSON(t *testing.T) {
 		}
 		if resp.Data != nil {
 			for _, c := range resp.Data.Components {
-				if _, ok := c.(encodedComponent); ok {
+				if _, ok := c.(*encodedComponent); ok {
 					t.Errorf("%s: the handler's components were replaced", name)
 				}
 			}
