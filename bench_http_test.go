@@ -38,7 +38,7 @@ func BenchmarkE2E_HTTPAsk(b *testing.B) {
 // PONG, without routing or answering. It is the ceiling signature
 // verification and HTTP set for /ask on this machine.
 func BenchmarkE2E_HTTPPing(b *testing.B) {
-	for _, rate := range []int{5000, 8000, 12000} {
+	for _, rate := range []int{5000, 8000, 12000, 20000} {
 		b.Run(fmt.Sprintf("%d/s", rate), func(b *testing.B) { benchHTTP(b, rate, true) })
 	}
 }

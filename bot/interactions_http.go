@@ -55,6 +55,7 @@ type InteractionServer struct {
 	router *Router
 	o      HTTPOptions
 	slots  chan struct{}
+	key    signatureKey // o.PublicKey, expanded once
 	seen   *seenIDs
 	shed   atomic.Int64
 	pool   *workers  // the handlers' goroutines
@@ -85,7 +86,7 @@ func NewInteractionServer(router *Router, o HTTPOptions) *InteractionServer {
 		o.Now = time.Now
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	return &InteractionServer{router: router, o: o, slots: make(chan struct{}, o.MaxInFlight), seen: newSeenIDs(50_000, 15*time.Minute),
+	return &InteractionServer{router: router, o: o, key: newSignatureKey(o.PublicKey), slots: make(chan struct{}, o.MaxInFlight), seen: newSeenIDs(50_000, 15*time.Minute),
 		pool: newWorkers(ctx, o.MaxInFlight, workerIdle), ctx: ctx, stop: stop}
 }
 
@@ -207,7 +208,7 @@ func (s *InteractionServer) writeResponse(w http.ResponseWriter, inl *inlineResp
 		}()
 		return
 	}
-	s.writeJSON(w, resp)
+	s.writeJSON(w, withEncodedComponents(resp))
 }
 
 // readBody returns prefix followed by a request's body, at most MaxBody
@@ -270,10 +271,11 @@ func decodeInteraction(body []byte, i *discordgo.Interaction) error {
 // verify checks Discord's signature: Ed25519 over the timestamp followed by
 // the body (signed, which starts with ts), hex-encoded, with a timestamp
 // close to now. Non-canonical signatures (the top bits of the last byte
-// set) are refused as Discord's own test requests expect.
+// set) are refused as Discord's own test requests expect; otherwise exactly
+// what ed25519.Verify accepts (signatureKey).
 func (s *InteractionServer) verify(sigHex, ts string, signed []byte) bool {
 	sig, err := hex.DecodeString(sigHex)
-	if err != nil || len(sig) != ed25519.SignatureSize || sig[63]&224 != 0 || len(s.o.PublicKey) != ed25519.PublicKeySize {
+	if err != nil || len(sig) != ed25519.SignatureSize || sig[63]&224 != 0 {
 		return false
 	}
 	sec, err := strconv.ParseInt(ts, 10, 64)
@@ -283,7 +285,7 @@ func (s *InteractionServer) verify(sigHex, ts string, signed []byte) bool {
 	if d := s.o.Now().Sub(time.Unix(sec, 0)); d > s.o.MaxSkew || d < -s.o.MaxSkew {
 		return false
 	}
-	return ed25519.Verify(s.o.PublicKey, signed, sig)
+	return s.key.verify(signed, sig)
 }
 
 // Close stops taking interactions and waits for the ones in flight (or ctx).
