@@ -77,10 +77,12 @@ func TestIdentifyGate(t *testing.T) {
 		}
 	})
 	t.Run("LeaseOfADeadHolder", func(t *testing.T) {
+		// The lease runs from the database's claim time, which is after this
+		// moment and before Wait returns: take the clock first.
+		claimed := time.Now()
 		if _, err := a.Wait(ctx, 9); err != nil { // never released
 			t.Fatal(err)
 		}
-		claimed := time.Now()
 		release, err := b.Wait(ctx, 9)
 		if err != nil {
 			t.Fatal(err)
