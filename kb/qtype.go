@@ -287,6 +287,9 @@ func isDefinition(words []string) bool {
 	if words[0] == "what" && len(words) <= 6 && (words[1] == "does" || words[1] == "would" || words[1] == "will") && words[len(words)-1] == "do" {
 		return true // "what does the GUARD Act do", "what would it do"
 	}
+	if words[0] == "what" && len(words) <= 7 && (words[1] == "does" || words[1] == "do") && contentVerbs[words[len(words)-1]] {
+		return true // "what does the video show", "what do the draft treaties contain"
+	}
 	var rest []string
 	switch {
 	case words[0] == "whats":
@@ -314,6 +317,9 @@ func isDefinition(words []string) bool {
 	}
 	return content >= 1 && content <= 3
 }
+
+// contentVerbs end a question asking what a thing holds or shows.
+var contentVerbs = setOf(`show contain include depict feature say`)
 
 // creditNouns at either end of a noun phrase ask who made or reported a thing.
 var creditNouns = setOf(`credit credits byline`)

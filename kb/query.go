@@ -176,8 +176,9 @@ func (ix *Index) analyzeQuery(q string) query {
 		q = strings.Join(words, " ")
 	}
 	kindWords := words
-	if slices.ContainsFunc(words, func(w string) bool { return emphasisWords[w] }) {
-		kindWords = slices.DeleteFunc(slices.Clone(words), func(w string) bool { return emphasisWords[w] })
+	if slices.ContainsFunc(words, func(w string) bool { return emphasisWords[w] || softeners[w] }) {
+		// "what's actually in the draft treaties" asks what "what's in…" asks.
+		kindWords = slices.DeleteFunc(slices.Clone(words), func(w string) bool { return emphasisWords[w] || softeners[w] })
 	}
 	kind, used := questionKind(kindWords)
 	for i, w := range kindWords {
@@ -281,7 +282,7 @@ func (ix *Index) analyzeQuery(q string) query {
 		if (w == "round" || w == "rounds") && at(words, i+1) == "of" && at(words, i-1) != "which" && at(words, i-1) != "what" {
 			use(w) // "monday's round of talks" is the talks; "which round of the dialogue" asks a member
 		}
-		if kind&(kindPlace|kindDate) != 0 && happenVerbs[w] {
+		if qu.kind&(kindPlace|kindDate) != 0 && happenVerbs[w] {
 			// "where are the talks happening", "when did the attack occur":
 			// the place or time of the event, and no outlet ("where did
 			// the meddling happen" is not who reported it).

@@ -20,6 +20,9 @@ func TestIndex_ReviewCases(t *testing.T) {
 		{"what did Peskow himself say about the invasion claims", "peskov-invasion-claims"},
 		// "Address" is not talk: the topics the talks address are the US offer.
 		{"what will the talks address", "us-offer-exercises-missiles"},
+		// After blind18: "held" in a when-question only says the event takes place.
+		{"which day are the negotiations being held", "talks-start"},
+		{"what day are the meetings in europe held", "week-of-talks"},
 	} {
 		wantAnswer(t, ix, c.question, c.want)
 	}
@@ -35,6 +38,11 @@ func TestIndex_ReviewCases(t *testing.T) {
 		"when are the Kazakhstan talks per the related link",
 		// "Address" is not talk.
 		"did Putin address the troops",
+		// After blind18: "what does X show" asks what it shows, which the
+		// entry saying there is a video does not; "actually" does not hide
+		// that "what's in X" asks its contents.
+		"what does the embedded video show",
+		"what is actually in the draft treaties",
 	} {
 		wantDeclined(t, ix, q)
 	}

@@ -128,7 +128,10 @@ var progressive = setOf(`keep keeps kept been am im was were are be is`)
 
 // happenVerbs say only that an event takes place: a where- or
 // when-question asks its place or time.
-var happenVerbs = setOf(`happen happens happened happening occur occurs occurred occurring`)
+var happenVerbs = setOf(`happen happens happened happening occur occurs occurred occurring held hold holds holding`)
+
+// softeners stand anywhere in a question without changing what it asks.
+var softeners = setOf(`actually really specifically`)
 
 // auxiliaries follow "when" or "where" before the subject they ask about.
 var auxiliaries = setOf(`is are was were do does did will has have had would could should can`)
