@@ -186,7 +186,7 @@ func (ix *Index) detailAsks(words []string) (asks map[string]bool, counted []str
 			if n, ok := ix.whichClass(words, i+1); ok {
 				needs = append(needs, n)
 			}
-		case talkVerbs[w] && next == "about" && i+2 == len(words) && asksWhichKind(words[:i]):
+		case talkVerbs[w] && next == "about" && (i+2 == len(words) || at(words, i+2) == "regarding" || at(words, i+2) == "concerning") && asksWhichKind(words[:i]):
 			// "which part of Ukraine did Peskov talk about": "talk about"
 			// with nothing after it in a which-question only says the
 			// detail was mentioned.

@@ -23,6 +23,11 @@ func TestIndex_ReviewCases(t *testing.T) {
 		// After blind18: "held" in a when-question only says the event takes place.
 		{"which day are the negotiations being held", "talks-start"},
 		{"what day are the meetings in europe held", "week-of-talks"},
+		// "War games" are exercises (the lexicon), "on the table" is open to
+		// negotiation; "regarding" after "talk about" qualifies what was said.
+		{"are european war games up for negotiation", "us-offer-exercises-missiles"},
+		{"are war games in europe on the table for the us", "us-offer-exercises-missiles"},
+		{"which area of ukraine did peskov talk about concerning the use of force", "peskov-military-solution"},
 	} {
 		wantAnswer(t, ix, c.question, c.want)
 	}
