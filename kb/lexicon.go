@@ -124,7 +124,7 @@ anything something everything thing things stuff bit some any all each every bot
 very more most lot lots such other another further once latest recent recently update updates news
 pls plz u ur heard hear like true guess wonder wondering curious person guy itself himself herself themselves yourself think thinks thought supposed expected meant going gonna wanna like many so make makes making made seem seems go goes went come comes came
 rn atm tbh imo lol btw idk w even basically literally according sorry yo guys anybody somebody smth sth
-tf wtf heck hell sure several regarding concerning
+tf wtf heck hell sure several regarding concerning else
 fly flies flew flying flown travel travels travelled traveled traveling travelling
 woman women man men lady dude individual mention mentions mentioned besides ones paragraph paragraphs section passage sentence
 look looks see use used uses using try tries trying tried people anyone someone everyone way yes no not nope hey hi hello thanks thank ok okay bot crisisbot side sides roughly approximately approx toward towards call called calls

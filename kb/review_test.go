@@ -28,6 +28,9 @@ func TestIndex_ReviewCases(t *testing.T) {
 		{"are european war games up for negotiation", "us-offer-exercises-missiles"},
 		{"are war games in europe on the table for the us", "us-offer-exercises-missiles"},
 		{"which area of ukraine did peskov talk about concerning the use of force", "peskov-military-solution"},
+		// "Else" is filler; a photo's label is its slug (the lexicon).
+		{"apart from soldiers, what else does putin want to cut along his borders", "putin-leverage"},
+		{"what label does the picture have", "photo-place"},
 	} {
 		wantAnswer(t, ix, c.question, c.want)
 	}
