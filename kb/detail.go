@@ -195,7 +195,7 @@ func (ix *Index) detailAsks(words []string) (asks map[string]bool, counted []str
 			mark(w)
 		case w == "since" && next == "when":
 			mark(w) // "since when has Peskov been…": the entry must say since when
-		case (w == "question" || w == "questions") && (words[0] == "what" || words[0] == "whats") &&
+		case w == "question" && (words[0] == "what" || words[0] == "whats") &&
 			(i == 1 || at(words, i-1) == "the" || i == len(words)-1):
 			// "What question was Sherman asked", "what was the press
 			// conference question": the question's words, which an entry

@@ -62,7 +62,7 @@ var generalGroups = map[string][]string{
 	"history":        {"history", "historical", "past"},
 	"relation":       {"relation", "relations", "relationship", "ties"},
 	"risk":           {"risk", "risks", "likely", "likelihood", "probable", "probably", "chance", "chances", "possibility", "possible", "concern", "concerns", "concerned", "fear", "fears", "feared", "worry", "worries", "worried", "afraid"},
-	"willing":        {"willing", "ready", "prepared", "open", "offer", "offers", "offering", "offered", "concession", "concessions", "compromise", "table"}, // "on the table",
+	"willing":        {"willing", "ready", "prepared", "open", "offer", "offers", "offering", "offered", "concession", "concessions", "compromise"},
 	"reduce":         {"reduce", "reduces", "reduced", "reducing", "reduction", "limit", "limits", "limiting", "restrict", "restrictions", "curb", "cut", "cuts", "scale"},
 	"withdraw":       {"withdraw", "withdrawal", "withdraws", "withdrawn", "withdrew", "pullout", "retreat"},
 	"prevent":        {"prevent", "prevents", "preventing", "prevented", "avoid", "avoiding", "avert", "averting", "stop", "stopping"},
@@ -77,7 +77,7 @@ var generalGroups = map[string][]string{
 	"schedule":       {"schedule", "scheduled", "calendar", "agenda", "timetable", "program", "programme"},
 	"outcome":        {"outcome", "outcomes", "result", "results", "produce", "produced", "yield", "yielded"},
 	"commit":         {"commit", "committed", "commitment", "commitments", "back", "backs", "backing", "support", "supports", "supported", "honour", "honor"},
-	"present":        {"present", "presented", "presenting", "propose", "proposed", "proposal", "introduce", "introduced", "unveil", "unveiled", "tabled", "file", "filed"},
+	"present":        {"present", "presented", "presenting", "propose", "proposed", "proposal", "introduce", "introduced", "unveil", "unveiled", "table", "tabled", "file", "filed"},
 	"leader":         {"leader", "leaders", "lead", "leads", "leading", "head", "heads", "run", "runs", "rule", "rules", "ruler"},
 	"deny":           {"deny", "denies", "denied", "denial", "reject", "rejects", "rejected", "rejecting", "refute", "refuted", "dismiss", "dismissed"},
 	"resolve":        {"resolve", "resolves", "resolved", "resolving", "resolution", "solve", "solves", "solved", "solving", "settle", "settles", "settled", "settling", "end", "ends", "ended", "ending"},
@@ -124,7 +124,7 @@ anything something everything thing things stuff bit some any all each every bot
 very more most lot lots such other another further once latest recent recently update updates news
 pls plz u ur heard hear like true guess wonder wondering curious person guy itself himself herself themselves yourself think thinks thought supposed expected meant going gonna wanna like many so make makes making made seem seems go goes went come comes came
 rn atm tbh imo lol btw idk w even basically literally according sorry yo guys anybody somebody smth sth
-tf wtf heck hell sure several regarding concerning else
+tf wtf heck hell sure several regarding else
 fly flies flew flying flown travel travels travelled traveled traveling travelling
 woman women man men lady dude individual mention mentions mentioned besides ones paragraph paragraphs section passage sentence
 look looks see use used uses using try tries trying tried people anyone someone everyone way yes no not nope hey hi hello thanks thank ok okay bot crisisbot side sides roughly approximately approx toward towards call called calls

@@ -319,7 +319,7 @@ func isDefinition(words []string) bool {
 }
 
 // contentVerbs end a question asking what a thing holds or shows.
-var contentVerbs = setOf(`show contain include depict feature say`)
+var contentVerbs = setOf(`show contain include depict feature`)
 
 // creditNouns at either end of a noun phrase ask who made or reported a thing.
 var creditNouns = setOf(`credit credits byline`)

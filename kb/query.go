@@ -199,7 +199,7 @@ func (ix *Index) analyzeQuery(q string) query {
 	qu := query{kind: kind, yesno: kind == 0 && len(words) > 0 && yesNoStarts[words[0]], needs: needs}
 	// "According to the related article, who…": the link's headline says
 	// it, whatever kind of answer is asked.
-	qu.namesLink = slices.ContainsFunc(words, func(w string) bool { return linkNames[w] })
+	qu.namesLink = namesLink(words)
 	when := slices.Index(words, "when")
 	qu.relates = slices.Contains(words, "after") || when > 0 && subordinate(words, when)
 	// A link's headline answers what it says ("what collapsed in the
@@ -281,6 +281,9 @@ func (ix *Index) analyzeQuery(q string) query {
 		}
 		if (w == "round" || w == "rounds") && at(words, i+1) == "of" && at(words, i-1) != "which" && at(words, i-1) != "what" {
 			use(w) // "monday's round of talks" is the talks; "which round of the dialogue" asks a member
+		}
+		if qu.kind&kindDate != 0 && qu.kind&kindPlace == 0 && w == "held" && slices.ContainsFunc(words[:i], func(w string) bool { return passiveBe[w] }) {
+			use(w) // "when are the talks held": their time ("where … held" keeps it: the venue's phrasings say it)
 		}
 		if qu.kind&(kindPlace|kindDate) != 0 && happenVerbs[w] {
 			// "where are the talks happening", "when did the attack occur":
@@ -483,6 +486,19 @@ func (ix *Index) analyzeQuery(q string) query {
 		}
 	})
 	return qu
+}
+
+// namesLink reports words that name a link on the page: "the link", "the
+// related article", "read also" ("related to" and "linked" are verbs).
+func namesLink(words []string) bool {
+	for i, w := range words {
+		next := at(words, i+1)
+		if (w == "link" || w == "links") && i > 0 && (words[i-1] == "the" || words[i-1] == "related") ||
+			w == "related" && (pageWords[next] || next == "link" || next == "links") || w == "read" && next == "also" {
+			return true
+		}
+	}
+	return false
 }
 
 // queryTerms analyses a question into weighted terms, correcting typos.

@@ -100,8 +100,10 @@ func (s *spelling) closest(w string, skip func(string) bool) (string, int, int) 
 	return best, bestD, bestDF
 }
 
-// wordPrefixes make a new English word of a word: "re-present", "un-signed".
-var wordPrefixes = []string{"re", "un", "in", "im", "il", "ir", "dis", "de", "non", "mis", "pre", "co", "ex", "anti", "over", "under"}
+// wordPrefixes make a new English word of a word: "re-present",
+// "mis-report". Negating prefixes (un-, in-, dis-) are left out: "were the
+// talks unsuccessful?" is answered by what the entry says of their success.
+var wordPrefixes = []string{"re", "de", "mis", "pre", "co", "ex", "anti", "over", "under"}
 
 // prefixed reports whether long is short with one of wordPrefixes before it.
 func prefixed(long, short string) bool {

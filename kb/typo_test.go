@@ -11,8 +11,8 @@ func TestSpelling_Correct(t *testing.T) {
 		"negotations": "negotiations",
 		"presnted":    "presented",
 		"represented": "", // re-presented: another word
-		"unsigned":    "",
 		"reelected":   "",
+		"unsigned":    "signed", // a negation: its question is answered by the word's entry
 	} {
 		if got := s.correct(w, nil); got != want {
 			t.Errorf("correct(%q) = %q, want %q", w, got, want)

@@ -116,8 +116,8 @@ planned set located based going`)
 // countries", "which EU nations".
 var memberNouns = setOf(`countries nations members states`)
 
-// linkNames name a link on the page: "per the related link".
-var linkNames = setOf(`link links linked related`)
+// passiveBe before a participle makes it passive: "are the talks held".
+var passiveBe = setOf(`be being been is are was were`)
 
 // officeNouns after a name make an office or a government named after a
 // person ("the Biden Administration"), not the person.
@@ -128,7 +128,7 @@ var progressive = setOf(`keep keeps kept been am im was were are be is`)
 
 // happenVerbs say only that an event takes place: a where- or
 // when-question asks its place or time.
-var happenVerbs = setOf(`happen happens happened happening occur occurs occurred occurring held hold holds holding`)
+var happenVerbs = setOf(`happen happens happened happening occur occurs occurred occurring`)
 
 // softeners stand anywhere in a question without changing what it asks.
 var softeners = setOf(`actually really specifically`)
