@@ -33,8 +33,8 @@ type entryFacts struct {
 // quoteFacts is one citation's quote as the tie-break compares it.
 type quoteFacts struct {
 	source string
-	norm   string   // NormalizeQuote of the quote
-	terms  []string // the canonical terms of its words, sorted
+	quote  string // as cited
+	norm   string // NormalizeQuote of the quote
 }
 
 // partial fills res.Related when the question's topic is covered but not

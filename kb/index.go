@@ -367,16 +367,7 @@ func (a *analyzer) entry(ix *Index, e *Entry) ([]posting, []phrasing, entryFacts
 			f.foretells = f.foretells || futureWords[string(w)]
 			f.sequenced = f.sequenced || sequenceWords[string(w)]
 		})
-		qf := quoteFacts{source: c.SourceID, norm: NormalizeQuote(c.Quote)}
-		ix.voc.walkTerms(c.Quote, &a.words, func(surface []byte, phrase string) {
-			if phrase == "" {
-				phrase = ix.queryCanon(string(surface)) // looked up, never added: no new vocabulary
-			}
-			qf.terms = append(qf.terms, phrase)
-		})
-		slices.Sort(qf.terms)
-		qf.terms = slices.Compact(qf.terms)
-		f.quotes = append(f.quotes, qf)
+		f.quotes = append(f.quotes, quoteFacts{source: c.SourceID, quote: c.Quote, norm: NormalizeQuote(c.Quote)})
 	}
 	slices.Sort(a.touched)
 	own := make([]posting, len(a.touched))
