@@ -183,7 +183,15 @@ func (ix *Index) detailAsks(words []string) (asks map[string]bool, counted []str
 			// "What political party is Lacalle from": the entry must name a party.
 			needs = append(needs, ix.wordsNeed(w+" party", partyWords))
 		case w == "which":
-			if n, ok := ix.whichClass(words, i+1); ok {
+			start := i + 1
+			if next == "of" {
+				// "which of Russia's demands": the members of the class after "of (the)".
+				start = i + 2
+				if at(words, start) == "the" {
+					start++
+				}
+			}
+			if n, ok := ix.whichClass(words, start); ok {
 				needs = append(needs, n)
 			}
 		case talkVerbs[w] && next == "about" && (i+2 == len(words) || at(words, i+2) == "regarding" || at(words, i+2) == "concerning") && asksWhichKind(words[:i]):

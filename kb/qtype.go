@@ -161,6 +161,8 @@ func questionKind(words []string) (kindSet, map[string]bool) {
 				use(w)
 			case reportVerbs[next]:
 				k |= kindSource // "who reported that…" asks for the outlet
+			case slices.ContainsFunc(words[i+1:], func(w string) bool { return quotedWords[w] }) && !quotedWords[next]:
+				k |= kindPerson // "who's the Kremlin spokesman quoted": the one quoted, not the outlet quoting
 			default:
 				k |= kindPerson | kindSource
 			}
@@ -330,6 +332,9 @@ var personNouns = setOf(`reporter reporters journalist journalists author writer
 
 // causeVerbs after "what" ask for a reason.
 var causeVerbs = setOf(`caused causes cause sparked sparks triggered triggers prompted prompts`)
+
+// quotedWords, after the subject of a who-question, ask who was quoted.
+var quotedWords = setOf(`quoted cited`)
 
 // reportVerbs after "who" ask for the outlet that reported something.
 var reportVerbs = setOf(`reported reports report published publishes wrote writes`)
