@@ -43,6 +43,8 @@ func TestIndex_ReviewCases(t *testing.T) {
 		{"what bill was put on the table?", "guard-act"},
 		// After blind17: "who quoted X" asks the outlet.
 		{"who quoted the kremlin spokesman", "tass-report"},
+		// "Yanks" are Americans (the lexicon).
+		{"how many yanks are stationed in europe", "us-troops-in-europe"},
 	} {
 		wantAnswer(t, ix, c.question, c.want)
 	}
