@@ -198,5 +198,11 @@ func TestIndex_EvalBlind(t *testing.T) {
 		// Read since (its two wrong-answer kinds fixed by general rules):
 		// now 93.0% / 98.6% / 1.1%.
 		{"blind17.tsv", 110, 70, 0.929, 0.986, 0.011},
+		// blind19.tsv: the round's final set, written from the article alone
+		// after blind17 was read, kept unread, committed alone and scored once
+		// on the finished matcher: 114/121 (94.2%) in scope, 71/73 (97.3%)
+		// declined, 3/194 (1.5%) wrong answers; BM25 70.2% / 68.5% / 11.9%.
+		// Its floor is that first run; it has not been worked on.
+		{"blind19.tsv", 110, 70, 0.942, 0.972, 0.016},
 	})
 }
