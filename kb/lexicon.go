@@ -80,7 +80,7 @@ var generalGroups = map[string][]string{
 	"present":        {"present", "presented", "presenting", "propose", "proposed", "proposal", "introduce", "introduced", "unveil", "unveiled", "table", "tabled", "file", "filed"},
 	"leader":         {"leader", "leaders", "lead", "leads", "leading", "head", "heads", "run", "runs", "rule", "rules", "ruler"},
 	"deny":           {"deny", "denies", "denied", "denial", "reject", "rejects", "rejected", "rejecting", "refute", "refuted", "dismiss", "dismissed"},
-	"resolve":        {"resolve", "resolves", "resolved", "resolving", "resolution", "solve", "solves", "solved", "solving", "settle", "settles", "settled", "settling", "end", "ends", "ended", "ending"},
+	"resolve":        {"resolve", "resolves", "resolved", "resolving", "resolution", "solve", "solves", "solved", "solving", "settle", "settles", "settled", "settling", "end", "ends", "ended", "ending", "fix", "fixes", "fixed", "fixing"},
 	"shake":          {"shake", "shakes", "shook", "shaken", "hit", "hits", "strike", "strikes", "struck", "jolt", "jolted", "rock", "rocked"},
 	"visit":          {"visit", "visits", "visited", "visiting", "trip", "trips", "tour", "tours"},
 	"exclude":        {"exclude", "excludes", "excluded", "excluding"},

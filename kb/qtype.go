@@ -92,6 +92,7 @@ var wantNouns = map[string]kindSet{
 	"capital": kindPlace, "town": kindPlace, "country": kindPlace, "countries": kindPlace, "nation": kindPlace, "nations": kindPlace,
 	"outlet": kindSource, "outlets": kindSource, "newspaper": kindSource, "paper": kindSource, "publication": kindSource,
 	"agency": kindSource, "service": kindSource, "media": kindSource, "site": kindSource, "website": kindSource, "magazine": kindSource,
+	"wire": kindSource, "wires": kindSource, // "which (news) wire"
 	"party": kindPerson, "group": kindPerson, "person": kindPerson, "people": kindPerson, "official": kindPerson,
 	"officials": kindPerson, "politician": kindPerson, "lawmakers": kindPerson,
 	"reason": kindReason, "number": kindNumber, "bill": kindName, "legislation": kindName, "acronym": kindName,
@@ -211,6 +212,8 @@ func questionKind(words []string) (kindSet, map[string]bool) {
 				// "what's the (calendar) date of…": past the article, for
 				// a date ("what's the bill called" keeps "bill" a topic).
 				look = []string{at(words, i+2), at(words, i+3)}
+			} else if next == "news" {
+				look = []string{at(words, i+2), at(words, i+3)} // "which news agency"
 			} else if !stopWords[next] {
 				look = append(look, at(words, i+2))
 				if !stopWords[at(words, i+2)] {
@@ -231,6 +234,13 @@ func questionKind(words []string) (kindSet, map[string]bool) {
 					use(n)
 					if j == 1 {
 						use(next) // "political" in "which political party" describes the kind
+					}
+					// Another noun of the same kind restates it: "which
+					// photo agency / wire", "which city or town".
+					for _, o := range words[min(i+j+1, len(words)):] {
+						if ko, ok := wantNouns[o]; ok && ko == kn {
+							use(o)
+						}
 					}
 					break
 				}

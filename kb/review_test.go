@@ -45,6 +45,11 @@ func TestIndex_ReviewCases(t *testing.T) {
 		{"who quoted the kremlin spokesman", "tass-report"},
 		// "Yanks" are Americans (the lexicon).
 		{"how many yanks are stationed in europe", "us-troops-in-europe"},
+		// A mess is a crisis, to fix is to resolve (general English); a
+		// second noun of the asked kind restates it; "which news wire".
+		{"per the related article, who does moscow blame for the chaos in kazakhstan", "kazakhstan-link"},
+		{"which news wire took the photo", "photo-credit"},
+		{"which city or town is the torre ejecutiva in", "torre-ejecutiva"},
 	} {
 		wantAnswer(t, ix, c.question, c.want)
 	}
