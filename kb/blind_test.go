@@ -120,7 +120,7 @@ func TestIndex_EvalBlind(t *testing.T) {
 		// (87.7%) in scope, 62/68 (91.2%) declined, 7/174 (4.0%) wrong
 		// answers; BM25 63.2% / 63.2% / 14.9%. Read since (after it: 87.7% /
 		// 95.6% / 2.3%).
-		{"blind5.tsv", 100, 60, 0.952, 0.97, 0.012},
+		{"blind5.tsv", 100, 60, 0.962, 0.97, 0.012},
 		// blind7.tsv: the last blind set, written from the article alone while
 		// the round's final matcher changes were made, kept outside the
 		// repository unread, committed alone and scored once on the finished
@@ -196,13 +196,14 @@ func TestIndex_EvalBlind(t *testing.T) {
 		// on the finished matcher: 104/114 (91.2%) in scope, 69/72 (95.8%)
 		// declined, 5/186 (2.7%) wrong answers; BM25 63.2% / 63.9% / 14.0%.
 		// Read since (its two wrong-answer kinds fixed by general rules):
-		// now 93.0% / 98.6% / 1.1%.
-		{"blind17.tsv", 110, 70, 0.929, 0.986, 0.011},
+		// now 95.6% / 98.6% / 1.1%.
+		{"blind17.tsv", 110, 70, 0.956, 0.986, 0.011},
 		// blind19.tsv: the round's final set, written from the article alone
 		// after blind17 was read, kept unread, committed alone and scored once
 		// on the finished matcher: 114/121 (94.2%) in scope, 71/73 (97.3%)
 		// declined, 3/194 (1.5%) wrong answers; BM25 70.2% / 68.5% / 11.9%.
-		// Its floor is that first run; it has not been worked on.
+		// Its floor is that first run; it has not been worked on (blind20
+		// was written after the last rules, which came from blind17).
 		{"blind19.tsv", 110, 70, 0.942, 0.972, 0.016},
 	})
 }
