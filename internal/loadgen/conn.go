@@ -16,11 +16,15 @@ import (
 // (dialled when first needed, again after the server closed it) and keeps
 // its own counts, merged when the run ends. Used by one goroutine.
 type worker struct {
-	addr   string
-	next   chan int // its next request (-1: the run is over), see dispatch
-	conn   net.Conn
-	br     *bufio.Reader
-	reused bool // the connection has carried a response already
+	addr string
+	next chan int // its next request (-1: the run is over), see dispatch
+	conn net.Conn
+	br   *bufio.Reader
+	// waited: the connection was open before this request (it carried a
+	// response, or was opened ahead of the run), so the server may have
+	// closed it while it was idle. A fresh one's first request cannot be
+	// in that case, and is not sent twice.
+	waited bool
 
 	lat          []time.Duration // of OK answers
 	kinds        [16]int         // OK answers by type
@@ -31,9 +35,12 @@ type worker struct {
 // do sends one request and records its outcome, latency counted from due.
 func (w *worker) do(ctx context.Context, req []byte, due time.Time) {
 	status, kind, err := w.exchange(ctx, req)
-	if err != nil && w.reused && errors.Is(err, errStale) {
+	if err != nil && w.waited && errors.Is(err, errStale) {
 		// The server closed the connection while it was idle (nothing of
 		// the response came): send again on a new one, as HTTP clients do.
+		// A connection opened before the run and first used seconds into
+		// it is closed so by a server's header timeout (net/http's
+		// ReadHeaderTimeout runs from the accept for a first request).
 		status, kind, err = w.exchange(ctx, req)
 	}
 	switch {
@@ -74,7 +81,7 @@ func (w *worker) exchange(ctx context.Context, req []byte) (int, int, error) {
 	if err != nil || !keep {
 		w.close()
 	} else {
-		w.reused = true
+		w.waited = true
 	}
 	return status, kind, err
 }
@@ -86,7 +93,7 @@ func (w *worker) dial(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	w.conn, w.reused, w.dials = c, false, w.dials+1
+	w.conn, w.waited, w.dials = c, false, w.dials+1
 	if w.br == nil {
 		w.br = bufio.NewReaderSize(c, 4096)
 	} else {

@@ -103,6 +103,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		if err := w.dial(ctx); err != nil {
 			return Result{}, fmt.Errorf("loadgen: connect: %w", err)
 		}
+		w.waited = true
 	}
 	cpu0 := cpuTime()
 	start := time.Now()

@@ -160,3 +160,41 @@ func TestReadResponse(t *testing.T) {
 		}
 	})
 }
+
+// TestRun_ConnectionsClosedWhileIdle: a server may close a connection the
+// generator opened ahead of the run before its first request (net/http's
+// ReadHeaderTimeout counts from the accept), as it may close one idle
+// between requests. Either is sent again on a new connection, not counted
+// as the program failing.
+func TestRun_ConnectionsClosedWhileIdle(t *testing.T) {
+	pub, key, _ := ed25519.GenerateKey(rand.Reader)
+	const workers = 4
+	var accepted atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		sig, _ := hex.DecodeString(r.Header.Get("X-Signature-Ed25519"))
+		if !ed25519.Verify(pub, append([]byte(r.Header.Get("X-Signature-Timestamp")), body...), sig) {
+			http.Error(w, "bad signature", http.StatusUnauthorized)
+			return
+		}
+		w.Write([]byte(`{"type":4}`))
+	}))
+	srv.Config.ConnState = func(c net.Conn, s http.ConnState) {
+		// The connections opened before the run are closed unused.
+		if s == http.StateNew && accepted.Add(1) <= workers {
+			c.Close()
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	res, err := Run(context.Background(), Options{URL: srv.URL + "/interactions", Key: key, Rate: 200, Duration: 100 * time.Millisecond, Questions: []string{"q"}, Workers: workers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.OK != 20 || res.Failed != 0 || res.Missed != 0 || res.Inline != 20 {
+		t.Fatalf("%+v", res)
+	}
+	if res.Conns <= workers || int64(res.Conns) != accepted.Load() {
+		t.Fatalf("%d connections opened, the server saw %d", res.Conns, accepted.Load())
+	}
+}
