@@ -116,11 +116,11 @@ func (s *Service) answer(req *bot.Request, text string) (answered, error) {
 	}
 	s.noteQuestion(scope(req), res.Question, entryID, related)
 	if !res.Answered && res.Related != nil {
-		s.log.Info("answered a question in part", "confidence", res.Confidence, "related", res.Related.ID)
+		s.log.Debug("answered a question in part", "confidence", res.Confidence, "related", res.Related.ID)
 		return answered{Reply: partialReply(l, ix.KB(), res)}, nil
 	}
 	if !res.Answered {
-		s.log.Info("declined a question", "confidence", res.Confidence)
+		s.log.Debug("declined a question", "confidence", res.Confidence)
 		rep := declineReply(l, res.Question, res.Suggestions)
 		if s.records != nil {
 			withQuestionRef(rep, s.asked.remember(scope(req), strings.TrimSpace(q)))
