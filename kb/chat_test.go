@@ -156,6 +156,9 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		// own figure for the thing counted ("no: more than 70,000").
 		{"did russia mass 50000 troops on the ukrainian border", "russian-troop-numbers"},
 		{"are 100k us troops in europe", "us-troops-in-europe"},
+		// "Should" said by someone is a claim, not advice asked for.
+		{"did sherman say that russia should de-escalate", "sherman-deescalation-condition"},
+		{"should russia de-escalate according to sherman", "sherman-deescalation-condition"},
 		// The building's entry quotes the city it is in.
 		{"which city is the uruguayan government's headquarters in", "torre-ejecutiva"},
 	} {
@@ -191,6 +194,10 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		"how did putin actually use the build-up as leverage",
 		// An outcome the entry does not give.
 		"was sherman's visit to montevideo a success",
+		// Advice the article does not give ("should X…?", "what should X do").
+		"should the americans pull their troops out of europe",
+		"should the us keep 70000 troops in europe",
+		"what should biden do about putin",
 		// "When" opening a clause asks no date; "who's right" asks a judgement.
 		"where was putin when he agreed on the dialogue with biden in june",
 		"who is right about the invasion claims, peskov or kyiv",

@@ -121,6 +121,10 @@ func withoutAlternatives(words []string) []string {
 // asksOpinion reports a question that asks the bot's opinion ("do you think
 // the talks will work", "in your opinion…"): the article has none to give.
 func asksOpinion(words []string) bool {
+	if len(words) > 2 && (words[0] == "should" || words[0] == "shouldnt" || (words[0] == "what" || words[0] == "whats") && words[1] == "should") &&
+		!slices.ContainsFunc(words, func(w string) bool { return claimWords[w] || w == "according" || w == "want" || w == "wants" }) {
+		return true // "should the US pull its troops out of Europe?": advice the article does not give; "did Kyiv say NATO should…" is a claim
+	}
 	for i, w := range words {
 		next := at(words, i+1)
 		if w == "you" && (next == "think" || next == "reckon" || next == "believe" || next == "expect") ||
