@@ -118,6 +118,13 @@ func withoutAlternatives(words []string) []string {
 	return out
 }
 
+// onlyOptions reports whether words are nothing but "A or B" offered as
+// answers ("…talk about, the north or the south?"), or nothing at all.
+func onlyOptions(words []string) bool {
+	content := slices.DeleteFunc(slices.Clone(words), func(w string) bool { return w != "or" && stopWords[w] })
+	return len(withoutAlternatives(content)) == 0
+}
+
 // asksOpinion reports a question that asks the bot's opinion ("do you think
 // the talks will work", "in your opinion…"): the article has none to give.
 func asksOpinion(words []string) bool {
@@ -198,7 +205,7 @@ func (ix *Index) detailAsks(words []string) (asks map[string]bool, counted []str
 			if n, ok := ix.whichClass(words, start); ok {
 				needs = append(needs, n)
 			}
-		case talkVerbs[w] && next == "about" && (i+2 == len(words) || at(words, i+2) == "regarding" || at(words, i+2) == "concerning") && asksWhichKind(words[:i]):
+		case talkVerbs[w] && next == "about" && (onlyOptions(words[i+2:]) || at(words, i+2) == "regarding" || at(words, i+2) == "concerning") && asksWhichKind(words[:i]):
 			// "which part of Ukraine did Peskov talk about": "talk about"
 			// with nothing after it in a which-question only says the
 			// detail was mentioned.
