@@ -190,7 +190,7 @@ func TestIndex_EvalBlind(t *testing.T) {
 		// round's review fixes: 105/115 (91.3%) in scope, 72/74 (97.3%)
 		// declined, 3/189 (1.6%) wrong answers; BM25 67.0% / 64.9% / 13.8%.
 		// Read since: now 95.7% / 100% / 0.5%.
-		{"blind18.tsv", 110, 70, 0.965, 1.00, 0.006},
+		{"blind18.tsv", 110, 70, 0.956, 1.00, 0.006},
 		// blind17.tsv: the round's final set, written from the article alone
 		// at the round's start, kept unread, committed alone and scored once
 		// on the finished matcher: 104/114 (91.2%) in scope, 69/72 (95.8%)
@@ -204,8 +204,10 @@ func TestIndex_EvalBlind(t *testing.T) {
 		// declined, 3/194 (1.5%) wrong answers; BM25 70.2% / 68.5% / 11.9%.
 		// Not worked on in that round (blind20 was written after its last
 		// rules, which came from blind17); read after blind21's score: now
-		// 95.9% / 97.3% / 1.0%.
-		{"blind19.tsv", 110, 70, 0.958, 0.972, 0.011},
+		// 95.0% / 97.3% / 1.5% (aliases that answered its "why are people
+		// worried about the troops" were taken back after a review: they
+		// answered "why is everyone worried about the talks" too).
+		{"blind19.tsv", 110, 70, 0.950, 0.972, 0.016},
 		// blind20.tsv: the round's final set, written from the article alone
 		// after the last matcher change, committed alone and scored once:
 		// 104/109 (95.4%) in scope, 74/76 (97.4%) declined, 3/185 (1.6%)
@@ -215,7 +217,7 @@ func TestIndex_EvalBlind(t *testing.T) {
 		// second 1 December round, committed alone and scored once before any
 		// change: 111/116 (95.7%) in scope, 77/81 (95.1%) declined, 4/197
 		// (2.0%) wrong answers; BM25 64.7% / 64.2% / 14.7%. Read since: now
-		// 97.4% / 96.3% / 1.5%.
-		{"blind21.tsv", 110, 80, 0.974, 0.962, 0.016},
+		// 96.6% / 96.3% / 1.5%.
+		{"blind21.tsv", 110, 80, 0.965, 0.962, 0.016},
 	})
 }

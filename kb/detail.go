@@ -125,12 +125,51 @@ func onlyOptions(words []string) bool {
 	return len(withoutAlternatives(content)) == 0
 }
 
+// openers are chat words a question may start with before its first real
+// word: "so should the US…", "ok but what should Biden do".
+var openers = setOf(`so ok okay but and well like lol hey yo then now also hmm honestly`)
+
+// planNouns are things that have a purpose or a schedule rather than a
+// view: "what should the talks achieve" asks their aim, "should the talks
+// start on Sunday" checks the plan.
+var planNouns = setOf(`talks talk negotiations meeting meetings summit dialogue ssd council act bill treaties treaty session sessions round`)
+
+// asksAdvice reports a question that asks what someone should do ("should
+// the US pull its troops out of Europe?", "what should Biden do"): advice
+// the article does not give. Not when someone is said to hold the view
+// ("did Kyiv say NATO should…", "according to", "per", "in Sherman's
+// view"), when it checks a plan ("should the talks start on Sunday", "what
+// should the GUARD Act do": the plan's own words), or in "what should I
+// know about X" (tell me about X).
+func asksAdvice(words []string) bool {
+	i := 0
+	for i < len(words) && openers[words[i]] {
+		i++
+	}
+	words = words[i:]
+	if len(words) < 3 {
+		return false
+	}
+	switch {
+	case words[0] == "should" || words[0] == "shouldnt":
+	case (words[0] == "what" || words[0] == "whats") && words[1] == "should":
+		if s := at(words, 2); s == "i" || s == "we" || s == "u" || s == "you" {
+			return false // "what should I know about Peskov"
+		}
+	default:
+		return false
+	}
+	return !slices.ContainsFunc(words, func(w string) bool {
+		return claimWords[w] || w == "according" || w == "per" || w == "view" || w == "views" ||
+			planNouns[w] || weekdays[w] || monthNames[w] || w == "week" || w == "date" || w == "time" || slices.Contains(dayParts, w)
+	})
+}
+
 // asksOpinion reports a question that asks the bot's opinion ("do you think
 // the talks will work", "in your opinion…"): the article has none to give.
 func asksOpinion(words []string) bool {
-	if len(words) > 2 && (words[0] == "should" || words[0] == "shouldnt" || (words[0] == "what" || words[0] == "whats") && words[1] == "should") &&
-		!slices.ContainsFunc(words, func(w string) bool { return claimWords[w] || w == "according" || w == "want" || w == "wants" }) {
-		return true // "should the US pull its troops out of Europe?": advice the article does not give; "did Kyiv say NATO should…" is a claim
+	if asksAdvice(words) {
+		return true
 	}
 	for i, w := range words {
 		next := at(words, i+1)

@@ -50,6 +50,18 @@ func TestIndex_ReviewCases(t *testing.T) {
 		{"per the related article, who does moscow blame for the chaos in kazakhstan", "kazakhstan-link"},
 		{"which news wire took the photo", "photo-credit"},
 		{"which city or town is the torre ejecutiva in", "torre-ejecutiva"},
+		// A third review (after blind21): "should" checking a plan or a
+		// schedule, asking a purpose, held by someone ("per"), or in "what
+		// should I know about X", is no advice asked for.
+		{"what should russia do per sherman", "sherman-deescalation-condition"},
+		{"what should happen for the talks to work", "sherman-deescalation-condition"},
+		{"what should the guard act do", "guard-act"},
+		{"what should the talks achieve", "talks-goal"},
+		{"what should i know about wendy sherman", "who-is-sherman"},
+		{"should the talks start on sunday?", "talks-start"},
+		{"should the osce summit be on thursday", "osce-summit"},
+		{"should there be three meetings this week", "week-of-talks"},
+		{"should sherman be in brussels on wednesday", "sherman-brussels"},
 	} {
 		wantAnswer(t, ix, c.question, c.want)
 	}
@@ -79,6 +91,10 @@ func TestIndex_ReviewCases(t *testing.T) {
 		// members of X, which the GUARD Act's entry does not list.
 		"who is the russian official quoted in the article",
 		"which of moscow's demands would the bill reject",
+		// …but advice, after chat openers too, is declined.
+		"so should the us pull troops out of europe",
+		"ok but what should biden do now",
+		"should the us give russia what it wants",
 	} {
 		wantDeclined(t, ix, q)
 	}
