@@ -156,6 +156,8 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		// own figure for the thing counted ("no: more than 70,000").
 		{"did russia mass 50000 troops on the ukrainian border", "russian-troop-numbers"},
 		{"are 100k us troops in europe", "us-troops-in-europe"},
+		// "In common" before the topic asked is no detail of its own.
+		{"what have washington and moscow got in common when it comes to nukes", "nuclear-arsenals"},
 		// "Prez" is chat for president, like "pres".
 		{"whos the uruguay prez", "luis-lacalle"},
 		// "Talk about" ending a which-question, before the options offered.

@@ -224,6 +224,9 @@ func (ix *Index) analyzeQuery(q string) query {
 		if (w == "first" || w == "last") && (at(words, i+1) == "name" || at(words, i+1) == "names") {
 			use(w) // "Sherman's first name": her name, no rank
 		}
+		if w == "common" && i > 0 && words[i-1] == "in" && slices.ContainsFunc(words[i+1:], func(w string) bool { return !stopWords[w] && !pageWords[w] }) {
+			use(w) // "what do the US and Russia have in common re nukes": the nukes are asked ("in common" alone asks nothing the article says)
+		}
 		if w == "living" && i > 1 && words[i-1] == "a" && words[i-2] == "for" {
 			use(w) // "what does Peskov do for a living": his job
 		}
