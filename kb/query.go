@@ -224,7 +224,7 @@ func (ix *Index) analyzeQuery(q string) query {
 		if (w == "first" || w == "last") && (at(words, i+1) == "name" || at(words, i+1) == "names") {
 			use(w) // "Sherman's first name": her name, no rank
 		}
-		if w == "common" && i > 0 && words[i-1] == "in" && slices.ContainsFunc(words[i+1:], func(w string) bool { return !stopWords[w] && !pageWords[w] }) {
+		if w == "common" && i > 0 && words[i-1] == "in" && topicAfterCommon(words[i+1:]) {
 			use(w) // "what do the US and Russia have in common re nukes": the nukes are asked ("in common" alone asks nothing the article says)
 		}
 		if w == "living" && i > 1 && words[i-1] == "a" && words[i-2] == "for" {
@@ -425,3 +425,22 @@ func namesLink(words []string) bool {
 
 // queryTerms analyses a question into weighted terms, correcting typos.
 func (ix *Index) queryTerms(q string) []queryTerm { return ix.analyzeQuery(q).terms }
+
+// topicAfterCommon reports whether the words after "in common" name the
+// topic it is asked about: "re nukes", "regarding weapons", "when it comes
+// to nukes", "in terms of nukes", "nuclear-wise". Not what is left out
+// ("besides nukes") or the other party ("with Russia").
+func topicAfterCommon(rest []string) bool {
+	for i, w := range rest {
+		switch {
+		case w == "besides" || w == "apart" || w == "other" || w == "except" || w == "aside" || w == "with" || w == "between" || w == "beyond":
+			return false
+		case w == "wise":
+			return i > 0 // "nuclear-wise"
+		case w == "re" || w == "regarding" || w == "concerning" ||
+			w == "comes" && at(rest, i+1) == "to" || w == "terms" && at(rest, i+1) == "of":
+			return i+1 < len(rest)
+		}
+	}
+	return false
+}

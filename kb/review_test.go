@@ -95,6 +95,16 @@ func TestIndex_ReviewCases(t *testing.T) {
 		"so should the us pull troops out of europe",
 		"ok but what should biden do now",
 		"should the us give russia what it wants",
+		// A fourth review: a plan named anywhere is no plan checked; the
+		// asker's own "should"; "say" is the advice asked for here; what
+		// "in common" leaves out, or the other party, is no topic.
+		"should nato be at the talks",
+		"what should the us do at the summit",
+		"should the us act",
+		"what should we expect from the talks",
+		"what should the us say at the talks",
+		"what do the us and russia have in common besides nukes",
+		"what does the us have in common with russia",
 	} {
 		wantDeclined(t, ix, q)
 	}
