@@ -171,7 +171,7 @@ func TestIndex_EvalBlind(t *testing.T) {
 		// president say to sherman") came from a rule of the round (a word
 		// the source writes in lower case is no name, so "president" was no
 		// speaker) and was fixed after the score.
-		{"blind11.tsv", 110, 60, 0.975, 0.985, 0.006},
+		{"blind11.tsv", 110, 60, 0.983, 0.985, 0.006},
 		// blind15.tsv: a second final blind set, written from the article
 		// alone after the matcher was finished, committed alone and scored
 		// once with no change after it: 112/124 (90.3%) in scope, 74/75
@@ -207,7 +207,7 @@ func TestIndex_EvalBlind(t *testing.T) {
 		// 95.0% / 97.3% / 1.5% (aliases that answered its "why are people
 		// worried about the troops" were taken back after a review: they
 		// answered "why is everyone worried about the talks" too).
-		{"blind19.tsv", 110, 70, 0.950, 0.972, 0.016},
+		{"blind19.tsv", 110, 70, 0.95, 0.972, 0.016},
 		// blind20.tsv: the round's final set, written from the article alone
 		// after the last matcher change, committed alone and scored once:
 		// 104/109 (95.4%) in scope, 74/76 (97.4%) declined, 3/185 (1.6%)
@@ -223,7 +223,8 @@ func TestIndex_EvalBlind(t *testing.T) {
 		// while blind21's rules were made, kept unread, committed alone and
 		// scored once on the finished matcher: 106/119 (89.1%) in scope,
 		// 75/75 (100%) declined, 3/194 (1.5%) wrong answers; BM25 71.4% /
-		// 68.0% / 13.9%.
-		{"blind22.tsv", 110, 70, 0.890, 1.00, 0.016},
+		// 68.0% / 13.9%. Read since (time was left; blind23 and blind24
+		// were written as the final sets): now 89.9% / 100% / 1.5%.
+		{"blind22.tsv", 110, 70, 0.899, 1.00, 0.016},
 	})
 }
