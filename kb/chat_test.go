@@ -156,6 +156,12 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		// own figure for the thing counted ("no: more than 70,000").
 		{"did russia mass 50000 troops on the ukrainian border", "russian-troop-numbers"},
 		{"are 100k us troops in europe", "us-troops-in-europe"},
+		// A day, month or year checked in a yes-or-no question (or a tag
+		// question) is answered by the entry's own ("no: Thursday").
+		{"is the nato-russia council meeting on a friday", "nato-russia-council"},
+		{"did putin invade georgia in 2009?", "putin-georgia-ukraine-history"},
+		{"was the photo taken in october 2021?", "photo-date"},
+		{"the nato-russia council meets on friday, right?", "nato-russia-council"},
 		// "In common" before the topic asked is no detail of its own.
 		{"what have washington and moscow got in common when it comes to nukes", "nuclear-arsenals"},
 		// "Prez" is chat for president, like "pres".
@@ -200,6 +206,8 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		"how did putin actually use the build-up as leverage",
 		// An outcome the entry does not give.
 		"was sherman's visit to montevideo a success",
+		// A year naming another event is no date checked.
+		"did the us meddle in the 2012 election",
 		// Advice the article does not give ("should X…?", "what should X do").
 		"should the americans pull their troops out of europe",
 		"should the us keep 70000 troops in europe",

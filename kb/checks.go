@@ -193,13 +193,61 @@ func (ix *Index) inPerson(e int32, qu query) bool {
 	return true
 }
 
-// givesFigureFor reports whether a yes-or-no question's figure q is answered
+// givesFigureFor reports whether a yes-or-no question's checked value q is answered
 // by the entry's own figure: "is it true Russia has 70k troops at the
 // border?" is answered by the entry that counts them (nearly 100,000).
 func (ix *Index) givesFigureFor(e int32, q queryTerm, qu query) bool {
+	if !qu.yesno {
+		return false
+	}
 	f := &ix.facts[e]
-	return qu.yesno && isFigure(q.surface) && f.kinds&kindNumber != 0 &&
-		slices.ContainsFunc(f.says, func(id int32) bool { return isFigure(ix.termName[id]) })
+	class := int(q.value)
+	switch {
+	case class == 0:
+		return false
+	case class == valueFigure && f.kinds&kindNumber == 0, class != valueFigure && f.kinds&kindDate == 0:
+		return false
+	}
+	return slices.ContainsFunc(f.says, func(id int32) bool { return valueClass(ix.termName[id]) == class })
+}
+
+// Classes of a value a yes-or-no question checks, each answered by an
+// entry's own value of the class: "is it 50k troops?" by "nearly 100,000",
+// "did Putin invade Ukraine in 2015?" by "in 2014", "is the OSCE summit on
+// Friday?" by "Thursday", "was the photo taken in December?" by "November".
+const (
+	valueFigure = 1 + iota
+	valueYear
+	valueWeekday
+	valueMonth
+)
+
+// valueStems are the stems of the weekdays' and months' names (the terms an
+// entry says are stemmed), each with its class.
+var valueStems = func() map[string]int {
+	m := map[string]int{}
+	for w := range weekdays {
+		if w != "today" && w != "tomorrow" {
+			m[w], m[stem(w)] = valueWeekday, valueWeekday
+		}
+	}
+	for w := range monthNames {
+		if w != "may" && w != "march" { // also a verb
+			m[w], m[stem(w)] = valueMonth, valueMonth
+		}
+	}
+	return m
+}()
+
+// valueClass returns the class of value t is (a word or a term), or 0.
+func valueClass(t string) int {
+	if isFigure(t) {
+		return valueFigure
+	}
+	if n, err := strconv.Atoi(t); err == nil && len(t) == 4 && n >= 1900 && n <= 2100 {
+		return valueYear
+	}
+	return valueStems[t]
 }
 
 // isFigure reports a count written in figures: 1,000 or more and not a

@@ -13,6 +13,10 @@ type queryTerm struct {
 	common  bool    // written as a common noun ("the first time"), even if it is a name ("Time")
 	surface string  // as written
 	alts    []int32 // the term ids of the others of "A or B (or C…)" (see alternatives)
+	// value is the class of value a yes-or-no question checks with this
+	// word (see valueClass), or 0: a figure, a weekday, a month, or a
+	// year said as a time ("in 2015", not "the 2020 election").
+	value int8
 }
 
 // query is an analysed question.
@@ -115,7 +119,7 @@ func (ix *Index) analyzeQuery(q string) query {
 	for _, w := range markers {
 		use(w)
 	}
-	qu := query{kind: kind, yesno: kind == 0 && len(words) > 0 && yesNoStarts[words[0]], needs: needs}
+	qu := query{kind: kind, yesno: kind == 0 && len(words) > 0 && (yesNoStarts[words[0]] || tagQuestion(words)), needs: needs}
 	// "According to the related article, who…": the link's headline says
 	// it, whatever kind of answer is asked.
 	qu.namesLink = namesLink(words)
@@ -272,14 +276,23 @@ func (ix *Index) analyzeQuery(q string) query {
 			if !unknown[t.text] {
 				unknown[t.text] = true
 				w := ix.unknown
-				if !qu.yesno && isNonNoun(t.surface) || qu.yesno && isFigure(t.surface) {
+				value := 0
+				if qu.yesno {
+					value = checkedValue(words, t.surface)
+				}
+				switch {
+				case value != 0:
+					// A value checked in a yes-or-no question ("did Russia
+					// mass 50,000 troops?", "do the talks begin on
+					// Saturday?") is answered by the entry's own: it is
+					// what is asked, not what the answer is about.
+					w *= checkedWeight
+				case !qu.yesno && isNonNoun(t.surface):
 					// "how significant is the build-up": no topic of its own.
 					// In "is the GUARD Act bipartisan?" it is what is asked.
-					// A figure checked in a yes-or-no question ("did Russia
-					// mass 50,000 troops?") is answered by the entry's own.
 					w *= nonNounWeight
 				}
-				qu.terms = append(qu.terms, queryTerm{id: -1, weight: w, ask: ask, surface: t.surface})
+				qu.terms = append(qu.terms, queryTerm{id: -1, weight: w, ask: ask, surface: t.surface, value: int8(value)})
 			}
 			continue
 		}
@@ -288,10 +301,12 @@ func (ix *Index) analyzeQuery(q string) query {
 		}
 		seen[id] = true
 		w := ix.idf[id]
+		value := 0
 		if qu.yesno && isFigure(t.surface) {
 			w *= nonNounWeight // a figure checked: the entry's own answers it (see givesFigureFor)
+			value = valueFigure
 		}
-		qu.terms = append(qu.terms, queryTerm{id: id, weight: w, conf: conf, ask: ask, common: common[t.surface], surface: t.surface})
+		qu.terms = append(qu.terms, queryTerm{id: id, weight: w, conf: conf, ask: ask, common: common[t.surface], surface: t.surface, value: int8(value)})
 	}
 	qu.terms = alternatives(words, qu.terms, func(w string) int32 {
 		if id, ok := ix.known(ix.queryCanon(w)); ok {
@@ -441,6 +456,42 @@ func topicAfterCommon(rest []string) bool {
 			w == "comes" && at(rest, i+1) == "to" || w == "terms" && at(rest, i+1) == "of":
 			return i+1 < len(rest)
 		}
+	}
+	return false
+}
+
+// checkedWeight is the factor on the weight of a value a yes-or-no
+// question checks that no entry says (see checkedValue).
+const checkedWeight = 0.1
+
+// checkedValue returns the class of value w checks in a yes-or-no question
+// (see valueClass): a year only when said as a time ("did Putin invade
+// Ukraine in 2015?"), not when it names an event ("the 2020 election").
+func checkedValue(words []string, w string) int {
+	c := valueClass(w)
+	if c != valueYear {
+		return c
+	}
+	for i, x := range words {
+		if x == w && i > 0 {
+			switch words[i-1] {
+			case "in", "during", "since", "until", "by", "before", "after":
+				return c
+			}
+		}
+	}
+	return 0
+}
+
+// tagQuestion reports a statement turned into a yes-or-no question by a tag
+// at its end: "the talks begin on Saturday, right?", "…, correct?".
+func tagQuestion(words []string) bool {
+	if len(words) < 4 {
+		return false
+	}
+	switch words[len(words)-1] {
+	case "right", "correct", "innit", "yeah", "true":
+		return !slices.ContainsFunc(words[:len(words)-1], func(w string) bool { return kindStarts[w] })
 	}
 	return false
 }
