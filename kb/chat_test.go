@@ -162,6 +162,9 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"did putin invade georgia in 2009?", "putin-georgia-ukraine-history"},
 		{"was the photo taken in october 2021?", "photo-date"},
 		{"the nato-russia council meets on friday, right?", "nato-russia-council"},
+		// A polite request wraps the question asked inside it; "serve as" is "be".
+		{"would you please tell me which person serves as the kremlin's spokesperson", "who-is-peskov"},
+		{"hi, do you know which city the talks are in", "talks-location"},
 		// "In common" before the topic asked is no detail of its own.
 		{"what have washington and moscow got in common when it comes to nukes", "nuclear-arsenals"},
 		// "Prez" is chat for president, like "pres".

@@ -98,6 +98,12 @@ func (ix *Index) analyzeQuery(q string) query {
 	if respelled := respell(words); respelled {
 		q = strings.Join(words, " ")
 	}
+	if n := politeRequest(words); n > 0 {
+		// "Could you please tell me which individual serves as spokesman":
+		// the question is the one asked inside the request.
+		words = words[n:]
+		q = strings.Join(words, " ")
+	}
 	kindWords := words
 	if slices.ContainsFunc(words, func(w string) bool { return emphasisWords[w] || softeners[w] }) {
 		// "what's actually in the draft treaties" asks what "what's in…" asks.
@@ -227,6 +233,9 @@ func (ix *Index) analyzeQuery(q string) query {
 		}
 		if (w == "first" || w == "last") && (at(words, i+1) == "name" || at(words, i+1) == "names") {
 			use(w) // "Sherman's first name": her name, no rank
+		}
+		if (w == "serve" || w == "serves" || w == "served" || w == "serving") && at(words, i+1) == "as" {
+			use(w) // "who serves as Kremlin spokesman": who is it
 		}
 		if w == "common" && i > 0 && words[i-1] == "in" && topicAfterCommon(words[i+1:]) {
 			use(w) // "what do the US and Russia have in common re nukes": the nukes are asked ("in common" alone asks nothing the article says)
@@ -494,4 +503,52 @@ func tagQuestion(words []string) bool {
 		return !slices.ContainsFunc(words[:len(words)-1], func(w string) bool { return kindStarts[w] })
 	}
 	return false
+}
+
+// politeRequest returns how many words at the start of a question only
+// wrap the question asked inside them ("could you please tell me which…",
+// "do you know who…", "I'd like to know when…"), or 0.
+func politeRequest(words []string) int {
+	i := 0
+	skip := func(set ...string) bool {
+		if i < len(words) && slices.Contains(set, words[i]) {
+			i++
+			return true
+		}
+		return false
+	}
+	skip("hi", "hey", "hello", "so", "ok", "okay")
+	switch {
+	case skip("can", "could", "would", "will"):
+		if !skip("you", "u") {
+			return 0
+		}
+		skip("please", "pls", "plz", "kindly")
+		if !skip("tell", "explain", "say", "show") {
+			return 0
+		}
+		skip("me", "us")
+	case skip("do", "does"):
+		if !skip("you", "u", "anyone", "anybody", "someone", "somebody") || !skip("know") {
+			return 0
+		}
+	case skip("please", "pls", "plz"):
+		if !skip("tell") {
+			return 0
+		}
+		skip("me", "us")
+	case skip("i", "id", "im"):
+		skip("would", "d")
+		if !skip("like", "want", "wanna", "wonder", "wondering", "need") {
+			return 0
+		}
+		skip("to")
+		skip("know")
+	default:
+		return 0
+	}
+	if i < len(words)-1 && kindStarts[words[i]] {
+		return i
+	}
+	return 0
 }
