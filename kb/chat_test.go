@@ -167,6 +167,8 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"hi, do you know which city the talks are in", "talks-location"},
 		// "In common" before the topic asked is no detail of its own.
 		{"what have washington and moscow got in common when it comes to nukes", "nuclear-arsenals"},
+		// "Spox" is chat for spokesperson.
+		{"who's the spox for the kremlin", "who-is-peskov"},
 		// "Prez" is chat for president, like "pres".
 		{"whos the uruguay prez", "luis-lacalle"},
 		// "Talk about" ending a which-question, before the options offered.

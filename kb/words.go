@@ -18,7 +18,7 @@ var chatSpellings = map[string]string{
 	"wats": "whats", "wuts": "whats", "whts": "whats",
 	"wen": "when", "whn": "when", "wat": "what", "wot": "what", "wut": "what", "wht": "what", "wher": "where", "whr": "where",
 	"hw": "how", "y": "why", "abt": "about", "bc": "because", "whos": "who", "ppl": "people",
-	"r": "are", "sec": "secretary", "pres": "president", "prez": "president", "govt": "government", "gov": "government",
+	"r": "are", "sec": "secretary", "pres": "president", "prez": "president", "spox": "spokesperson", "govt": "government", "gov": "government",
 	"yr": "year", "yrs": "years", "dept": "department", "tru": "true", "thru": "through",
 	// Ordinals in figures are read as the words an article writes them in.
 	"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth",
