@@ -23,6 +23,25 @@ func alternatives(words []string, terms []queryTerm, idOf func(string) int32) []
 	groupOf := func(w string) int {
 		return slices.IndexFunc(groups, func(g []string) bool { return slices.Contains(g, w) })
 	}
+	join := func(x, y string) {
+		switch gx, gy := groupOf(x), groupOf(y); {
+		case gx >= 0 && gx == gy:
+		case gx < 0 && gy < 0:
+			groups = append(groups, []string{x, y})
+		case gy < 0:
+			groups[gx] = append(groups[gx], y)
+		case gx < 0:
+			groups[gy] = append(groups[gy], x)
+		default:
+			groups[gx] = append(groups[gx], groups[gy]...)
+			groups = slices.Delete(groups, gy, gy+1)
+		}
+	}
+	// Unknown alternatives are dropped after the walk, so that a chain
+	// goes on through them: in "Geneva or Vienna or Brussels" Geneva and
+	// Brussels are alternatives, Vienna a wrong guess.
+	dropped := map[int]bool{}
+	partner := map[string]string{} // an unknown alternative -> a known one of its chain
 	for i := 1; i+1 < len(words); i++ {
 		if words[i] != "or" {
 			continue
@@ -36,7 +55,7 @@ func alternatives(words []string, terms []queryTerm, idOf func(string) int32) []
 				// "like a rally or smth": a guess at what is asked; an
 				// unknown one is no topic the source lacks.
 				if a := find(words[i-1]); a >= 0 && terms[a].id < 0 {
-					terms = slices.Delete(terms, a, a+1)
+					dropped[a] = true
 				}
 			}
 			continue
@@ -47,21 +66,21 @@ func alternatives(words []string, terms []queryTerm, idOf func(string) int32) []
 		}
 		switch ta, tb := terms[a], terms[b]; {
 		case ta.id < 0 && tb.id >= 0:
-			terms = slices.Delete(terms, a, a+1)
-		case tb.id < 0 && ta.id >= 0:
-			terms = slices.Delete(terms, b, b+1)
-		case ta.id >= 0 && tb.id >= 0:
-			switch ga, gb := groupOf(ta.surface), groupOf(tb.surface); {
-			case ga < 0 && gb < 0:
-				groups = append(groups, []string{ta.surface, tb.surface})
-			case gb < 0:
-				groups[ga] = append(groups[ga], tb.surface)
-			case ga < 0:
-				groups[gb] = append(groups[gb], ta.surface)
-			case ga != gb:
-				groups[ga] = append(groups[ga], groups[gb]...)
-				groups = slices.Delete(groups, gb, gb+1)
+			dropped[a] = true
+			if p, ok := partner[ta.surface]; ok {
+				join(p, tb.surface)
 			}
+			partner[ta.surface] = tb.surface
+		case tb.id < 0 && ta.id >= 0:
+			dropped[b] = true
+			partner[tb.surface] = ta.surface
+		case ta.id >= 0 && tb.id >= 0:
+			join(ta.surface, tb.surface)
+		}
+	}
+	for k := len(terms) - 1; k >= 0; k-- {
+		if dropped[k] {
+			terms = slices.Delete(terms, k, k+1)
 		}
 	}
 	// The alternatives of a group share one term's weight between them, and

@@ -167,6 +167,10 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"hi, do you know which city the talks are in", "talks-location"},
 		// "In common" before the topic asked is no detail of its own.
 		{"what have washington and moscow got in common when it comes to nukes", "nuclear-arsenals"},
+		// Options listed with commas, after a colon or before "or", are
+		// alternatives; a chain goes on past an unknown one ("Tuesday").
+		{"which of these outlets does the article quote: reuters, time, cnn", "cited-outlets"},
+		{"which day is the osce summit: monday, tuesday or thursday", "osce-summit"},
 		// "Spox" is chat for spokesperson.
 		{"who's the spox for the kremlin", "who-is-peskov"},
 		// "Prez" is chat for president, like "pres".

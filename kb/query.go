@@ -94,6 +94,7 @@ func respell(words []string) bool {
 // analyzeQuery analyses a question into weighted terms (correcting typos),
 // the kind of answer it asks for and the actors it names.
 func (ix *Index) analyzeQuery(q string) query {
+	q = optionList(q)
 	words := splitWords(q)
 	if respelled := respell(words); respelled {
 		q = strings.Join(words, " ")
@@ -551,4 +552,54 @@ func politeRequest(words []string) int {
 		return i
 	}
 	return 0
+}
+
+// optionList rewrites a list of options offered at the end of a question
+// as "A or B or C", which alternatives reads: "which of these did Putin
+// attack: Georgia, Moldova or Crimea", "Time, CNN, Tass, BBC?". A list
+// without "or" counts only after a colon ("in Geneva, Brussels and Vienna"
+// lists places, it offers none). Each option is at most three words.
+func optionList(q string) string {
+	if !strings.Contains(q, ",") {
+		return q
+	}
+	head, tail := "", q
+	colon := strings.LastIndexByte(q, ':')
+	if colon >= 0 {
+		head, tail = q[:colon+1], q[colon+1:]
+	}
+	end := strings.TrimRight(tail, "?!. ")
+	items := strings.Split(end, ",")
+	if len(items) < 2 {
+		return q
+	}
+	last := strings.TrimSpace(items[len(items)-1])
+	hasOr := false
+	if rest, ok := strings.CutPrefix(last, "or "); ok {
+		last, hasOr = rest, true
+	} else if a, b, ok := strings.Cut(last, " or "); ok {
+		items = append(items[:len(items)-1], a, b)
+		hasOr = true
+	}
+	if !hasOr && colon < 0 {
+		return q
+	}
+	if colon < 0 && strings.Count(strings.TrimSpace(items[0]), " ") > 1 {
+		// Without a colon a longer first part is the question, and the
+		// comma after it starts the options: "which city are the talks in,
+		// Geneva, Vienna or Brussels".
+		head, items = items[0]+",", items[1:]
+	}
+	opts := make([]string, 0, len(items))
+	for i, it := range items {
+		it = strings.TrimSpace(it)
+		if i == len(items)-1 && hasOr {
+			it = strings.TrimPrefix(it, "or ")
+		}
+		if it == "" || strings.Count(it, " ") > 2 {
+			return q
+		}
+		opts = append(opts, it)
+	}
+	return head + " " + strings.Join(opts, " or ") + "?"
 }
