@@ -171,6 +171,10 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		// alternatives; a chain goes on past an unknown one ("Tuesday").
 		{"which of these outlets does the article quote: reuters, time, cnn", "cited-outlets"},
 		{"which day is the osce summit: monday, tuesday or thursday", "osce-summit"},
+		// A tag is no topic; figures with thousands separators are options.
+		{"the talks start sunday night yeah", "talks-start"},
+		{"the guard act was put forward by republicans, correct?", "guard-act-sponsors"},
+		{"how many us soldiers are stationed in europe: 50,000, 70,000 or 100,000?", "us-troops-in-europe"},
 		// "Spox" is chat for spokesperson.
 		{"who's the spox for the kremlin", "who-is-peskov"},
 		// "Prez" is chat for president, like "pres".

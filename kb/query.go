@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -126,7 +127,11 @@ func (ix *Index) analyzeQuery(q string) query {
 	for _, w := range markers {
 		use(w)
 	}
-	qu := query{kind: kind, yesno: kind == 0 && len(words) > 0 && (yesNoStarts[words[0]] || tagQuestion(words)), needs: needs}
+	tag := kind == 0 && tagQuestion(words)
+	if tag {
+		use(words[len(words)-1]) // "…, correct?": the tag asks yes or no, it is no topic
+	}
+	qu := query{kind: kind, yesno: kind == 0 && len(words) > 0 && (yesNoStarts[words[0]] || tag), needs: needs}
 	// "According to the related article, who…": the link's headline says
 	// it, whatever kind of answer is asked.
 	qu.namesLink = namesLink(words)
@@ -361,7 +366,13 @@ func (ix *Index) analyzeQuery(q string) query {
 			qu.needs = append(qu.needs, n)
 		}
 	}
-	if !qu.yesno || !slices.ContainsFunc(qu.terms, func(t queryTerm) bool { return t.id >= 0 && ix.isName[t.id] && !t.common && t.surface == at(words, 1) }) {
+	subjectAt := 1 // "is Sherman the secretary of state?"
+	if tag {
+		subjectAt = 0 // "Sherman is the secretary of state, right?"
+	}
+	if !qu.yesno || !slices.ContainsFunc(qu.terms, func(t queryTerm) bool {
+		return t.id >= 0 && ix.isName[t.id] && !t.common && t.surface == at(words, subjectAt)
+	}) {
 		// "Who is the secretary of state?" is not answered by the deputy;
 		// "is Sherman the secretary of state?" is, by saying what she is
 		// (the question's subject is a name).
@@ -554,6 +565,9 @@ func politeRequest(words []string) int {
 	return 0
 }
 
+// thousands matches a figure's thousands separator.
+var thousands = regexp.MustCompile(`(\d),(\d{3})`)
+
 // optionList rewrites a list of options offered at the end of a question
 // as "A or B or C", which alternatives reads: "which of these did Putin
 // attack: Georgia, Moldova or Crimea", "Time, CNN, Tass, BBC?". A list
@@ -563,6 +577,8 @@ func optionList(q string) string {
 	if !strings.Contains(q, ",") {
 		return q
 	}
+	orig := q
+	q = thousands.ReplaceAllString(q, "$1$2") // "50,000, 100,000 or 200,000"
 	head, tail := "", q
 	colon := strings.LastIndexByte(q, ':')
 	if colon >= 0 {
@@ -571,7 +587,7 @@ func optionList(q string) string {
 	end := strings.TrimRight(tail, "?!. ")
 	items := strings.Split(end, ",")
 	if len(items) < 2 {
-		return q
+		return orig
 	}
 	last := strings.TrimSpace(items[len(items)-1])
 	hasOr := false
@@ -582,7 +598,7 @@ func optionList(q string) string {
 		hasOr = true
 	}
 	if !hasOr && colon < 0 {
-		return q
+		return orig
 	}
 	if colon < 0 && strings.Count(strings.TrimSpace(items[0]), " ") > 1 {
 		// Without a colon a longer first part is the question, and the
@@ -597,7 +613,7 @@ func optionList(q string) string {
 			it = strings.TrimPrefix(it, "or ")
 		}
 		if it == "" || strings.Count(it, " ") > 2 {
-			return q
+			return orig
 		}
 		opts = append(opts, it)
 	}
