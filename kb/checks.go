@@ -244,7 +244,10 @@ func valueClass(t string) int {
 	if isFigure(t) {
 		return valueFigure
 	}
-	if n, err := strconv.Atoi(t); err == nil && len(t) == 4 && n >= 1900 && n <= 2100 {
+	if len(t) != 4 || !allDigits(t) {
+		return valueStems[t]
+	}
+	if n, err := strconv.Atoi(t); err == nil && n >= 1900 && n <= 2100 {
 		return valueYear
 	}
 	return valueStems[t]
@@ -253,6 +256,9 @@ func valueClass(t string) int {
 // isFigure reports a count written in figures: 1,000 or more and not a
 // year ("70000", not "2014").
 func isFigure(t string) bool {
+	if !allDigits(t) {
+		return false // not parsed: a failed parse allocates its error
+	}
 	n, err := strconv.Atoi(t)
 	return err == nil && n >= 1000 && (n < 1900 || n > 2100)
 }
