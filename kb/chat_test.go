@@ -175,6 +175,9 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		{"the talks start sunday night yeah", "talks-start"},
 		{"the guard act was put forward by republicans, correct?", "guard-act-sponsors"},
 		{"how many us soldiers are stationed in europe: 50,000, 70,000 or 100,000?", "us-troops-in-europe"},
+		// Short names of weekdays and months; a dash before options is a colon.
+		{"is the nato council on wed", "nato-russia-council"},
+		{"which day is the summit of the osce - tue, wed or thu", "osce-summit"},
 		// "Spox" is chat for spokesperson.
 		{"who's the spox for the kremlin", "who-is-peskov"},
 		// "Prez" is chat for president, like "pres".

@@ -581,6 +581,9 @@ func optionList(q string) string {
 	q = thousands.ReplaceAllString(q, "$1$2") // "50,000, 100,000 or 200,000"
 	head, tail := "", q
 	colon := strings.LastIndexByte(q, ':')
+	if dash := max(strings.LastIndex(q, " - "), strings.LastIndex(q, " – ")); dash > colon {
+		colon = dash + 1 // "which day is the OSCE summit - mon, wed or thu"
+	}
 	if colon >= 0 {
 		head, tail = q[:colon+1], q[colon+1:]
 	}

@@ -20,6 +20,11 @@ var chatSpellings = map[string]string{
 	"hw": "how", "y": "why", "abt": "about", "bc": "because", "whos": "who", "ppl": "people",
 	"r": "are", "sec": "secretary", "pres": "president", "prez": "president", "spox": "spokesperson", "govt": "government", "gov": "government",
 	"yr": "year", "yrs": "years", "dept": "department", "tru": "true", "thru": "through",
+	// Short names of weekdays and months ("mon, wed or thu", "nov 9 2021");
+	// not "sat", "sun", "mar" or "may", which are words of their own.
+	"mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "thu": "thursday", "thur": "thursday",
+	"thurs": "thursday", "fri": "friday", "jan": "january", "feb": "february", "apr": "april", "jun": "june",
+	"jul": "july", "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november", "dec": "december",
 	// Ordinals in figures are read as the words an article writes them in.
 	"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth",
 	"6th": "sixth", "7th": "seventh", "8th": "eighth", "9th": "ninth", "10th": "tenth",
