@@ -243,8 +243,10 @@ func TestIndex_EvalBlind(t *testing.T) {
 		// scored once on the finished matcher. blind25: 116/119 (97.5%) in
 		// scope, 68/70 (97.1%) declined, 2/189 (1.1%) wrong answers; BM25
 		// 73.9% / 71.4% / 10.6%. blind26: 104/123 (84.6%), 68/70 (97.1%),
-		// 3/193 (1.6%); BM25 71.5% / 72.9% / 9.8%. Not worked on.
+		// 3/193 (1.6%); BM25 71.5% / 72.9% / 9.8%. Read since (blind27 and
+		// blind28 were written as the final sets): now blind25 97.5% /
+		// 97.1% / 1.1%, blind26 86.2% / 97.1% / 1.6%.
 		{"blind25.tsv", 110, 60, 0.974, 0.971, 0.011},
-		{"blind26.tsv", 110, 60, 0.845, 0.971, 0.016},
+		{"blind26.tsv", 110, 60, 0.861, 0.971, 0.016},
 	})
 }
