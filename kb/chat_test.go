@@ -171,6 +171,10 @@ func TestIndex_ChatQuestions(t *testing.T) {
 		// alternatives; a chain goes on past an unknown one ("Tuesday").
 		{"which of these outlets does the article quote: reuters, time, cnn", "cited-outlets"},
 		{"which day is the osce summit: monday, tuesday or thursday", "osce-summit"},
+		// A rank checked ("the fourth time"), and a month checked that
+		// another entry says (July), are answered by the entry's own.
+		{"is this the fourth time the strategic stability dialogue meets?", "ssd-meetings"},
+		{"did biden and putin set up the dialogue in july?", "strategic-stability-dialogue"},
 		// A tag is no topic; figures with thousands separators are options.
 		{"the talks start sunday night yeah", "talks-start"},
 		{"the guard act was put forward by republicans, correct?", "guard-act-sponsors"},

@@ -205,7 +205,7 @@ func (ix *Index) givesFigureFor(e int32, q queryTerm, qu query) bool {
 	switch {
 	case class == 0:
 		return false
-	case class == valueFigure && f.kinds&kindNumber == 0, class != valueFigure && f.kinds&kindDate == 0:
+	case class == valueFigure && f.kinds&kindNumber == 0, (class == valueYear || class == valueWeekday || class == valueMonth) && f.kinds&kindDate == 0:
 		return false
 	}
 	return slices.ContainsFunc(f.says, func(id int32) bool { return valueClass(ix.termName[id]) == class })
@@ -220,6 +220,7 @@ const (
 	valueYear
 	valueWeekday
 	valueMonth
+	valueOrdinal
 )
 
 // valueStems are the stems of the weekdays' and months' names (the terms an
@@ -235,6 +236,9 @@ var valueStems = func() map[string]int {
 		if w != "may" && w != "march" { // also a verb
 			m[w], m[stem(w)] = valueMonth, valueMonth
 		}
+	}
+	for _, w := range []string{"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"} {
+		m[w], m[stem(w)] = valueOrdinal, valueOrdinal // "is this the second meeting?" ("first" and "last" say more than a rank)
 	}
 	return m
 }()
@@ -287,7 +291,7 @@ func (ix *Index) missesAsk(e int32, qu query) bool {
 	for _, q := range qu.terms {
 		switch {
 		case q.id >= 0 && ix.isName[q.id] && !q.common:
-			if _, ok := ix.entryWeight(e, q.id); !ok && !ix.hasAlternative(e, q) {
+			if _, ok := ix.entryWeight(e, q.id); !ok && !ix.hasAlternative(e, q) && !ix.givesFigureFor(e, q, qu) {
 				return true
 			}
 		case !q.ask:

@@ -317,9 +317,16 @@ func (ix *Index) analyzeQuery(q string) query {
 		seen[id] = true
 		w := ix.idf[id]
 		value := 0
-		if qu.yesno && isFigure(t.surface) {
-			w *= nonNounWeight // a figure checked: the entry's own answers it (see givesFigureFor)
-			value = valueFigure
+		if qu.yesno && (isFigure(t.surface) || !slices.Contains(words, "or")) {
+			// A value checked ("did Biden and Putin agree on it in July?")
+			// is answered by the entry's own even where another entry says
+			// the value asked (see givesFigureFor); values offered as
+			// alternatives ("November or December") are alternatives.
+			if value = checkedValue(words, t.surface); value == valueFigure {
+				w *= nonNounWeight
+			} else if value != 0 {
+				w *= checkedWeight
+			}
 		}
 		qu.terms = append(qu.terms, queryTerm{id: id, weight: w, conf: conf, ask: ask, common: common[t.surface], surface: t.surface, value: int8(value)})
 	}
@@ -495,8 +502,9 @@ func checkedValue(words []string, w string) int {
 	}
 	for i, x := range words {
 		if x == w && i > 0 {
-			switch words[i-1] {
-			case "in", "during", "since", "until", "by", "before", "after":
+			switch p := words[i-1]; {
+			case p == "in" || p == "during" || p == "since" || p == "until" || p == "by" || p == "before" || p == "after",
+				monthNames[p] || allDigits(p) && len(p) <= 2: // "January 2022", "9 2021"
 				return c
 			}
 		}
