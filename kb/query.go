@@ -61,6 +61,18 @@ func listedOrdinals(words []string) bool {
 func respell(words []string) bool {
 	changed := false
 	for i, w := range words {
+		if w == "wed" {
+			// "on wed", "wed or thu": Wednesday; "is Sherman wed": married.
+			prev, next := "", at(words, i+1)
+			if i > 0 {
+				prev = words[i-1]
+			}
+			if prev == "on" || prev == "by" || prev == "until" || prev == "til" || prev == "next" || prev == "this" || prev == "or" ||
+				next == "or" || weekdays[prev] || weekdays[next] || weekdays[chatSpellings[prev]] || weekdays[chatSpellings[next]] {
+				words[i], changed = "wednesday", true
+			}
+			continue
+		}
 		if c, ok := chatSpellings[w]; ok {
 			words[i], changed = c, true
 			continue
@@ -494,17 +506,26 @@ const checkedWeight = 0.1
 
 // checkedValue returns the class of value w checks in a yes-or-no question
 // (see valueClass): a year only when said as a time ("did Putin invade
-// Ukraine in 2015?"), not when it names an event ("the 2020 election").
+// Ukraine in 2015?"), not when it names an event ("the 2020 election"); a
+// rank only of what "this" or "it" is.
 func checkedValue(words []string, w string) int {
 	c := valueClass(w)
+	if c == valueOrdinal {
+		// A rank is checked in "is this the second meeting?", "is it the
+		// fifth time…", not in "is the second subheading about…" or "is the
+		// third meeting this week" (which meeting is meant).
+		if s := at(words, 1); s == "this" || s == "it" || s == "that" || s == "its" {
+			return c
+		}
+		return 0
+	}
 	if c != valueYear {
 		return c
 	}
 	for i, x := range words {
 		if x == w && i > 0 {
-			switch p := words[i-1]; {
-			case p == "in" || p == "during" || p == "since" || p == "until" || p == "by" || p == "before" || p == "after",
-				monthNames[p] || allDigits(p) && len(p) <= 2: // "January 2022", "9 2021"
+			switch words[i-1] {
+			case "in", "during", "since", "until", "by", "before", "after":
 				return c
 			}
 		}

@@ -62,6 +62,12 @@ func TestIndex_ReviewCases(t *testing.T) {
 		{"should the osce summit be on thursday", "osce-summit"},
 		{"should there be three meetings this week", "week-of-talks"},
 		{"should sherman be in brussels on wednesday", "sherman-brussels"},
+		// A fifth review (after blind27/28): a month and a year checked
+		// together; a rank of something other than "this" is which one is
+		// meant.
+		{"was sherman in uruguay in october 2021", "photo-date"},
+		{"is the second subheading about talks not reaching a deal", "article-subheadings"},
+		{"is the third meeting this week", "ssd-meetings"},
 	} {
 		wantAnswer(t, ix, c.question, c.want)
 	}
@@ -105,6 +111,9 @@ func TestIndex_ReviewCases(t *testing.T) {
 		"what should the us say at the talks",
 		"what do the us and russia have in common besides nukes",
 		"what does the us have in common with russia",
+		// "Wed" is Wednesday only beside a day or after "on", "or"…
+		"is sherman wed",
+		"who did sherman wed",
 	} {
 		wantDeclined(t, ix, q)
 	}

@@ -22,7 +22,7 @@ var chatSpellings = map[string]string{
 	"yr": "year", "yrs": "years", "dept": "department", "tru": "true", "thru": "through",
 	// Short names of weekdays and months ("mon, wed or thu", "nov 9 2021");
 	// not "sat", "sun", "mar" or "may", which are words of their own.
-	"mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "thu": "thursday", "thur": "thursday",
+	"mon": "monday", "tue": "tuesday", "tues": "tuesday", "thu": "thursday", "thur": "thursday", // "wed": see respell
 	"thurs": "thursday", "fri": "friday", "jan": "january", "feb": "february", "apr": "april", "jun": "june",
 	"jul": "july", "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november", "dec": "december",
 	// Ordinals in figures are read as the words an article writes them in.
