@@ -254,8 +254,10 @@ func TestIndex_EvalBlind(t *testing.T) {
 		// the finished matcher. blind27: 108/118 (91.5%) in scope, 69/72
 		// (95.8%) declined, 3/190 (1.6%) wrong answers; BM25 66.1% / 66.7% /
 		// 12.6%. blind28: 113/125 (90.4%), 67/68 (98.5%), 2/193 (1.0%); BM25
-		// 66.4% / 67.6% / 11.4%. Not worked on.
-		{"blind27.tsv", 110, 60, 0.915, 0.958, 0.016},
-		{"blind28.tsv", 110, 60, 0.904, 0.985, 0.011},
+		// 66.4% / 67.6% / 11.4%. Read since (blind29 and blind30 were
+		// written as the final sets): now blind27 92.4% / 95.8% / 1.6%,
+		// blind28 91.2% / 98.5% / 1.0%.
+		{"blind27.tsv", 110, 60, 0.923, 0.958, 0.016},
+		{"blind28.tsv", 110, 60, 0.912, 0.985, 0.011},
 	})
 }
