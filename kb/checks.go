@@ -193,9 +193,10 @@ func (ix *Index) inPerson(e int32, qu query) bool {
 	return true
 }
 
-// givesFigureFor reports whether a yes-or-no question's checked value q is answered
-// by the entry's own figure: "is it true Russia has 70k troops at the
-// border?" is answered by the entry that counts them (nearly 100,000).
+// givesFigureFor reports whether a yes-or-no question's checked value q (a
+// figure, year, weekday, month or rank: see checkedValue) is answered by
+// the entry's own value of that class: "is it true Russia has 70k troops at
+// the border?" by the entry that counts them (nearly 100,000).
 func (ix *Index) givesFigureFor(e int32, q queryTerm, qu query) bool {
 	if !qu.yesno {
 		return false
@@ -223,8 +224,8 @@ const (
 	valueOrdinal
 )
 
-// valueStems are the stems of the weekdays' and months' names (the terms an
-// entry says are stemmed), each with its class.
+// valueStems are the weekdays', months' and ranks' names and their stems
+// (the terms an entry says are stemmed), each with its class.
 var valueStems = func() map[string]int {
 	m := map[string]int{}
 	for w := range weekdays {
